@@ -1,0 +1,56 @@
+package io.heomdm.embedded;
+
+import io.heomdm.embedded.internal.KafkaNodeConfig;
+import io.heomdm.embedded.internal.KafkaReadiness;
+import io.heomdm.embedded.internal.Ports;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * One real Apache Kafka node (KRaft, combined broker and controller) inside this JVM, its log
+ * under {@code dir} so that a restart keeps every topic. For a cluster whose brokers can be
+ * killed for real, use {@link EmbeddedKafkaCluster}.
+ *
+ * <p>Not thread-safe: start and close from one thread.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts a node listening on 127.0.0.1:{@code port} (0: any free port) and waits until it serves. */
+    public static EmbeddedKafka start(Path dir, int port) {
+        int brokerPort = Ports.claim(port, "Kafka broker");
+        int controllerPort = Ports.free();
+        var node = new KafkaNodeConfig(1, brokerPort, controllerPort, dir, List.of(new KafkaNodeConfig.Voter(1, controllerPort)));
+        node.format(KafkaNodeConfig.clusterId(dir), 1);
+        var server = new KafkaRaftServer(new KafkaConfig(node.properties(1), false), Time.SYSTEM);
+        server.startup();
+        String bootstrap = "127.0.0.1:" + brokerPort;
+        try {
+            KafkaReadiness.await(bootstrap, 1, Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            server.shutdown();
+            throw e;
+        }
+        return new EmbeddedKafka(server, bootstrap);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+}

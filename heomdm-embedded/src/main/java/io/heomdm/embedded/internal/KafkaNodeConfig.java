@@ -1,0 +1,91 @@
+package io.heomdm.embedded.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The configuration of one combined broker+controller KRaft node, and the one-time storage
+ * format every KRaft node needs before its first start.
+ */
+public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Path dir, List<KafkaNodeConfig.Voter> voters) {
+
+    public record Voter(int nodeId, int controllerPort) {
+    }
+
+    public Properties properties(int replicationFactor) {
+        Properties p = new Properties();
+        p.put("node.id", String.valueOf(nodeId));
+        p.put("process.roles", "broker,controller");
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.quorum.voters", voters.stream()
+                .map(v -> v.nodeId() + "@127.0.0.1:" + v.controllerPort())
+                .collect(Collectors.joining(",")));
+        p.put("log.dirs", dir.resolve("data").toString());
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "false");
+        String rf = String.valueOf(replicationFactor);
+        String minIsr = String.valueOf(Math.min(2, replicationFactor));
+        p.put("offsets.topic.replication.factor", rf);
+        p.put("transaction.state.log.replication.factor", rf);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("share.coordinator.state.topic.replication.factor", rf);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
+        p.put("min.insync.replicas", minIsr);
+        p.put("default.replication.factor", rf);
+        // a laptop or CI box: no reason to wait for more group members, nor to keep deleted segments a minute
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("file.delete.delay.ms", "1000");
+        return p;
+    }
+
+    /** Formats the node's storage unless it already is; the cluster id is kept beside it so restarts reuse it. */
+    public Path format(String clusterId, int replicationFactor) {
+        try {
+            Files.createDirectories(dir);
+            Path props = dir.resolve("server.properties");
+            try (Writer w = Files.newBufferedWriter(props)) {
+                properties(replicationFactor).store(w, "HEOMDM embedded Kafka node " + nodeId);
+            }
+            var captured = new ByteArrayOutputStream();
+            int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", props.toString(), "--ignore-formatted"},
+                    new PrintStream(captured, true, StandardCharsets.UTF_8));
+            if (rc != 0) {
+                throw new IllegalStateException("formatting Kafka storage in " + dir + " failed: " + captured);
+            }
+            return props;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The cluster id stored under {@code root}, created on first use. */
+    public static String clusterId(Path root) {
+        try {
+            Files.createDirectories(root);
+            Path file = root.resolve("cluster.id");
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            String id = Uuid.randomUuid().toString();
+            Files.writeString(file, id);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

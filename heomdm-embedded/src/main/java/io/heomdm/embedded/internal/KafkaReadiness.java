@@ -1,0 +1,44 @@
+package io.heomdm.embedded.internal;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** Waits until a Kafka cluster answers with the expected number of live brokers. */
+public final class KafkaReadiness {
+    private KafkaReadiness() {
+    }
+
+    public static void await(String bootstrap, int brokers, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000"))) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    int live = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+                    if (live >= brokers) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    last = e;
+                }
+                sleep(100);
+            }
+        }
+        throw new IllegalStateException("Kafka at " + bootstrap + " did not have " + brokers + " live brokers within " + timeout, last);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

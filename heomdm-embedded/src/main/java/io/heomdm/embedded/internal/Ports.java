@@ -1,0 +1,51 @@
+package io.heomdm.embedded.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/** Port checks done before a server binds: an in-process Kafka broker that fails to bind halts the whole JVM. */
+public final class Ports {
+    private Ports() {
+    }
+
+    /** {@code port} itself when it is free, a free ephemeral port when it is 0; otherwise a clear error. */
+    public static int claim(int port, String what) {
+        if (port == 0) {
+            return free();
+        }
+        if (!isFree(port)) {
+            throw new IllegalStateException(what + ": port " + port + " on 127.0.0.1 is already in use; choose another port, or 0 for any free one");
+        }
+        return port;
+    }
+
+    public static int free() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static boolean isListening(int port) {
+        try (var socket = new java.net.Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.heomdm.events;
+
+import io.heomdm.events.schema.CampaignTriggered;
+import io.heomdm.events.schema.CartItemAdded;
+import io.heomdm.events.schema.CartItemRemoved;
+import io.heomdm.events.schema.CustomerUpdated;
+import io.heomdm.events.schema.OrderPlaced;
+import io.heomdm.events.schema.ProductCatalogued;
+import io.heomdm.events.schema.ProductViewed;
+import io.heomdm.events.schema.RecordBillingCharge;
+import io.heomdm.events.schema.SendNotification;
+import io.heomdm.events.schema.TaskCompleted;
+import io.heomdm.events.schema.TaskFailed;
+import io.heomdm.events.schema.UpdateCrmRecord;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+
+/** Every event, task and outcome type HEOMDM knows, at its current schema version. */
+public final class EventCatalog {
+    public static final EventType<ProductViewed> PRODUCT_VIEWED =
+            new EventType<>("ProductViewed", 1, EventKind.EVENT, ProductViewed.class, "customerId", "a customer viewed a product");
+    public static final EventType<CartItemAdded> CART_ITEM_ADDED =
+            new EventType<>("CartItemAdded", 1, EventKind.EVENT, CartItemAdded.class, "customerId", "a product was added to a cart");
+    public static final EventType<CartItemRemoved> CART_ITEM_REMOVED =
+            new EventType<>("CartItemRemoved", 1, EventKind.EVENT, CartItemRemoved.class, "customerId", "a product was removed from a cart");
+    public static final EventType<OrderPlaced> ORDER_PLACED =
+            new EventType<>("OrderPlaced", 1, EventKind.EVENT, OrderPlaced.class, "customerId", "a customer placed an order");
+    public static final EventType<CustomerUpdated> CUSTOMER_UPDATED =
+            new EventType<>("CustomerUpdated", 1, EventKind.EVENT, CustomerUpdated.class, "customerId", "contact details, consent or time zone changed");
+    public static final EventType<ProductCatalogued> PRODUCT_CATALOGUED =
+            new EventType<>("ProductCatalogued", 1, EventKind.EVENT, ProductCatalogued.class, "productId", "a catalogue entry was created or changed");
+    public static final EventType<CampaignTriggered> CAMPAIGN_TRIGGERED =
+            new EventType<>("CampaignTriggered", 1, EventKind.EVENT, CampaignTriggered.class, "campaignId", "a marketer launched a campaign");
+    public static final EventType<SendNotification> SEND_NOTIFICATION =
+            new EventType<>("SendNotification", 1, EventKind.TASK, SendNotification.class, "customerId", "deliver a message to a customer");
+    public static final EventType<UpdateCrmRecord> UPDATE_CRM_RECORD =
+            new EventType<>("UpdateCrmRecord", 1, EventKind.TASK, UpdateCrmRecord.class, "customerId", "upsert a CRM record");
+    public static final EventType<RecordBillingCharge> RECORD_BILLING_CHARGE =
+            new EventType<>("RecordBillingCharge", 1, EventKind.TASK, RecordBillingCharge.class, "accountId", "append a charge to a ledger");
+    public static final EventType<TaskCompleted> TASK_COMPLETED =
+            new EventType<>("TaskCompleted", 1, EventKind.OUTCOME, TaskCompleted.class, "taskEventId", "a task's side effect happened");
+    public static final EventType<TaskFailed> TASK_FAILED =
+            new EventType<>("TaskFailed", 1, EventKind.OUTCOME, TaskFailed.class, "taskEventId", "a task failed for good");
+
+    private static final Map<String, EventType<?>> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        for (EventType<?> t : List.of(PRODUCT_VIEWED, CART_ITEM_ADDED, CART_ITEM_REMOVED, ORDER_PLACED, CUSTOMER_UPDATED,
+                PRODUCT_CATALOGUED, CAMPAIGN_TRIGGERED, SEND_NOTIFICATION, UPDATE_CRM_RECORD, RECORD_BILLING_CHARGE,
+                TASK_COMPLETED, TASK_FAILED)) {
+            BY_NAME.put(t.name(), t);
+        }
+    }
+
+    private EventCatalog() {
+    }
+
+    public static List<EventType<?>> all() {
+        return List.copyOf(BY_NAME.values());
+    }
+
+    public static Optional<EventType<?>> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <T extends SpecificRecord> EventType<T> of(Class<T> javaClass) {
+        return (EventType<T>) BY_NAME.values().stream()
+                .filter(t -> t.javaClass().equals(javaClass))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not in the catalogue: " + javaClass.getName()));
+    }
+}

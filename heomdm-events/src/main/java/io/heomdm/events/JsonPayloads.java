@@ -1,0 +1,249 @@
+package io.heomdm.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.JsonProperties;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericEnumSymbol;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The HTTP edge's view of payloads: plain JSON (numbers for money, ISO-8601 strings for instants,
+ * no Avro union wrappers) to and from the generated Avro classes.
+ *
+ * <p>Reading is strict and complete: unknown fields, wrong types, missing required fields, too
+ * many decimal places and unknown enum symbols are all reported, each with its JSON path.
+ * Stateless and thread-safe.
+ */
+public final class JsonPayloads {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private JsonPayloads() {
+    }
+
+    public static <T extends SpecificRecord> T fromJson(EventType<T> type, JsonNode json, String path)
+            throws InvalidPayloadException {
+        List<Violation> violations = new ArrayList<>();
+        Object value = convert(type.schema(), json, path, violations);
+        if (violations.isEmpty()) {
+            String key = type.keyOf(type.javaClass().cast(value));
+            if (key.isBlank()) {
+                violations.add(new Violation(path + "." + type.keyField(), "must not be blank: it is the ordering key"));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidPayloadException(violations);
+        }
+        return type.javaClass().cast(value);
+    }
+
+    public static ObjectNode toJson(SpecificRecord record) {
+        return (ObjectNode) write(record.getSchema(), record);
+    }
+
+    private static Object convert(Schema schema, JsonNode json, String path, List<Violation> out) {
+        if (json == null || json.isNull()) {
+            if (schema.isNullable()) {
+                return null;
+            }
+            out.add(new Violation(path, "is required"));
+            return null;
+        }
+        if (schema.getType() == Schema.Type.UNION) {
+            Schema branch = schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+            return convert(branch, json, path, out);
+        }
+        if (schema.getLogicalType() instanceof LogicalTypes.Decimal decimal) {
+            return toDecimal(decimal, json, path, out);
+        }
+        if (schema.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
+            return toInstant(json, path, out);
+        }
+        switch (schema.getType()) {
+            case RECORD:
+                return toRecord(schema, json, path, out);
+            case STRING:
+                if (json.isTextual()) {
+                    return json.textValue();
+                }
+                return fail(out, path, "must be a string");
+            case INT:
+                if (json.isIntegralNumber() && json.canConvertToInt()) {
+                    return json.intValue();
+                }
+                return fail(out, path, "must be a whole number between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+            case LONG:
+                if (json.isIntegralNumber() && json.canConvertToLong()) {
+                    return json.longValue();
+                }
+                return fail(out, path, "must be a whole number");
+            case DOUBLE:
+            case FLOAT:
+                if (json.isNumber()) {
+                    return schema.getType() == Schema.Type.DOUBLE ? (Object) json.doubleValue() : (Object) json.floatValue();
+                }
+                return fail(out, path, "must be a number");
+            case BOOLEAN:
+                if (json.isBoolean()) {
+                    return json.booleanValue();
+                }
+                return fail(out, path, "must be true or false");
+            case ENUM:
+                if (json.isTextual() && schema.getEnumSymbols().contains(json.textValue())) {
+                    return SpecificData.get().createEnum(json.textValue(), schema);
+                }
+                return fail(out, path, "must be one of " + String.join(", ", schema.getEnumSymbols()));
+            case ARRAY:
+                if (!json.isArray()) {
+                    return fail(out, path, "must be an array");
+                }
+                List<Object> items = new ArrayList<>(json.size());
+                for (int i = 0; i < json.size(); i++) {
+                    items.add(convert(schema.getElementType(), json.get(i), path + "[" + i + "]", out));
+                }
+                return items;
+            case MAP:
+                if (!json.isObject()) {
+                    return fail(out, path, "must be an object");
+                }
+                Map<String, Object> map = new LinkedHashMap<>();
+                json.fields().forEachRemaining(e -> map.put(e.getKey(),
+                        convert(schema.getValueType(), e.getValue(), path + "." + e.getKey(), out)));
+                return map;
+            default:
+                throw new IllegalStateException("schema type not supported at the JSON edge: " + schema.getType() + " at " + path);
+        }
+    }
+
+    private static Object toRecord(Schema schema, JsonNode json, String path, List<Violation> out) {
+        if (!json.isObject()) {
+            return fail(out, path, "must be an object");
+        }
+        IndexedRecord record = (IndexedRecord) SpecificData.get().newRecord(null, schema);
+        Set<String> known = new HashSet<>();
+        for (Schema.Field field : schema.getFields()) {
+            known.add(field.name());
+            JsonNode value = json.get(field.name());
+            if (value == null && field.hasDefaultValue()) {
+                value = defaultAsJson(field);
+            }
+            record.put(field.pos(), convert(field.schema(), value, path + "." + field.name(), out));
+        }
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                out.add(new Violation(path + "." + name, "is not a field of " + schema.getName()));
+            }
+        }
+        return record;
+    }
+
+    private static JsonNode defaultAsJson(Schema.Field field) {
+        Object def = field.defaultVal();
+        return def == JsonProperties.NULL_VALUE ? NullNode.getInstance() : MAPPER.valueToTree(def);
+    }
+
+    private static Object toDecimal(LogicalTypes.Decimal decimal, JsonNode json, String path, List<Violation> out) {
+        BigDecimal value;
+        if (json.isNumber()) {
+            value = json.decimalValue();
+        } else if (json.isTextual()) {
+            try {
+                value = new BigDecimal(json.textValue());
+            } catch (NumberFormatException e) {
+                return fail(out, path, "must be a decimal number");
+            }
+        } else {
+            return fail(out, path, "must be a decimal number");
+        }
+        value = value.stripTrailingZeros();
+        if (value.scale() > decimal.getScale()) {
+            return fail(out, path, "must have at most " + decimal.getScale() + " decimal places");
+        }
+        value = value.setScale(decimal.getScale());
+        if (value.precision() > decimal.getPrecision()) {
+            return fail(out, path, "must have at most " + (decimal.getPrecision() - decimal.getScale()) + " digits before the point");
+        }
+        return value;
+    }
+
+    private static Object toInstant(JsonNode json, String path, List<Violation> out) {
+        if (json.isIntegralNumber()) {
+            return Instant.ofEpochMilli(json.longValue());
+        }
+        if (json.isTextual()) {
+            try {
+                return Instant.parse(json.textValue());
+            } catch (DateTimeParseException e) {
+                // fall through to the violation
+            }
+        }
+        return fail(out, path, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, or epoch milliseconds");
+    }
+
+    private static Object fail(List<Violation> out, String path, String rule) {
+        out.add(new Violation(path, rule));
+        return null;
+    }
+
+    private static JsonNode write(Schema schema, Object value) {
+        if (value == null) {
+            return NullNode.getInstance();
+        }
+        if (schema.getType() == Schema.Type.UNION) {
+            Schema branch = schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+            return write(branch, value);
+        }
+        if (value instanceof BigDecimal d) {
+            return NODES.numberNode(d);
+        }
+        if (value instanceof Instant i) {
+            return NODES.textNode(i.toString());
+        }
+        switch (schema.getType()) {
+            case RECORD: {
+                IndexedRecord record = (IndexedRecord) value;
+                ObjectNode node = NODES.objectNode();
+                for (Schema.Field f : schema.getFields()) {
+                    node.set(f.name(), write(f.schema(), record.get(f.pos())));
+                }
+                return node;
+            }
+            case ARRAY: {
+                ArrayNode node = NODES.arrayNode();
+                for (Object item : (List<?>) value) {
+                    node.add(write(schema.getElementType(), item));
+                }
+                return node;
+            }
+            case MAP: {
+                ObjectNode node = NODES.objectNode();
+                ((Map<?, ?>) value).forEach((k, v) -> node.set(k.toString(), write(schema.getValueType(), v)));
+                return node;
+            }
+            case ENUM:
+                return NODES.textNode(value instanceof GenericEnumSymbol<?> || value instanceof Enum<?> ? value.toString() : String.valueOf(value));
+            default:
+                return value instanceof GenericContainer ? NODES.textNode(value.toString()) : MAPPER.valueToTree(value);
+        }
+    }
+}
