@@ -3,6 +3,7 @@ package io.heomdm.events;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -31,11 +32,27 @@ public final class AvroCodec {
         return out.toByteArray();
     }
 
-    /** Decodes a payload; a malformed one throws {@link MalformedMessageException}. */
+    /** Decodes the payload of an envelope, whatever version of its type wrote it. */
+    public static SpecificRecord decode(Envelope envelope, byte[] bytes) {
+        EventType<?> type = EventCatalog.byName(envelope.type())
+                .orElseThrow(() -> new MalformedMessageException("unknown event type " + envelope.type()));
+        return decode(type, envelope.schemaVersion(), bytes);
+    }
+
+    /** Decodes a payload written with the current schema; a malformed one throws {@link MalformedMessageException}. */
     public static <T extends SpecificRecord> T decode(EventType<T> type, byte[] bytes) {
+        return decode(type, type.version(), bytes);
+    }
+
+    /** Decodes a payload written with any version of the type's schema into the current class. */
+    public static <T extends SpecificRecord> T decode(EventType<T> type, int writerVersion, byte[] bytes) {
+        if (writerVersion < 1 || writerVersion > type.version()) {
+            throw new MalformedMessageException(type.name() + " has no schema version " + writerVersion + " (current: " + type.version() + ")");
+        }
+        Schema writer = writerVersion == type.version() ? type.schema() : SchemaEvolution.history(type).get(writerVersion - 1);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
         try {
-            T value = new SpecificDatumReader<>(type.javaClass()).read(null, decoder);
+            T value = new SpecificDatumReader<T>(writer, type.schema()).read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new IOException("trailing bytes after the payload");
             }

@@ -113,25 +113,37 @@ public final class JsonPayloads {
                 }
                 return fail(out, path, "must be one of " + String.join(", ", schema.getEnumSymbols()));
             case ARRAY:
-                if (!json.isArray()) {
-                    return fail(out, path, "must be an array");
-                }
-                List<Object> items = new ArrayList<>(json.size());
-                for (int i = 0; i < json.size(); i++) {
-                    items.add(convert(schema.getElementType(), json.get(i), path + "[" + i + "]", out));
-                }
-                return items;
+                return toList(schema, json, path, out);
             case MAP:
-                if (!json.isObject()) {
-                    return fail(out, path, "must be an object");
-                }
-                Map<String, Object> map = new LinkedHashMap<>();
-                json.fields().forEachRemaining(e -> map.put(e.getKey(),
-                        convert(schema.getValueType(), e.getValue(), path + "." + e.getKey(), out)));
-                return map;
+                return toMap(schema, json, path, out);
             default:
                 throw new IllegalStateException("schema type not supported at the JSON edge: " + schema.getType() + " at " + path);
         }
+    }
+
+    // (arrays and maps have their own methods: javac 17 emits unverifiable bytecode for a lambda
+    // capturing a local declared inside one of this switch's cases)
+    private static Object toList(Schema schema, JsonNode json, String path, List<Violation> out) {
+        if (!json.isArray()) {
+            return fail(out, path, "must be an array");
+        }
+        List<Object> items = new ArrayList<>(json.size());
+        for (int i = 0; i < json.size(); i++) {
+            items.add(convert(schema.getElementType(), json.get(i), path + "[" + i + "]", out));
+        }
+        return items;
+    }
+
+    private static Object toMap(Schema schema, JsonNode json, String path, List<Violation> out) {
+        if (!json.isObject()) {
+            return fail(out, path, "must be an object");
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (var fields = json.fields(); fields.hasNext(); ) {
+            var e = fields.next();
+            map.put(e.getKey(), convert(schema.getValueType(), e.getValue(), path + "." + e.getKey(), out));
+        }
+        return map;
     }
 
     private static Object toRecord(Schema schema, JsonNode json, String path, List<Violation> out) {
@@ -146,7 +158,11 @@ public final class JsonPayloads {
             if (value == null && field.hasDefaultValue()) {
                 value = defaultAsJson(field);
             }
-            record.put(field.pos(), convert(field.schema(), value, path + "." + field.name(), out));
+            Object converted = convert(field.schema(), value, path + "." + field.name(), out);
+            if (converted != null) {
+                // a primitive field cannot hold null; a violation has been recorded for it instead
+                record.put(field.pos(), converted);
+            }
         }
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -237,7 +253,9 @@ public final class JsonPayloads {
             }
             case MAP: {
                 ObjectNode node = NODES.objectNode();
-                ((Map<?, ?>) value).forEach((k, v) -> node.set(k.toString(), write(schema.getValueType(), v)));
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                    node.set(e.getKey().toString(), write(schema.getValueType(), e.getValue()));
+                }
                 return node;
             }
             case ENUM:

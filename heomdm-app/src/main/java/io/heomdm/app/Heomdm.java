@@ -1,0 +1,67 @@
+package io.heomdm.app;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code heomdm} command. */
+@Command(name = "heomdm", mixinStandardHelpOptions = true, version = "heomdm 0.1.0",
+        description = "HEOMDM: market development tools on Kafka (the event log) and SQS (the task queue).",
+        subcommands = {Heomdm.Up.class, CommandLine.HelpCommand.class})
+public final class Heomdm {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Heomdm())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof ConfigLoader.ConfigException) {
+                        cmd.getErr().println(e.getMessage());
+                        return 2;
+                    }
+                    cmd.getErr().println("heomdm: " + e.getMessage());
+                    return 1;
+                })
+                .execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Start the platform: embedded Kafka, ElasticMQ, H2 and GreenMail unless configured otherwise, every service, and the API.")
+    static final class Up implements Callable<Integer> {
+        @Option(names = "--config", description = "YAML configuration file (see heomdm-defaults.yaml for every setting)")
+        Path config;
+
+        @Option(names = "--data-dir", description = "where embedded servers keep their data (default ./data)")
+        Path dataDir;
+
+        @Option(names = "--port", description = "HTTP port of the API (default 8080)")
+        Integer port;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            if (dataDir != null) {
+                env.put("HEOMDM_DATA_DIR", dataDir.toString());
+            }
+            if (port != null) {
+                env.put("HEOMDM_HTTP_PORT", port.toString());
+            }
+            HeomdmConfig cfg = ConfigLoader.load(Optional.ofNullable(config), env);
+            Platform platform = Platform.start(cfg);
+            var stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                platform.close();
+                stopped.countDown();
+            }, "heomdm-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.heomdm.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, read from YAML with environment overrides ({@link ConfigLoader}) and
+ * validated at start-up: {@link #problems()} names each wrong setting and what is allowed.
+ */
+public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Database database, Smtp smtp, Workers workers) {
+
+    public record Http(String host, int port, int maxBodyBytes, int maxBatchItems, int threads) {
+    }
+
+    public record Kafka(String bootstrapServers, int embeddedPort, long ackTimeoutMs, short replicationFactor, int minInsyncReplicas,
+            Map<String, String> properties) {
+        public boolean embedded() {
+            return bootstrapServers == null || bootstrapServers.isBlank();
+        }
+    }
+
+    public record Sqs(String endpoint, String region, String accessKey, String secretKey, int embeddedPort, boolean persistEmbeddedQueues) {
+        public boolean embedded() {
+            return endpoint == null || endpoint.isBlank();
+        }
+    }
+
+    public record Database(String url, String user, String password, int maxPoolSize) {
+        public boolean embedded() {
+            return url == null || url.isBlank();
+        }
+    }
+
+    public record Smtp(String host, int port, int embeddedPort, String from, String username, String password, boolean startTls) {
+        public boolean embedded() {
+            return host == null || host.isBlank();
+        }
+    }
+
+    public record Workers(int notificationConcurrency) {
+    }
+
+    /** Every rule the configuration breaks, as "setting: rule"; empty when it is valid. */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        port(p, "http.port", http.port());
+        range(p, "http.maxBodyBytes", http.maxBodyBytes(), 1024, 64 * 1024 * 1024);
+        range(p, "http.maxBatchItems", http.maxBatchItems(), 1, 100_000);
+        range(p, "http.threads", http.threads(), 1, 1024);
+        port(p, "kafka.embeddedPort", kafka.embeddedPort());
+        range(p, "kafka.ackTimeoutMs", kafka.ackTimeoutMs(), 100, 300_000);
+        range(p, "kafka.replicationFactor", kafka.replicationFactor(), 1, 7);
+        range(p, "kafka.minInsyncReplicas", kafka.minInsyncReplicas(), 1, kafka.replicationFactor());
+        if (kafka.embedded() && kafka.replicationFactor() != 1) {
+            p.add("kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)");
+        }
+        if (!sqs.embedded() && !sqs.endpoint().equals("aws") && !sqs.endpoint().matches("https?://.+")) {
+            p.add("sqs.endpoint: must be an http(s) URL, \"aws\" for AWS itself, or empty for the embedded server");
+        }
+        if (sqs.region() == null || sqs.region().isBlank()) {
+            p.add("sqs.region: must be set, e.g. us-east-1");
+        }
+        port(p, "sqs.embeddedPort", sqs.embeddedPort());
+        if (!database.embedded() && !database.url().startsWith("jdbc:postgresql:") && !database.url().startsWith("jdbc:h2:")) {
+            p.add("database.url: must be a jdbc:postgresql: or jdbc:h2: URL, or empty for the embedded H2 database");
+        }
+        range(p, "database.maxPoolSize", database.maxPoolSize(), 1, 500);
+        port(p, "smtp.port", smtp.port());
+        port(p, "smtp.embeddedPort", smtp.embeddedPort());
+        if (smtp.from() == null || !smtp.from().contains("@")) {
+            p.add("smtp.from: must be an e-mail address such as \"Shop <no-reply@example.com>\"");
+        }
+        range(p, "workers.notificationConcurrency", workers.notificationConcurrency(), 1, 1000);
+        if (dataDir == null || dataDir.isBlank()) {
+            p.add("dataDir: must be a directory path");
+        }
+        return p;
+    }
+
+    private static void port(List<String> p, String name, int value) {
+        range(p, name, value, 0, 65535);
+    }
+
+    private static void range(List<String> p, String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            p.add(name + ": must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+}

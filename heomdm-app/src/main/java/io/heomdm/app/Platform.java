@@ -1,0 +1,279 @@
+package io.heomdm.app;
+
+import io.heomdm.decisions.OrderConfirmation;
+import io.heomdm.embedded.EmbeddedDatabase;
+import io.heomdm.embedded.EmbeddedKafka;
+import io.heomdm.embedded.EmbeddedSmtp;
+import io.heomdm.embedded.EmbeddedSqs;
+import io.heomdm.eventlog.EventSubscriber;
+import io.heomdm.eventlog.KafkaEventPublisher;
+import io.heomdm.eventlog.KafkaEventSubscriber;
+import io.heomdm.eventlog.KafkaSettings;
+import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.eventlog.TopicAdmin;
+import io.heomdm.events.EventIds;
+import io.heomdm.gateway.EventIngestion;
+import io.heomdm.gateway.Gateway;
+import io.heomdm.gateway.GatewaySettings;
+import io.heomdm.gateway.HealthCheck;
+import io.heomdm.storage.CustomerMessages;
+import io.heomdm.storage.Database;
+import io.heomdm.storage.DatabaseSettings;
+import io.heomdm.storage.ProcessedMessages;
+import io.heomdm.storage.TaskOutcomes;
+import io.heomdm.taskqueue.SqsSettings;
+import io.heomdm.taskqueue.SqsTaskQueue;
+import io.heomdm.taskqueue.TaskQueues;
+import io.heomdm.taskqueue.WorkerSettings;
+import io.heomdm.tasks.NotificationHandler;
+import io.heomdm.tasks.NotificationTemplates;
+import io.heomdm.tasks.SmtpMailer;
+import io.heomdm.tasks.SmtpSettings;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: starts what the configuration asks to run embedded, wires every service
+ * of this process to Kafka, SQS, the database and SMTP, and serves the API. Closing it stops
+ * everything in reverse order.
+ */
+public final class Platform implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("heomdm");
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private String kafkaBootstrap;
+    private URI sqsEndpoint;
+    private EmbeddedSmtp smtp;
+    private Database database;
+    private Gateway gateway;
+
+    private Platform() {
+    }
+
+    public static Platform start(HeomdmConfig config) {
+        var platform = new Platform();
+        try {
+            platform.boot(config, InstantSource.system(), new java.util.SplittableRandom());
+            return platform;
+        } catch (RuntimeException | Error e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    private void boot(HeomdmConfig config, InstantSource clock, RandomGenerator random) {
+        long started = System.nanoTime();
+        Path data = Path.of(config.dataDir()).toAbsolutePath().normalize();
+        log.info("HEOMDM starting; data in {}", data);
+
+        // the embedded servers start side by side: Kafka takes the longest
+        var kafkaStart = CompletableFuture.supplyAsync(() -> config.kafka().embedded()
+                ? timed(() -> EmbeddedKafka.start(data.resolve("kafka"), config.kafka().embeddedPort())) : null);
+        var sqsStart = CompletableFuture.supplyAsync(() -> config.sqs().embedded()
+                ? timed(() -> EmbeddedSqs.start(config.sqs().embeddedPort(),
+                        config.sqs().persistEmbeddedQueues() ? Optional.of(data.resolve("sqs")) : Optional.empty())) : null);
+        var smtpStart = CompletableFuture.supplyAsync(() -> config.smtp().embedded()
+                ? timed(() -> EmbeddedSmtp.start(config.smtp().embeddedPort())) : null);
+
+        // wait for all three before judging any, so that a failed start leaves none running
+        CompletableFuture.allOf(kafkaStart, sqsStart, smtpStart).exceptionally(e -> null).join();
+        for (var server : List.of(kafkaStart, sqsStart, smtpStart)) {
+            if (!server.isCompletedExceptionally() && server.join() != null) {
+                resources.push(server.join().value());
+            }
+        }
+        Timed<EmbeddedKafka> kafka = join(kafkaStart, "Kafka");
+        if (kafka != null) {
+            kafkaBootstrap = kafka.value().bootstrapServers();
+            log.info("  Kafka     ready  {}  (embedded KRaft broker, {} ms)", kafkaBootstrap, kafka.millis());
+        } else {
+            kafkaBootstrap = config.kafka().bootstrapServers();
+            log.info("  Kafka     using  {}", kafkaBootstrap);
+        }
+        Timed<EmbeddedSqs> sqs = join(sqsStart, "ElasticMQ");
+        if (sqs != null) {
+            sqsEndpoint = sqs.value().endpoint();
+            log.info("  SQS       ready  {}  (embedded ElasticMQ, queues {}, {} ms)", sqsEndpoint,
+                    config.sqs().persistEmbeddedQueues() ? "persisted" : "in memory", sqs.millis());
+        } else {
+            sqsEndpoint = config.sqs().endpoint().equals("aws") ? null : URI.create(config.sqs().endpoint());
+            log.info("  SQS       using  {}", sqsEndpoint == null ? "AWS " + config.sqs().region() : sqsEndpoint);
+        }
+        Timed<EmbeddedSmtp> mail = join(smtpStart, "GreenMail");
+        SmtpSettings smtpSettings;
+        if (mail != null) {
+            smtp = mail.value();
+            smtpSettings = new SmtpSettings(smtp.host(), smtp.port(), config.smtp().from(), Optional.empty(), Optional.empty(), false);
+            log.info("  SMTP      ready  {}:{}  (embedded GreenMail, {} ms)", smtp.host(), smtp.port(), mail.millis());
+        } else {
+            var s = config.smtp();
+            smtpSettings = new SmtpSettings(s.host(), s.port(), s.from(), nonBlank(s.username()), nonBlank(s.password()), s.startTls());
+            log.info("  SMTP      using  {}:{}", s.host(), s.port());
+        }
+
+        DatabaseSettings dbSettings = config.database().embedded()
+                ? embeddedDatabase(data, config.database().maxPoolSize())
+                : new DatabaseSettings(config.database().url(), config.database().user(), config.database().password(),
+                        config.database().maxPoolSize());
+        long t = System.nanoTime();
+        database = Database.open(dbSettings);
+        resources.push(database);
+        log.info("  Database  ready  {}  ({}, migrated, {} ms)", redact(dbSettings.jdbcUrl()),
+                config.database().embedded() ? "embedded H2" : "external", millisSince(t));
+
+        var kafkaSettings = new KafkaSettings(kafkaBootstrap, config.kafka().properties(), Duration.ofMillis(config.kafka().ackTimeoutMs()),
+                config.kafka().replicationFactor(), config.kafka().minInsyncReplicas());
+        var created = TopicAdmin.ensure(kafkaSettings, MarketTopics.all());
+        log.info("  Topics    ready  {} ({} created)", MarketTopics.all().stream().map(s -> s.name()).toList(), created.size());
+
+        var sqsSettings = new SqsSettings(Optional.ofNullable(sqsEndpoint), config.sqs().region(),
+                nonBlank(config.sqs().accessKey()).or(() -> sqsEndpoint != null && config.sqs().embedded() ? Optional.of("heomdm") : Optional.empty()),
+                nonBlank(config.sqs().secretKey()).or(() -> sqsEndpoint != null && config.sqs().embedded() ? Optional.of("heomdm") : Optional.empty()));
+        var taskQueue = new SqsTaskQueue(sqsSettings, random);
+        resources.push(taskQueue);
+        TaskQueues.all().forEach(taskQueue::declare);
+        log.info("  Queues    ready  {} (each with a dead-letter queue)", TaskQueues.all().stream().map(q -> q.name()).toList());
+
+        var publisher = new KafkaEventPublisher(kafkaSettings, "heomdm");
+        resources.push(publisher);
+        EventSubscriber subscriber = new KafkaEventSubscriber(kafkaSettings);
+        resources.push(subscriber.subscribe(OrderConfirmation.CONSUMER_GROUP, MarketTopics.ACTIVITY, new OrderConfirmation(taskQueue, clock)));
+        SmtpMailer mailer;
+        try {
+            mailer = new SmtpMailer(smtpSettings);
+        } catch (jakarta.mail.internet.AddressException e) {
+            throw new ConfigLoader.ConfigException(List.of("smtp.from: not an e-mail address: " + e.getMessage()));
+        }
+        var notifications = new NotificationHandler(mailer, new NotificationTemplates(), new ProcessedMessages(database, clock),
+                new TaskOutcomes(database), publisher, clock);
+        resources.push(taskQueue.startWorker(TaskQueues.NOTIFICATIONS, notifications,
+                WorkerSettings.defaults().withConcurrency(config.workers().notificationConcurrency())));
+        log.info("  Services  ready  order-confirmation (decision), notification worker ({} handlers)",
+                config.workers().notificationConcurrency());
+
+        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafkaBootstrap));
+        resources.push(admin);
+        var customerMessages = new CustomerMessages(database);
+        var h = config.http();
+        try {
+            gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
+                    Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads()),
+                    new EventIngestion(new EventIds(clock, random), clock), publisher, customerMessages::forCustomer,
+                    List.of(HealthCheck.of("kafka", () -> succeeds(admin.describeCluster().nodes())),
+                            HealthCheck.of("database", this::databaseAnswers),
+                            HealthCheck.of("sqs", () -> succeeds(taskQueue.client().listQueues(b -> b.maxResults(1))))),
+                    metrics, random);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("http.port: cannot listen on " + h.host() + ":" + h.port() + " (" + e.getMessage() + ")", e);
+        }
+        resources.push(gateway);
+        log.info("HEOMDM up in {} ms: API http://{}:{}  (POST /v1/events, GET /health, GET /metrics)",
+                millisSince(started), h.host(), gateway.port());
+    }
+
+    private static DatabaseSettings embeddedDatabase(Path data, int pool) {
+        var db = EmbeddedDatabase.inDirectory(data.resolve("db"));
+        return new DatabaseSettings(db.jdbcUrl(), db.user(), db.password(), pool);
+    }
+
+    private boolean databaseAnswers() {
+        try (Connection c = database.dataSource().getConnection()) {
+            return c.isValid(2);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
+    private static boolean succeeds(java.util.concurrent.Future<?> f) {
+        try {
+            f.get(2, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public int gatewayPort() {
+        return gateway.port();
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafkaBootstrap;
+    }
+
+    public URI sqsEndpoint() {
+        return sqsEndpoint;
+    }
+
+    public Optional<EmbeddedSmtp> embeddedSmtp() {
+        return Optional.ofNullable(smtp);
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                log.warn("while stopping: {}", e.toString());
+            }
+        }
+    }
+
+    private record Timed<T>(T value, long millis) {
+    }
+
+    private static <T> Timed<T> timed(java.util.function.Supplier<T> start) {
+        long t = System.nanoTime();
+        T value = start.get();
+        return new Timed<>(value, millisSince(t));
+    }
+
+    private static <T extends AutoCloseable> Timed<T> join(CompletableFuture<Timed<T>> start, String what) {
+        try {
+            return start.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException(what + " did not start: " + cause.getMessage(), cause);
+        }
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    private static Optional<String> nonBlank(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+    }
+
+    private static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+}

@@ -1,0 +1,21 @@
+package io.heomdm.eventlog;
+
+import io.heomdm.events.Event;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Appends events to the log.
+ *
+ * <p>Thread-safe. The future completes only when every in-sync replica has the event
+ * ({@code acks=all}), and fails when that does not happen within the configured acknowledgement
+ * timeout; a caller that did not see it complete must treat the event as not written and may send
+ * it again with the same eventId (consumers deduplicate). Events with the same key, published from
+ * one thread, keep their order in the log (the producer is idempotent).
+ */
+public interface EventPublisher extends AutoCloseable {
+
+    CompletableFuture<LogPosition> publish(TopicSpec topic, Event<?> event);
+
+    @Override
+    void close();
+}

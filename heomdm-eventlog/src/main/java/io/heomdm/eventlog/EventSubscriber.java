@@ -1,0 +1,22 @@
+package io.heomdm.eventlog;
+
+import java.time.Duration;
+
+/**
+ * Reads a topic as a member of a consumer group: the group's members share its partitions.
+ * Offsets are committed only after the handler has returned for every event up to them, so a
+ * crash redelivers (at least once), never skips.
+ */
+public interface EventSubscriber {
+
+    Subscription subscribe(String consumerGroup, TopicSpec topic, EventHandler handler);
+
+    /** A running subscription; closing it stops polling after the event in hand and commits what was processed. */
+    interface Subscription extends AutoCloseable {
+        /** Waits until the group has given this member its partitions. */
+        void awaitAssignment(Duration timeout);
+
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,5 @@
+package io.heomdm.eventlog;
+
+/** Where an acknowledged event sits in the log. */
+public record LogPosition(String topic, int partition, long offset) {
+}

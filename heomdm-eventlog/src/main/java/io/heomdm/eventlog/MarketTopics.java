@@ -1,0 +1,43 @@
+package io.heomdm.eventlog;
+
+import static io.heomdm.events.EventCatalog.CAMPAIGN_TRIGGERED;
+import static io.heomdm.events.EventCatalog.CART_ITEM_ADDED;
+import static io.heomdm.events.EventCatalog.CART_ITEM_REMOVED;
+import static io.heomdm.events.EventCatalog.CUSTOMER_UPDATED;
+import static io.heomdm.events.EventCatalog.ORDER_PLACED;
+import static io.heomdm.events.EventCatalog.PRODUCT_CATALOGUED;
+import static io.heomdm.events.EventCatalog.PRODUCT_VIEWED;
+import static io.heomdm.events.EventCatalog.TASK_COMPLETED;
+import static io.heomdm.events.EventCatalog.TASK_FAILED;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The topics of the market event log. */
+public final class MarketTopics {
+    /** Everything a customer does, keyed by customerId so one customer's events stay in order. */
+    public static final TopicSpec ACTIVITY = new TopicSpec("market.activity.v1", "customerId",
+            List.of(PRODUCT_VIEWED, CART_ITEM_ADDED, CART_ITEM_REMOVED, ORDER_PLACED, CUSTOMER_UPDATED),
+            12, TopicSpec.Cleanup.DELETE, Duration.ofDays(30));
+    /** The catalogue, keyed by productId and compacted: the latest entry per product is kept for replay. */
+    public static final TopicSpec CATALOG = new TopicSpec("market.catalog.v1", "productId",
+            List.of(PRODUCT_CATALOGUED), 6, TopicSpec.Cleanup.COMPACT, null);
+    public static final TopicSpec CAMPAIGNS = new TopicSpec("market.campaigns.v1", "campaignId",
+            List.of(CAMPAIGN_TRIGGERED), 3, TopicSpec.Cleanup.DELETE, Duration.ofDays(30));
+    /** What happened to every task, keyed by the task's eventId. */
+    public static final TopicSpec TASK_OUTCOMES = new TopicSpec("tasks.outcomes.v1", "taskEventId",
+            List.of(TASK_COMPLETED, TASK_FAILED), 6, TopicSpec.Cleanup.DELETE, Duration.ofDays(30));
+
+    private MarketTopics() {
+    }
+
+    public static List<TopicSpec> all() {
+        return List.of(ACTIVITY, CATALOG, CAMPAIGNS, TASK_OUTCOMES);
+    }
+
+    /** The topic an event type is published to, if it is an event-log type. */
+    public static Optional<TopicSpec> forType(String typeName) {
+        return all().stream().filter(t -> t.carries(typeName)).findFirst();
+    }
+}

@@ -1,0 +1,57 @@
+package io.heomdm.eventlog;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** Creates the topics that do not exist yet; existing ones are left as they are. */
+public final class TopicAdmin {
+    private TopicAdmin() {
+    }
+
+    /** Returns the names of the topics it created. */
+    public static Set<String> ensure(KafkaSettings kafka, List<TopicSpec> topics) {
+        Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream()
+                    .filter(t -> !existing.contains(t.name()))
+                    .map(t -> new NewTopic(t.name(), t.partitions(), kafka.replicationFactor()).configs(configOf(t, kafka)))
+                    .toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+            return missing.stream().map(NewTopic::name).collect(java.util.stream.Collectors.toSet());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create topics on " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> configOf(TopicSpec t, KafkaSettings kafka) {
+        Map<String, String> c = new HashMap<>();
+        c.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(kafka.minInsyncReplicas()));
+        // the envelope's occurredAt travels as the record timestamp: keep the producer's
+        c.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+        if (t.cleanup() == TopicSpec.Cleanup.COMPACT) {
+            c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        } else {
+            c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        }
+        if (t.retention() != null) {
+            c.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(t.retention().toMillis()));
+        }
+        return c;
+    }
+}

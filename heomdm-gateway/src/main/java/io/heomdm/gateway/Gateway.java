@@ -1,0 +1,306 @@
+package io.heomdm.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.heomdm.eventlog.EventPublisher;
+import io.heomdm.eventlog.LogPosition;
+import io.heomdm.events.Traceparent;
+import io.heomdm.gateway.Problem.FieldError;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: {@code POST /v1/events} (one JSON event, or an NDJSON batch), queries,
+ * {@code GET /health} and {@code GET /metrics}.
+ *
+ * <p>An event is answered 202 only after Kafka acknowledged it ({@code acks=all}); when it was not
+ * acknowledged in time the answer is 503 and the client retries with the same eventId. A batch is
+ * validated whole before anything is published: one invalid item refuses the batch, and the
+ * problem lists every item and field at fault. Errors are RFC 9457 problem+json and never carry a
+ * stack trace.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final Pattern CUSTOMER_MESSAGES = Pattern.compile("/v1/customers/([^/]{1,200})/messages");
+
+    private final GatewaySettings settings;
+    private final EventIngestion ingestion;
+    private final EventPublisher publisher;
+    private final CustomerQueries customers;
+    private final List<HealthCheck> health;
+    private final PrometheusMeterRegistry metrics;
+    private final RandomGenerator random;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Timer ackLatency;
+
+    public Gateway(GatewaySettings settings, EventIngestion ingestion, EventPublisher publisher, CustomerQueries customers,
+            List<HealthCheck> health, PrometheusMeterRegistry metrics, RandomGenerator random) throws IOException {
+        this.settings = settings;
+        this.ingestion = ingestion;
+        this.publisher = publisher;
+        this.customers = customers;
+        this.health = List.copyOf(health);
+        this.metrics = metrics;
+        this.random = random;
+        this.ackLatency = Timer.builder("heomdm.gateway.ack").description("time from receiving a request to Kafka's acknowledgement")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        this.executor = Executors.newFixedThreadPool(settings.threads(), r -> {
+            Thread t = new Thread(r, "gateway");
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+        server.start();
+    }
+
+    /** The port actually bound (useful when the settings asked for 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void dispatch(HttpExchange exchange) {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            Matcher customerMessages = CUSTOMER_MESSAGES.matcher(path);
+            if (path.equals("/v1/events")) {
+                if (requireMethod(exchange, method, "POST")) {
+                    postEvents(exchange);
+                }
+            } else if (path.equals("/health")) {
+                if (requireMethod(exchange, method, "GET")) {
+                    health(exchange);
+                }
+            } else if (path.equals("/metrics")) {
+                if (requireMethod(exchange, method, "GET")) {
+                    send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8));
+                }
+            } else if (customerMessages.matches()) {
+                if (requireMethod(exchange, method, "GET")) {
+                    messages(exchange, URLDecoder.decode(customerMessages.group(1), StandardCharsets.UTF_8));
+                }
+            } else {
+                problem(exchange, Problem.of(404, "not-found", "Not found", "no resource at " + path));
+            }
+        } catch (Exception | LinkageError e) {
+            log.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            try {
+                problem(exchange, Problem.of(500, "internal", "Internal error", "the request could not be completed; it is logged"));
+            } catch (IOException ignored) {
+                // the client is gone
+            }
+        }
+    }
+
+    private boolean requireMethod(HttpExchange exchange, String method, String allowed) throws IOException {
+        if (method.equals(allowed)) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", allowed);
+        problem(exchange, Problem.of(405, "method-not-allowed", "Method not allowed", method + " is not allowed here; use " + allowed));
+        return false;
+    }
+
+    private void postEvents(HttpExchange exchange) throws Exception {
+        String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
+        boolean ndjson = contentType.equals("application/x-ndjson");
+        if (!ndjson && !contentType.equals("application/json")) {
+            count("unsupported-media-type");
+            problem(exchange, Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                    "send application/json (one event) or application/x-ndjson (one event per line), not '" + contentType + "'"));
+            return;
+        }
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            count("too-large");
+            problem(exchange, Problem.of(413, "too-large", "Request body too large",
+                    "bodies are limited to " + settings.maxBodyBytes() + " bytes; split the batch"));
+            return;
+        }
+        String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+        if (!Traceparent.isValid(traceparent)) {
+            traceparent = Traceparent.newTrace(random);
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        List<String> lines = ndjson ? text.lines().filter(l -> !l.isBlank()).toList() : List.of(text);
+        if (lines.isEmpty()) {
+            count("invalid");
+            problem(exchange, Problem.of(400, "invalid-event", "Invalid event", "the body holds no event"));
+            return;
+        }
+        if (lines.size() > settings.maxBatchItems()) {
+            count("too-large");
+            problem(exchange, Problem.of(413, "too-large", "Batch too large",
+                    "a batch may hold at most " + settings.maxBatchItems() + " events; this one holds " + lines.size()));
+            return;
+        }
+        List<EventIngestion.Item> items = new ArrayList<>(lines.size());
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            var item = ingestion.parse(lines.get(i), traceparent);
+            items.add(item);
+            Integer index = ndjson ? i : null;
+            item.violations().forEach(v -> errors.add(new FieldError(index, v.field(), v.rule())));
+        }
+        if (!errors.isEmpty()) {
+            count("invalid");
+            long refused = items.stream().filter(i -> !i.isValid()).count();
+            problem(exchange, Problem.of(400, "invalid-event", "Invalid event",
+                    ndjson ? refused + " of " + items.size() + " events break the schema; none of the batch was accepted"
+                            : "the event breaks the schema; it was not accepted").withErrors(errors));
+            return;
+        }
+        publishAll(exchange, items, ndjson);
+    }
+
+    private void publishAll(HttpExchange exchange, List<EventIngestion.Item> items, boolean batch) throws Exception {
+        long start = System.nanoTime();
+        List<CompletableFuture<LogPosition>> acks = new ArrayList<>();
+        for (var item : items) {
+            acks.add(publisher.publish(item.accepted().topic(), item.accepted().event()));
+        }
+        long deadline = start + settings.ackTimeout().toNanos();
+        ArrayNode accepted = JSON.createArrayNode();
+        List<FieldError> unacknowledged = new ArrayList<>();
+        for (int i = 0; i < acks.size(); i++) {
+            var envelope = items.get(i).accepted().event().envelope();
+            try {
+                LogPosition p = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                accepted.add(JSON.createObjectNode().put("eventId", envelope.eventId().toString()).put("type", envelope.type())
+                        .put("topic", p.topic()).put("partition", p.partition()).put("offset", p.offset()));
+            } catch (Exception e) {
+                unacknowledged.add(new FieldError(batch ? i : null, "eventId",
+                        "not acknowledged by Kafka in time; retry with eventId " + envelope.eventId()));
+            }
+        }
+        ackLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        if (!unacknowledged.isEmpty()) {
+            count("unavailable");
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            problem(exchange, new Problem("https://heomdm.io/problems/not-acknowledged", "Event log unavailable", 503,
+                    unacknowledged.size() + " of " + items.size() + " events were not acknowledged; "
+                            + accepted.size() + " were. Retry the listed ones with the same eventIds (duplicates are removed).",
+                    unacknowledged));
+            return;
+        }
+        Counter.builder("heomdm.gateway.events").tag("outcome", "accepted").register(metrics).increment(items.size());
+        ObjectNode response = batch
+                ? JSON.createObjectNode().put("accepted", accepted.size()).set("events", accepted)
+                : (ObjectNode) accepted.get(0);
+        sendJson(exchange, 202, response);
+    }
+
+    /** The body, or null when it is larger than allowed: refused on Content-Length alone when the client sent one. */
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > settings.maxBodyBytes()) {
+                    return null;
+                }
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            var out = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+                if (out.size() > settings.maxBodyBytes()) {
+                    return null;
+                }
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        Map<String, String> checks = new LinkedHashMap<>();
+        boolean up = true;
+        for (HealthCheck check : health) {
+            boolean ok;
+            try {
+                ok = check.isUp();
+            } catch (RuntimeException e) {
+                ok = false;
+            }
+            checks.put(check.name(), ok ? "UP" : "DOWN");
+            up &= ok;
+        }
+        ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN");
+        body.set("checks", JSON.valueToTree(checks));
+        sendJson(exchange, up ? 200 : 503, body);
+    }
+
+    private void messages(HttpExchange exchange, String customerId) throws IOException {
+        sendJson(exchange, 200, JSON.createObjectNode().put("customerId", customerId)
+                .set("messages", JSON.valueToTree(customers.messages(customerId, 100))));
+    }
+
+    private void count(String outcome) {
+        Counter.builder("heomdm.gateway.events").tag("outcome", outcome).register(metrics).increment();
+    }
+
+    private static String mediaType(String header) {
+        if (header == null) {
+            return "";
+        }
+        int semi = header.indexOf(';');
+        return (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static void problem(HttpExchange exchange, Problem p) throws IOException {
+        send(exchange, p.status(), "application/problem+json", JSON.writeValueAsBytes(p));
+    }
+
+    private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+        send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+}

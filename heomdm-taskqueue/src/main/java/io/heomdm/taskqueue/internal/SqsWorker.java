@@ -1,0 +1,236 @@
+package io.heomdm.taskqueue.internal;
+
+import io.heomdm.events.Event;
+import io.heomdm.events.MalformedMessageException;
+import io.heomdm.taskqueue.QueueSpec;
+import io.heomdm.taskqueue.ReceivedTask;
+import io.heomdm.taskqueue.TaskHandler;
+import io.heomdm.taskqueue.TaskQueue;
+import io.heomdm.taskqueue.TaskResult;
+import io.heomdm.taskqueue.WorkerSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+
+/**
+ * One queue's worker: a receiver thread that long-polls for at most as many messages as there are
+ * free handler slots (so nothing waits invisible in a local buffer), and a pool of handler threads.
+ *
+ * <p>A handler's result decides the message's fate: deleted (done), made visible again after a
+ * backoff (retry; the queue's redrive policy moves it to the DLQ after maxReceiveCount receives),
+ * or moved to the DLQ at once (poison).
+ */
+public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Worker {
+    private static final Logger log = LoggerFactory.getLogger(SqsWorker.class);
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final SqsAsyncClient client;
+    private final SqsAsyncBatchManager batcher;
+    private final String url;
+    private final String deadLetterUrl;
+    private final QueueSpec<T> queue;
+    private final TaskHandler<T> handler;
+    private final WorkerSettings settings;
+    private final RandomGenerator random;
+    private final Backoff backoff;
+    private final Semaphore slots;
+    private final ExecutorService handlers;
+    private final Set<Message> inFlight = ConcurrentHashMap.newKeySet();
+    private final Thread receiver;
+    private volatile boolean running = true;
+    private volatile CompletableFuture<ReceiveMessageResponse> pendingReceive;
+
+    private SqsWorker(SqsAsyncClient client, SqsAsyncBatchManager batcher, String url, String deadLetterUrl, QueueSpec<T> queue,
+            TaskHandler<T> handler, WorkerSettings settings, RandomGenerator random) {
+        this.client = client;
+        this.batcher = batcher;
+        this.url = url;
+        this.deadLetterUrl = deadLetterUrl;
+        this.queue = queue;
+        this.handler = handler;
+        this.settings = settings;
+        this.random = random;
+        this.backoff = new Backoff(settings.baseBackoff(), settings.maxBackoff());
+        this.slots = new Semaphore(settings.concurrency());
+        int id = IDS.incrementAndGet();
+        AtomicInteger n = new AtomicInteger();
+        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
+            Thread t = new Thread(r, "worker-" + queue.name() + "-" + id + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.receiver = new Thread(this::receiveLoop, "receiver-" + queue.name() + "-" + id);
+        this.receiver.setDaemon(true);
+    }
+
+    public static <T extends SpecificRecord> SqsWorker<T> start(SqsAsyncClient client, SqsAsyncBatchManager batcher, String url,
+            String deadLetterUrl, QueueSpec<T> queue, TaskHandler<T> handler, WorkerSettings settings, RandomGenerator random) {
+        var worker = new SqsWorker<>(client, batcher, url, deadLetterUrl, queue, handler, settings, random);
+        worker.receiver.start();
+        return worker;
+    }
+
+    private void receiveLoop() {
+        while (running) {
+            int wanted;
+            try {
+                slots.acquire();
+                wanted = 1 + drainUpTo(9);
+            } catch (InterruptedException e) {
+                return;
+            }
+            List<Message> messages;
+            try {
+                pendingReceive = client.receiveMessage(ReceiveMessageRequest.builder()
+                        .queueUrl(url)
+                        .maxNumberOfMessages(wanted)
+                        .waitTimeSeconds((int) settings.longPoll().toSeconds())
+                        .messageAttributeNames("All")
+                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
+                        .build());
+                messages = pendingReceive.get().messages();
+            } catch (InterruptedException e) {
+                slots.release(wanted);
+                return;
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                slots.release(wanted);
+                if (running) {
+                    log.warn("receive from {} failed; retrying in 1 s: {}", queue.name(), e.getMessage());
+                    sleepQuietly(1000);
+                }
+                continue;
+            }
+            slots.release(wanted - messages.size());
+            for (Message m : messages) {
+                if (!running) {
+                    release(m);
+                    slots.release();
+                    continue;
+                }
+                inFlight.add(m);
+                handlers.execute(() -> process(m));
+            }
+        }
+    }
+
+    private int drainUpTo(int max) {
+        int got = 0;
+        while (got < max && slots.tryAcquire()) {
+            got++;
+        }
+        return got;
+    }
+
+    private void process(Message m) {
+        try {
+            TaskResult result = run(m);
+            if (!inFlight.contains(m)) {
+                return; // released at shutdown after the grace period: the message is someone else's now
+            }
+            if (result instanceof TaskResult.Retry r) {
+                Duration delay = r.delay() != null ? r.delay() : backoff.after(SqsMessages.receiveCount(m), random);
+                long seconds = Math.min(Math.max(delay.toSeconds(), 0), WorkerSettings.SQS_MAX_VISIBILITY.toSeconds());
+                log.info("task {} on {} will be retried in {} s: {}", m.messageId(), queue.name(), seconds, r.reason());
+                batcher.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout((int) seconds)).join();
+            } else if (result instanceof TaskResult.Poison p) {
+                deadLetter(m, p.reason());
+            } else {
+                batcher.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())).join();
+            }
+        } catch (RuntimeException e) {
+            // the message stays invisible until its timeout and comes back: nothing is lost
+            log.warn("could not settle task {} on {}: {}", m.messageId(), queue.name(), e.getMessage());
+        } finally {
+            inFlight.remove(m);
+            slots.release();
+        }
+    }
+
+    private TaskResult run(Message m) {
+        Event<T> event;
+        try {
+            event = SqsMessages.event(queue.taskType(), m);
+        } catch (MalformedMessageException e) {
+            return TaskResult.poison(e.getMessage());
+        }
+        try {
+            return handler.handle(new ReceivedTask<>(event, SqsMessages.receiveCount(m)));
+        } catch (Exception e) {
+            log.warn("handler for {} failed on {} (receive {})", queue.name(), event.envelope().eventId(), SqsMessages.receiveCount(m), e);
+            return TaskResult.retry(e.toString());
+        }
+    }
+
+    /** Poison goes to the DLQ at once, body and envelope intact, so it can be inspected and redriven. */
+    private void deadLetter(Message m, String reason) {
+        log.warn("task {} on {} is poison, moved to {}: {}", m.messageId(), queue.name(), queue.deadLetterName(), reason);
+        client.sendMessage(b -> {
+            b.queueUrl(deadLetterUrl).messageBody(m.body()).messageAttributes(m.messageAttributes());
+            if (queue.fifo()) {
+                b.messageGroupId(m.attributes().getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, "poison"))
+                        .messageDeduplicationId(m.messageId());
+            }
+        }).join();
+        batcher.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())).join();
+    }
+
+    private void release(Message m) {
+        try {
+            client.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout(0)).join();
+        } catch (RuntimeException e) {
+            log.warn("could not release task {} on {}; it returns after its visibility timeout", m.messageId(), queue.name());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        var pending = pendingReceive;
+        if (pending != null) {
+            pending.cancel(true);
+        }
+        receiver.interrupt();
+        handlers.shutdown();
+        try {
+            receiver.join(5_000);
+            if (!handlers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                for (Message m : Set.copyOf(inFlight)) {
+                    inFlight.remove(m);
+                    release(m);
+                }
+                handlers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.heomdm.tasks;
+
+import jakarta.mail.Authenticator;
+import jakarta.mail.Message;
+import jakarta.mail.PasswordAuthentication;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+/** {@link Mailer} over SMTP with Jakarta Mail: a multipart/alternative message, plain text and HTML. */
+public final class SmtpMailer implements Mailer {
+    private final Session session;
+    private final InternetAddress from;
+
+    public SmtpMailer(SmtpSettings settings) throws jakarta.mail.internet.AddressException {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", settings.host());
+        p.put("mail.smtp.port", String.valueOf(settings.port()));
+        p.put("mail.smtp.connectiontimeout", "5000");
+        p.put("mail.smtp.timeout", "10000");
+        p.put("mail.smtp.writetimeout", "10000");
+        p.put("mail.smtp.starttls.enable", String.valueOf(settings.startTls()));
+        Authenticator auth = null;
+        if (settings.username().isPresent()) {
+            p.put("mail.smtp.auth", "true");
+            auth = new Authenticator() {
+                @Override
+                protected PasswordAuthentication getPasswordAuthentication() {
+                    return new PasswordAuthentication(settings.username().get(), settings.password().orElse(""));
+                }
+            };
+        }
+        this.session = Session.getInstance(p, auth);
+        this.from = new InternetAddress(settings.from(), true);
+    }
+
+    @Override
+    public String send(String to, NotificationTemplates.Rendered content) throws Exception {
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(from);
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
+        message.setSubject(content.subject(), StandardCharsets.UTF_8.name());
+        var text = new MimeBodyPart();
+        text.setText(content.text(), StandardCharsets.UTF_8.name());
+        var html = new MimeBodyPart();
+        html.setContent(content.html(), "text/html; charset=UTF-8");
+        var body = new MimeMultipart("alternative", text, html);
+        message.setContent(body);
+        message.saveChanges();
+        Transport.send(message);
+        return message.getMessageID();
+    }
+}
