@@ -9,9 +9,12 @@ import io.heomdm.taskqueue.TaskQueue;
 import io.heomdm.taskqueue.TaskResult;
 import io.heomdm.taskqueue.WorkerSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +31,6 @@ import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
-import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
  * One queue's worker: a receiver thread that long-polls for at most as many messages as there are
@@ -56,7 +58,6 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     private final Set<Message> inFlight = ConcurrentHashMap.newKeySet();
     private final Thread receiver;
     private volatile boolean running = true;
-    private volatile CompletableFuture<ReceiveMessageResponse> pendingReceive;
 
     private SqsWorker(SqsAsyncClient client, SqsAsyncBatchManager batcher, String url, String deadLetterUrl, QueueSpec<T> queue,
             TaskHandler<T> handler, WorkerSettings settings, RandomGenerator random) {
@@ -92,25 +93,28 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         while (running) {
             int wanted;
             try {
-                slots.acquire();
+                // a bounded wait, so that a full worker still notices it is being closed
+                if (!slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
                 wanted = 1 + drainUpTo(9);
             } catch (InterruptedException e) {
                 return;
             }
             List<Message> messages;
             try {
-                pendingReceive = client.receiveMessage(ReceiveMessageRequest.builder()
+                messages = client.receiveMessage(ReceiveMessageRequest.builder()
                         .queueUrl(url)
                         .maxNumberOfMessages(wanted)
                         .waitTimeSeconds((int) settings.longPoll().toSeconds())
                         .messageAttributeNames("All")
-                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
-                        .build());
-                messages = pendingReceive.get().messages();
+                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                                MessageSystemAttributeName.MESSAGE_GROUP_ID)
+                        .build()).get().messages();
             } catch (InterruptedException e) {
                 slots.release(wanted);
                 return;
-            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            } catch (ExecutionException e) {
                 slots.release(wanted);
                 if (running) {
                     log.warn("receive from {} failed; retrying in 1 s: {}", queue.name(), e.getMessage());
@@ -119,14 +123,43 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                 continue;
             }
             slots.release(wanted - messages.size());
-            for (Message m : messages) {
+            for (List<Message> group : groups(messages)) {
                 if (!running) {
-                    release(m);
-                    slots.release();
+                    group.forEach(this::release);
+                    slots.release(group.size());
                     continue;
                 }
-                inFlight.add(m);
-                handlers.execute(() -> process(m));
+                inFlight.addAll(group);
+                handlers.execute(() -> processInOrder(group));
+            }
+        }
+    }
+
+    /**
+     * Standard queues: each message on its own. FIFO queues: one group's messages of a batch, in
+     * order, on one thread, because running them side by side would break the group's order.
+     */
+    private Collection<List<Message>> groups(List<Message> messages) {
+        if (!queue.fifo()) {
+            return messages.stream().map(List::of).toList();
+        }
+        Map<String, List<Message>> byGroup = new LinkedHashMap<>();
+        for (Message m : messages) {
+            byGroup.computeIfAbsent(m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID), g -> new ArrayList<>()).add(m);
+        }
+        return byGroup.values();
+    }
+
+    private void processInOrder(List<Message> group) {
+        for (int i = 0; i < group.size(); i++) {
+            if (!process(group.get(i))) {
+                // the group is blocked behind the message that did not succeed: give the rest back, to come after it
+                for (Message later : group.subList(i + 1, group.size())) {
+                    inFlight.remove(later);
+                    release(later);
+                    slots.release();
+                }
+                return;
             }
         }
     }
@@ -139,11 +172,12 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         return got;
     }
 
-    private void process(Message m) {
+    /** Runs one message's handler and settles the message; true when it was done (deleted). */
+    private boolean process(Message m) {
         try {
             TaskResult result = run(m);
             if (!inFlight.contains(m)) {
-                return; // released at shutdown after the grace period: the message is someone else's now
+                return false; // released at shutdown after the grace period: the message is someone else's now
             }
             if (result instanceof TaskResult.Retry r) {
                 Duration delay = r.delay() != null ? r.delay() : backoff.after(SqsMessages.receiveCount(m), random);
@@ -154,10 +188,13 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                 deadLetter(m, p.reason());
             } else {
                 batcher.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())).join();
+                return true;
             }
+            return false;
         } catch (RuntimeException e) {
             // the message stays invisible until its timeout and comes back: nothing is lost
             log.warn("could not settle task {} on {}: {}", m.messageId(), queue.name(), e.getMessage());
+            return false;
         } finally {
             inFlight.remove(m);
             slots.release();
@@ -206,14 +243,12 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
             return;
         }
         running = false;
-        var pending = pendingReceive;
-        if (pending != null) {
-            pending.cancel(true);
-        }
-        receiver.interrupt();
-        handlers.shutdown();
+        // the receive in progress is let finish, not cancelled: a cancelled long poll can still be
+        // answered by the server, and the messages in that answer would stay invisible for their
+        // whole visibility timeout. The receiver gives back whatever arrives after this point.
         try {
-            receiver.join(5_000);
+            receiver.join(settings.longPoll().toMillis() + 5_000);
+            handlers.shutdown();
             if (!handlers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 for (Message m : Set.copyOf(inFlight)) {
                     inFlight.remove(m);

@@ -1,0 +1,140 @@
+package io.heomdm.eventlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.heomdm.embedded.EmbeddedKafka;
+import io.heomdm.events.Envelope;
+import io.heomdm.events.Event;
+import io.heomdm.events.EventCatalog;
+import io.heomdm.events.EventIds;
+import io.heomdm.events.Traceparent;
+import io.heomdm.events.schema.ProductViewed;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KafkaEventLogIT {
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+    static KafkaSettings settings;
+    final EventIds ids = new EventIds(InstantSource.system(), new SplittableRandom(11));
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafka.start(dir, 0);
+        settings = KafkaSettings.singleBroker(kafka.bootstrapServers());
+        assertThat(TopicAdmin.ensure(settings, MarketTopics.all())).hasSize(4);
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    @Test
+    void topicsAreCreatedOnceWithTheirSpecs() throws Exception {
+        assertThat(TopicAdmin.ensure(settings, MarketTopics.all())).isEmpty();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            var catalog = new ConfigResource(ConfigResource.Type.TOPIC, MarketTopics.CATALOG.name());
+            ConfigEntry cleanup = admin.describeConfigs(List.of(catalog)).all().get().get(catalog).get("cleanup.policy");
+            assertThat(cleanup.value()).isEqualTo("compact");
+            assertThat(admin.describeTopics(List.of(MarketTopics.ACTIVITY.name())).allTopicNames().get()
+                    .get(MarketTopics.ACTIVITY.name()).partitions()).hasSize(12);
+        }
+    }
+
+    @Test
+    void publishedEventsArriveWithTheirEnvelopeInKeyOrder() throws Exception {
+        List<Event<SpecificRecord>> received = new CopyOnWriteArrayList<>();
+        try (var publisher = new KafkaEventPublisher(settings, "it");
+                var sub = new KafkaEventSubscriber(settings).subscribe("it-order", MarketTopics.ACTIVITY, received::add)) {
+            sub.awaitAssignment(Duration.ofSeconds(20));
+            List<Event<ProductViewed>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                var e = viewed("order-customer", "p-" + i);
+                sent.add(e);
+                LogPosition p = publisher.publish(MarketTopics.ACTIVITY, e).get(10, TimeUnit.SECONDS);
+                assertThat(p.topic()).isEqualTo("market.activity.v1");
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> received.stream()
+                    .filter(e -> e.envelope().key().equals("order-customer")).count() == 20);
+            var mine = received.stream().filter(e -> e.envelope().key().equals("order-customer")).toList();
+            assertThat(mine).extracting(Event::envelope).containsExactlyElementsOf(sent.stream().map(Event::envelope).toList());
+            assertThat(mine).extracting(e -> ((ProductViewed) e.payload()).getProductId())
+                    .containsExactlyElementsOf(sent.stream().map(e -> e.payload().getProductId()).toList());
+        }
+    }
+
+    @Test
+    void aFailingHandlerIsRetriedAndTheOffsetIsNotCommittedPastIt() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        List<String> done = new CopyOnWriteArrayList<>();
+        var event = viewed("retry-customer", "p-retry");
+        try (var publisher = new KafkaEventPublisher(settings, "it");
+                var sub = new KafkaEventSubscriber(settings).subscribe("it-retry", MarketTopics.ACTIVITY, e -> {
+                    if (!e.envelope().eventId().equals(event.envelope().eventId())) {
+                        return;
+                    }
+                    if (attempts.incrementAndGet() < 3) {
+                        throw new IllegalStateException("transient");
+                    }
+                    done.add(e.envelope().eventId().toString());
+                })) {
+            sub.awaitAssignment(Duration.ofSeconds(20));
+            publisher.publish(MarketTopics.ACTIVITY, event).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> done.size() == 1);
+            assertThat(attempts).hasValue(3);
+        }
+        // a new member of the same group starts after the processed event, not before it
+        List<String> again = new CopyOnWriteArrayList<>();
+        try (var sub = new KafkaEventSubscriber(settings).subscribe("it-retry", MarketTopics.ACTIVITY,
+                e -> again.add(e.envelope().eventId().toString()))) {
+            sub.awaitAssignment(Duration.ofSeconds(20));
+            Thread.sleep(1500);
+            assertThat(again).doesNotContain(event.envelope().eventId().toString());
+        }
+    }
+
+    @Test
+    void aTopicRefusesEventsItDoesNotCarry() {
+        try (var publisher = new KafkaEventPublisher(settings, "it")) {
+            assertThatThrownBy(() -> publisher.publish(MarketTopics.CATALOG, viewed("c", "p")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not carry ProductViewed");
+        }
+    }
+
+    @Test
+    void aPublishThatIsNotAcknowledgedInTimeFails() {
+        var unreachable = new KafkaSettings("127.0.0.1:1", Map.of(), Duration.ofMillis(800), (short) 1, 1);
+        try (var publisher = new KafkaEventPublisher(unreachable, "it-dead")) {
+            var future = publisher.publish(MarketTopics.ACTIVITY, viewed("c", "p"));
+            assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        }
+    }
+
+    private Event<ProductViewed> viewed(String customer, String product) {
+        var payload = ProductViewed.newBuilder().setCustomerId(customer).setProductId(product).build();
+        var id = ids.next();
+        return new Event<>(new Envelope(id, "ProductViewed", 1, customer, Instant.ofEpochMilli(System.currentTimeMillis()),
+                id.toString(), null, Traceparent.newTrace(new SplittableRandom())), payload);
+    }
+}
