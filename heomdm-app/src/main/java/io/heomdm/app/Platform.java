@@ -238,6 +238,9 @@ public final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!resources.isEmpty()) {
+            log.info("HEOMDM stopping (workers finish their current long poll, up to 20 s)");
+        }
         while (!resources.isEmpty()) {
             try {
                 resources.pop().close();

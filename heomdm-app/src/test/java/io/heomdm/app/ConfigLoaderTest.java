@@ -1,0 +1,78 @@
+package io.heomdm.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDefaultsRunEverythingEmbedded() {
+        HeomdmConfig c = ConfigLoader.load(Optional.empty(), Map.of());
+        assertThat(c.kafka().embedded()).isTrue();
+        assertThat(c.sqs().embedded()).isTrue();
+        assertThat(c.database().embedded()).isTrue();
+        assertThat(c.smtp().embedded()).isTrue();
+        assertThat(c.http().port()).isEqualTo(8080);
+    }
+
+    @Test
+    void aFileOverridesDefaultsAndTheEnvironmentOverridesTheFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("prod.yaml"), """
+                kafka:
+                  bootstrapServers: k1:9092,k2:9092,k3:9092
+                  replicationFactor: 3
+                  minInsyncReplicas: 2
+                  properties:
+                    security.protocol: SASL_SSL
+                database:
+                  url: jdbc:postgresql://db:5432/heomdm
+                http:
+                  port: 9000
+                """);
+        HeomdmConfig c = ConfigLoader.load(Optional.of(file), Map.of("HEOMDM_HTTP_PORT", "9100", "HEOMDM_SQS_ENDPOINT", "aws",
+                "HEOMDM_KAFKA_ACK_TIMEOUT_MS", "2500"));
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("k1:9092,k2:9092,k3:9092");
+        assertThat(c.kafka().properties()).containsEntry("security.protocol", "SASL_SSL");
+        assertThat(c.kafka().minInsyncReplicas()).isEqualTo(2);
+        assertThat(c.kafka().ackTimeoutMs()).isEqualTo(2500);
+        assertThat(c.http().port()).isEqualTo(9100);
+        assertThat(c.http().threads()).isEqualTo(16);
+        assertThat(c.sqs().embedded()).isFalse();
+        assertThat(c.database().embedded()).isFalse();
+    }
+
+    @Test
+    void anUnknownSettingIsNamedWithWhatIsKnown() throws Exception {
+        Path file = Files.writeString(dir.resolve("typo.yaml"), "kafka:\n  bootstrapServer: x:9092\n");
+        var e = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.of(file), Map.of()));
+        assertThat(e.problems()).singleElement().asString().startsWith("kafka.bootstrapServer: is not a setting").contains("bootstrapServers");
+    }
+
+    @Test
+    void wrongValuesAreNamedWithTheRule() {
+        var e = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of("HEOMDM_HTTP_PORT", "70000", "HEOMDM_KAFKA_REPLICATION_FACTOR", "3", "HEOMDM_DATABASE_URL", "jdbc:mysql://x")));
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "http.port: must be between 0 and 65535, was 70000",
+                "kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)",
+                "database.url: must be a jdbc:postgresql: or jdbc:h2: URL, or empty for the embedded H2 database");
+        var notANumber = catchThrowableOfType(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Optional.empty(), Map.of("HEOMDM_HTTP_PORT", "eighty")));
+        assertThat(notANumber.problems()).singleElement().asString().startsWith("http.port: ");
+    }
+
+    @Test
+    void environmentNamesAreUpperSnakeCase() {
+        assertThat(ConfigLoader.snake("bootstrapServers")).isEqualTo("BOOTSTRAP_SERVERS");
+        assertThat(ConfigLoader.snake("ackTimeoutMs")).isEqualTo("ACK_TIMEOUT_MS");
+    }
+}

@@ -1,0 +1,162 @@
+package io.heomdm.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heomdm.decisions.OrderConfirmation;
+import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.events.AvroCodec;
+import io.heomdm.events.EventCatalog;
+import io.heomdm.events.EventIds;
+import io.heomdm.storage.TaskOutcomes;
+import io.heomdm.tasks.NotificationHandler;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The platform started in-process on its embedded default, driven over HTTP like a shop would. */
+class PlatformIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    @TempDir
+    static Path dir;
+    static Platform platform;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        var config = ConfigLoader.load(Optional.empty(), Map.of(
+                "HEOMDM_DATA_DIR", dir.toString(),
+                "HEOMDM_HTTP_PORT", "0",
+                "HEOMDM_KAFKA_EMBEDDED_PORT", "0",
+                "HEOMDM_SQS_EMBEDDED_PORT", "0",
+                "HEOMDM_SMTP_EMBEDDED_PORT", "0"));
+        platform = Platform.start(config);
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+    }
+
+    @Test
+    void anOrderBecomesAConfirmationEmailWithOneIdentityAndTraceThroughout() throws Exception {
+        UUID orderEventId = UUID.fromString("01a209ac-eef9-7378-b4c1-1479d9ebef59");
+        String order = """
+                {"eventId":"%s","type":"OrderPlaced","data":{"customerId":"c-77","orderId":"o-77","email":"ada@example.com",
+                 "total":59.90,"lines":[{"productId":"p-7","quantity":2,"unitPrice":29.95}]}}""".formatted(orderEventId);
+        var accepted = post(order);
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(accepted.body()).get("eventId").asText()).isEqualTo(orderEventId.toString());
+
+        // the e-mail arrives at the SMTP server
+        var smtp = platform.embeddedSmtp().orElseThrow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> mailsTo(smtp.receivedMessages(), "ada@example.com") == 1);
+        MimeMessage mail = smtp.receivedMessages().get(0);
+        assertThat(mail.getSubject()).isEqualTo("Your order o-77 is confirmed");
+
+        // the outcome row holds the envelope that travelled through SQS: same correlation, cause and trace
+        UUID taskId = EventIds.derive(orderEventId, OrderConfirmation.TEMPLATE);
+        var outcome = new TaskOutcomes(platform.database()).find(taskId, NotificationHandler.CONSUMER).orElseThrow();
+        assertThat(outcome.status()).isEqualTo("COMPLETED");
+        assertThat(outcome.correlationId()).isEqualTo(orderEventId.toString());
+        assertThat(outcome.causationId()).isEqualTo(orderEventId.toString());
+        assertThat(outcome.traceparent()).isEqualTo(TRACEPARENT);
+
+        // the order on the event log, keyed by customer, envelope in headers
+        var orderRecord = find(MarketTopics.ACTIVITY.name(), r -> header(r, "heomdm-event-id").equals(orderEventId.toString()));
+        assertThat(orderRecord.key()).isEqualTo("c-77");
+        assertThat(header(orderRecord, "heomdm-type")).isEqualTo("OrderPlaced.v1");
+        assertThat(header(orderRecord, "traceparent")).isEqualTo(TRACEPARENT);
+
+        // the outcome on tasks.outcomes.v1, in the same chain and trace
+        var outcomeRecord = find(MarketTopics.TASK_OUTCOMES.name(), r -> r.key().equals(taskId.toString()));
+        assertThat(header(outcomeRecord, "heomdm-type")).isEqualTo("TaskCompleted.v1");
+        assertThat(header(outcomeRecord, "heomdm-event-id")).isEqualTo(outcome.outcomeEventId().toString());
+        assertThat(header(outcomeRecord, "heomdm-correlation-id")).isEqualTo(orderEventId.toString());
+        assertThat(header(outcomeRecord, "traceparent")).isEqualTo(TRACEPARENT);
+        var completed = (io.heomdm.events.schema.TaskCompleted) AvroCodec.decode(EventCatalog.TASK_COMPLETED, outcomeRecord.value());
+        assertThat(completed.getTaskEventId()).isEqualTo(taskId.toString());
+
+        // and the customer's messages show it
+        JsonNode messages = JSON.readTree(get("/v1/customers/c-77/messages").body()).get("messages");
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).get("subject").asText()).isEqualTo("Your order o-77 is confirmed");
+        assertThat(messages.get(0).get("status").asText()).isEqualTo("SENT");
+
+        // a client retrying the same event (same eventId) causes no second e-mail
+        assertThat(post(order).statusCode()).isEqualTo(202);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> mailsTo(smtp.receivedMessages(), "ada@example.com") == 1);
+    }
+
+    @Test
+    void healthReportsEveryDependency() throws Exception {
+        var health = get("/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(health.body()).get("checks").toString()).contains("\"kafka\":\"UP\"", "\"database\":\"UP\"", "\"sqs\":\"UP\"");
+    }
+
+    private HttpResponse<String> post(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri("/v1/events")).header("Content-Type", "application/json")
+                .header("traceparent", TRACEPARENT).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + platform.gatewayPort() + path);
+    }
+
+    private static long mailsTo(List<MimeMessage> messages, String to) throws Exception {
+        long n = 0;
+        for (MimeMessage m : messages) {
+            n += m.getAllRecipients()[0].toString().equals(to) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static ConsumerRecord<String, byte[]> find(String topic, java.util.function.Predicate<ConsumerRecord<String, byte[]>> match) {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", platform.kafkaBootstrapServers(),
+                "group.id", "it-" + UUID.randomUUID(), "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (match.test(r)) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(0);
+        }
+    }
+}
