@@ -14,10 +14,4 @@ public record EmbeddedDatabase(String jdbcUrl, String user, String password) {
         return new EmbeddedDatabase("jdbc:h2:file:" + dir.resolve("heomdm").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE", "sa", "");
     }
-
-    /** A private in-memory database, kept until the JVM exits: for tests. */
-    public static EmbeddedDatabase inMemory(String name) {
-        return new EmbeddedDatabase("jdbc:h2:mem:" + name
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
-    }
 }

@@ -1,7 +1,6 @@
 package io.heomdm.events;
 
 import java.util.Objects;
-import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -34,10 +33,6 @@ public record EventType<T extends SpecificRecord>(
     /** {@code OrderPlaced.v1}: how the type travels in the {@code heomdm-type} header. */
     public String qualifiedName() {
         return name + ".v" + version;
-    }
-
-    public Function<T, String> keyFunction() {
-        return this::keyOf;
     }
 
     private static Schema schemaOf(Class<?> javaClass) {

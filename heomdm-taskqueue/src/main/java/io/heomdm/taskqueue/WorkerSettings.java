@@ -31,8 +31,4 @@ public record WorkerSettings(int concurrency, Duration longPoll, Duration baseBa
     public WorkerSettings withConcurrency(int n) {
         return new WorkerSettings(n, longPoll, baseBackoff, maxBackoff, shutdownGrace);
     }
-
-    public WorkerSettings withLongPoll(Duration d) {
-        return new WorkerSettings(concurrency, d, baseBackoff, maxBackoff, shutdownGrace);
-    }
 }
