@@ -3,6 +3,10 @@ package io.heomdm.taskqueue;
 import io.heomdm.events.Event;
 import io.heomdm.taskqueue.internal.SqsMessages;
 import io.heomdm.taskqueue.internal.SqsWorker;
+import io.heomdm.taskqueue.internal.WorkerMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +42,14 @@ public final class SqsTaskQueue implements TaskQueue {
     private final ScheduledExecutorService batchScheduler;
     private final RandomGenerator random;
     private final Map<String, String> urls = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
 
     public SqsTaskQueue(SqsSettings settings, RandomGenerator random) {
+        this(settings, random, new SimpleMeterRegistry());
+    }
+
+    public SqsTaskQueue(SqsSettings settings, RandomGenerator random, MeterRegistry meters) {
+        this.meters = meters;
         var builder = SqsAsyncClient.builder().region(Region.of(settings.region()));
         settings.endpoint().ifPresent(builder::endpointOverride);
         if (settings.accessKey().isPresent()) {
@@ -126,7 +136,12 @@ public final class SqsTaskQueue implements TaskQueue {
 
     @Override
     public <T extends SpecificRecord> Worker startWorker(QueueSpec<T> queue, TaskHandler<T> handler, WorkerSettings settings) {
-        return SqsWorker.start(client, batcher, url(queue.name()), url(queue.deadLetterName()), queue, handler, settings, random);
+        var worker = SqsWorker.start(client, batcher, url(queue.name()), url(queue.deadLetterName()), queue, handler, settings, random,
+                WorkerMetrics.register(meters, queue.name()));
+        Gauge.builder("heomdm.tasks.in.flight.local", worker, SqsWorker::inFlight).tag("queue", queue.name())
+                .description("tasks this worker is running").register(meters);
+        registerDepthGauges(queue);
+        return worker;
     }
 
     @Override
@@ -136,6 +151,31 @@ public final class SqsTaskQueue implements TaskQueue {
                 .join().attributes();
         return new QueueDepth(Long.parseLong(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
                 Long.parseLong(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+    }
+
+    /**
+     * Depth and in-flight count as SQS reports them (approximate, and queried when scraped, at most
+     * once every 5 s). SQS has no API for the age of the oldest message: that is a CloudWatch metric.
+     */
+    private void registerDepthGauges(QueueSpec<?> queue) {
+        var cached = new java.util.concurrent.atomic.AtomicReference<QueueDepth>(new QueueDepth(0, 0));
+        var fetchedAt = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+        java.util.function.Supplier<QueueDepth> depth = () -> {
+            long now = System.nanoTime();
+            long last = fetchedAt.get();
+            if (now - last > 5_000_000_000L && fetchedAt.compareAndSet(last, now)) {
+                try {
+                    cached.set(depth(queue));
+                } catch (RuntimeException e) {
+                    // keep the last known value
+                }
+            }
+            return cached.get();
+        };
+        Gauge.builder("heomdm.tasks.queue.depth", () -> depth.get().visible()).tag("queue", queue.name())
+                .description("messages waiting (approximate)").register(meters);
+        Gauge.builder("heomdm.tasks.queue.in.flight", () -> depth.get().inFlight()).tag("queue", queue.name())
+                .description("messages received and not yet deleted (approximate)").register(meters);
     }
 
     /** The SDK client, for operations beyond the contract (the DLQ console, tests). */

@@ -3,13 +3,16 @@ package io.heomdm.taskqueue;
 import java.time.Duration;
 
 /**
- * @param concurrency  handlers running at once; the worker never holds more received messages than this
- * @param longPoll     how long one receive waits for messages (SQS allows at most 20 s)
- * @param baseBackoff  first retry delay; doubles per receive, with full jitter, up to {@code maxBackoff}
- * @param maxBackoff   at most SQS's 12 h visibility limit
- * @param shutdownGrace how long running handlers may take to finish when the worker stops
+ * @param concurrency       handlers running at once; the worker never holds more received messages than this
+ * @param longPoll          how long one receive waits for messages (SQS allows at most 20 s)
+ * @param baseBackoff       first retry delay; doubles per receive, with full jitter, up to {@code maxBackoff}
+ * @param maxBackoff        at most SQS's 12 h visibility limit
+ * @param shutdownGrace     how long running handlers may take to finish when the worker stops
+ * @param heartbeat         whether the worker extends the visibility of messages whose handlers are still running
+ * @param maxProcessingTime after this long a handler's message is no longer extended, so a hung handler cannot hold it forever
  */
-public record WorkerSettings(int concurrency, Duration longPoll, Duration baseBackoff, Duration maxBackoff, Duration shutdownGrace) {
+public record WorkerSettings(int concurrency, Duration longPoll, Duration baseBackoff, Duration maxBackoff, Duration shutdownGrace,
+        boolean heartbeat, Duration maxProcessingTime) {
     public static final Duration SQS_MAX_VISIBILITY = Duration.ofHours(12);
 
     public WorkerSettings {
@@ -22,13 +25,21 @@ public record WorkerSettings(int concurrency, Duration longPoll, Duration baseBa
         if (maxBackoff.compareTo(SQS_MAX_VISIBILITY) > 0) {
             throw new IllegalArgumentException("maxBackoff must be at most 12 h");
         }
+        if (maxProcessingTime.compareTo(SQS_MAX_VISIBILITY) > 0) {
+            throw new IllegalArgumentException("maxProcessingTime must be at most 12 h: SQS keeps no message invisible longer");
+        }
     }
 
     public static WorkerSettings defaults() {
-        return new WorkerSettings(10, Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10));
+        return new WorkerSettings(10, Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10),
+                true, Duration.ofHours(1));
     }
 
     public WorkerSettings withConcurrency(int n) {
-        return new WorkerSettings(n, longPoll, baseBackoff, maxBackoff, shutdownGrace);
+        return new WorkerSettings(n, longPoll, baseBackoff, maxBackoff, shutdownGrace, heartbeat, maxProcessingTime);
+    }
+
+    public WorkerSettings withHeartbeat(boolean on) {
+        return new WorkerSettings(concurrency, longPoll, baseBackoff, maxBackoff, shutdownGrace, on, maxProcessingTime);
     }
 }

@@ -33,7 +33,7 @@ class SqsTaskQueueIT {
     static final AtomicInteger names = new AtomicInteger();
     final EventIds ids = new EventIds(InstantSource.system(), new SplittableRandom(3));
     static final WorkerSettings FAST = new WorkerSettings(4, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1),
-            Duration.ofMillis(300));
+            Duration.ofMillis(300), true, Duration.ofMinutes(5));
 
     @BeforeAll
     static void start() {
@@ -159,6 +159,38 @@ class SqsTaskQueueIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> again.size() == 1);
         }
         assertThat(again.get(0).receiveCount()).isEqualTo(2);
+    }
+
+    @Test
+    void theHeartbeatKeepsASlowTaskFromASecondWorker() throws Exception {
+        assertThat(deliveriesOfSlowTasks(true)).allSatisfy((id, n) -> assertThat(n).as("deliveries of " + id).isEqualTo(1));
+    }
+
+    @Test
+    void withoutTheHeartbeatASlowTaskIsDeliveredAgain() throws Exception {
+        // the control for the test above: it shows the heartbeat is what prevents the duplicates
+        assertThat(deliveriesOfSlowTasks(false).values()).anySatisfy(n -> assertThat(n).isGreaterThan(1));
+    }
+
+    /** Two workers, tasks that take 3x the visibility timeout: how often each task's handler ran. */
+    private Map<String, Integer> deliveriesOfSlowTasks(boolean heartbeat) throws Exception {
+        var spec = standard(10, Duration.ofSeconds(2));
+        var tasks = List.of(task("slow-1"), task("slow-2"), task("slow-3"));
+        queue.sendAll(spec, tasks).get(10, TimeUnit.SECONDS);
+        Map<String, Integer> deliveries = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger done = new AtomicInteger();
+        TaskHandler<SendNotification> slow = r -> {
+            deliveries.merge(r.event().envelope().eventId().toString(), 1, Integer::sum);
+            Thread.sleep(6_000);
+            done.incrementAndGet();
+            return TaskResult.done();
+        };
+        var settings = FAST.withConcurrency(2).withHeartbeat(heartbeat);
+        try (var a = queue.startWorker(spec, slow, settings); var b = queue.startWorker(spec, slow, settings)) {
+            await().atMost(Duration.ofSeconds(40)).until(() -> done.get() >= tasks.size() && queue.depth(spec).equals(new TaskQueue.QueueDepth(0, 0)));
+        }
+        assertThat(deliveries).hasSize(tasks.size());
+        return deliveries;
     }
 
     private List<String> deadLetters(QueueSpec<?> spec) {

@@ -14,11 +14,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,15 +35,18 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /**
  * One queue's worker: a receiver thread that long-polls for at most as many messages as there are
- * free handler slots (so nothing waits invisible in a local buffer), and a pool of handler threads.
+ * free handler slots (so nothing waits invisible in a local buffer), a pool of handler threads,
+ * and a heartbeat that keeps the messages of running handlers invisible.
  *
  * <p>A handler's result decides the message's fate: deleted (done), made visible again after a
  * backoff (retry; the queue's redrive policy moves it to the DLQ after maxReceiveCount receives),
- * or moved to the DLQ at once (poison).
+ * or moved to the DLQ at once (poison). Deletes, visibility changes and heartbeats go through the
+ * SDK's batch manager, so concurrent ones share batch requests.
  */
 public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Worker {
     private static final Logger log = LoggerFactory.getLogger(SqsWorker.class);
     private static final AtomicInteger IDS = new AtomicInteger();
+    private static final int DELETE_ATTEMPTS = 3;
 
     private final SqsAsyncClient client;
     private final SqsAsyncBatchManager batcher;
@@ -52,15 +56,18 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     private final TaskHandler<T> handler;
     private final WorkerSettings settings;
     private final RandomGenerator random;
+    private final WorkerMetrics metrics;
     private final Backoff backoff;
     private final Semaphore slots;
     private final ExecutorService handlers;
-    private final Set<Message> inFlight = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeat;
+    /** Messages whose handlers run, with when they were received (System.nanoTime). */
+    private final Map<Message, Long> inFlight = new ConcurrentHashMap<>();
     private final Thread receiver;
     private volatile boolean running = true;
 
     private SqsWorker(SqsAsyncClient client, SqsAsyncBatchManager batcher, String url, String deadLetterUrl, QueueSpec<T> queue,
-            TaskHandler<T> handler, WorkerSettings settings, RandomGenerator random) {
+            TaskHandler<T> handler, WorkerSettings settings, RandomGenerator random, WorkerMetrics metrics) {
         this.client = client;
         this.batcher = batcher;
         this.url = url;
@@ -69,22 +76,25 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         this.handler = handler;
         this.settings = settings;
         this.random = random;
+        this.metrics = metrics;
         this.backoff = new Backoff(settings.baseBackoff(), settings.maxBackoff());
         this.slots = new Semaphore(settings.concurrency());
-        int id = IDS.incrementAndGet();
+        String name = queue.name() + "-" + IDS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
-        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
-            Thread t = new Thread(r, "worker-" + queue.name() + "-" + id + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.receiver = new Thread(this::receiveLoop, "receiver-" + queue.name() + "-" + id);
-        this.receiver.setDaemon(true);
+        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "worker-" + name + "-" + n.incrementAndGet()));
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat-" + name));
+        this.receiver = daemon(this::receiveLoop, "receiver-" + name);
     }
 
     public static <T extends SpecificRecord> SqsWorker<T> start(SqsAsyncClient client, SqsAsyncBatchManager batcher, String url,
-            String deadLetterUrl, QueueSpec<T> queue, TaskHandler<T> handler, WorkerSettings settings, RandomGenerator random) {
-        var worker = new SqsWorker<>(client, batcher, url, deadLetterUrl, queue, handler, settings, random);
+            String deadLetterUrl, QueueSpec<T> queue, TaskHandler<T> handler, WorkerSettings settings, RandomGenerator random,
+            WorkerMetrics metrics) {
+        var worker = new SqsWorker<>(client, batcher, url, deadLetterUrl, queue, handler, settings, random, metrics);
+        if (settings.heartbeat()) {
+            // extend at a third of the timeout, so that two extensions can fail before a message reappears
+            long period = Math.max(200, queue.visibilityTimeout().toMillis() / 3);
+            worker.heartbeat.scheduleAtFixedRate(worker::extendRunning, period, period, TimeUnit.MILLISECONDS);
+        }
         worker.receiver.start();
         return worker;
     }
@@ -123,16 +133,26 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                 continue;
             }
             slots.release(wanted - messages.size());
+            metrics.received().increment(messages.size());
+            long now = System.nanoTime();
             for (List<Message> group : groups(messages)) {
                 if (!running) {
                     group.forEach(this::release);
                     slots.release(group.size());
                     continue;
                 }
-                inFlight.addAll(group);
+                group.forEach(m -> inFlight.put(m, now));
                 handlers.execute(() -> processInOrder(group));
             }
         }
+    }
+
+    private int drainUpTo(int max) {
+        int got = 0;
+        while (got < max && slots.tryAcquire()) {
+            got++;
+        }
+        return got;
     }
 
     /**
@@ -155,8 +175,9 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
             if (!process(group.get(i))) {
                 // the group is blocked behind the message that did not succeed: give the rest back, to come after it
                 for (Message later : group.subList(i + 1, group.size())) {
-                    inFlight.remove(later);
-                    release(later);
+                    if (inFlight.remove(later) != null) {
+                        release(later);
+                    }
                     slots.release();
                 }
                 return;
@@ -164,33 +185,31 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         }
     }
 
-    private int drainUpTo(int max) {
-        int got = 0;
-        while (got < max && slots.tryAcquire()) {
-            got++;
-        }
-        return got;
-    }
-
     /** Runs one message's handler and settles the message; true when it was done (deleted). */
     private boolean process(Message m) {
         try {
+            long start = System.nanoTime();
             TaskResult result = run(m);
-            if (!inFlight.contains(m)) {
+            metrics.handlerDuration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (inFlight.remove(m) == null) {
                 return false; // released at shutdown after the grace period: the message is someone else's now
             }
             if (result instanceof TaskResult.Retry r) {
                 Duration delay = r.delay() != null ? r.delay() : backoff.after(SqsMessages.receiveCount(m), random);
                 long seconds = Math.min(Math.max(delay.toSeconds(), 0), WorkerSettings.SQS_MAX_VISIBILITY.toSeconds());
                 log.info("task {} on {} will be retried in {} s: {}", m.messageId(), queue.name(), seconds, r.reason());
+                metrics.retried().increment();
                 batcher.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout((int) seconds)).join();
-            } else if (result instanceof TaskResult.Poison p) {
-                deadLetter(m, p.reason());
-            } else {
-                batcher.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())).join();
-                return true;
+                return false;
             }
-            return false;
+            if (result instanceof TaskResult.Poison p) {
+                deadLetter(m, p.reason());
+                metrics.deadLettered().increment();
+                return false;
+            }
+            delete(m);
+            metrics.succeeded().increment();
+            return true;
         } catch (RuntimeException e) {
             // the message stays invisible until its timeout and comes back: nothing is lost
             log.warn("could not settle task {} on {}: {}", m.messageId(), queue.name(), e.getMessage());
@@ -211,8 +230,52 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         try {
             return handler.handle(new ReceivedTask<>(event, SqsMessages.receiveCount(m)));
         } catch (Exception e) {
-            log.warn("handler for {} failed on {} (receive {})", queue.name(), event.envelope().eventId(), SqsMessages.receiveCount(m), e);
+            log.warn("handler for {} failed on {} (receive {}): {}", queue.name(), event.envelope().eventId(), SqsMessages.receiveCount(m), e.toString());
             return TaskResult.retry(e.toString());
+        }
+    }
+
+    /** A delete that fails is tried again: a task whose delete is lost would run again (idempotently, but needlessly). */
+    private void delete(Message m) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                batcher.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())).join();
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == DELETE_ATTEMPTS) {
+                    throw e;
+                }
+                sleepQuietly(100L << attempt);
+            }
+        }
+    }
+
+    /**
+     * The heartbeat: every running handler's message gets a fresh visibility timeout, so a slow
+     * task is never handed to a second worker. A message held longer than maxProcessingTime is let
+     * go, so a hung handler cannot keep it forever. A heartbeat that races a settle may land after
+     * it; that only shifts when a retried message reappears.
+     */
+    private void extendRunning() {
+        long now = System.nanoTime();
+        int seconds = (int) queue.visibilityTimeout().toSeconds();
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        inFlight.forEach((m, receivedAt) -> {
+            if (Duration.ofNanos(now - receivedAt).compareTo(settings.maxProcessingTime()) < 0) {
+                sent.add(batcher.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout(seconds))
+                        .whenComplete((ok, error) -> {
+                            if (error == null) {
+                                metrics.heartbeats().increment();
+                            } else if (inFlight.containsKey(m)) {
+                                log.warn("heartbeat for task {} on {} failed: {}", m.messageId(), queue.name(), error.getMessage());
+                            }
+                        }));
+            }
+        });
+        try {
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(queue.visibilityTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // reported per message above
         }
     }
 
@@ -226,7 +289,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                         .messageDeduplicationId(m.messageId());
             }
         }).join();
-        batcher.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())).join();
+        delete(m);
     }
 
     private void release(Message m) {
@@ -235,6 +298,11 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         } catch (RuntimeException e) {
             log.warn("could not release task {} on {}; it returns after its visibility timeout", m.messageId(), queue.name());
         }
+    }
+
+    /** Messages whose handlers are running now. */
+    public int inFlight() {
+        return inFlight.size();
     }
 
     @Override
@@ -250,15 +318,24 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
             receiver.join(settings.longPoll().toMillis() + 5_000);
             handlers.shutdown();
             if (!handlers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                for (Message m : Set.copyOf(inFlight)) {
-                    inFlight.remove(m);
-                    release(m);
+                for (Message m : List.copyOf(inFlight.keySet())) {
+                    if (inFlight.remove(m) != null) {
+                        release(m);
+                    }
                 }
                 handlers.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            heartbeat.shutdownNow();
         }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     private static void sleepQuietly(long millis) {
