@@ -38,7 +38,7 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         }
     }
 
-    public record Workers(int notificationConcurrency) {
+    public record Workers(int concurrency) {
     }
 
     /** Every rule the configuration breaks, as "setting: rule"; empty when it is valid. */
@@ -71,7 +71,7 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         if (smtp.from() == null || !smtp.from().contains("@")) {
             p.add("smtp.from: must be an e-mail address such as \"Shop <no-reply@example.com>\"");
         }
-        range(p, "workers.notificationConcurrency", workers.notificationConcurrency(), 1, 1000);
+        range(p, "workers.concurrency", workers.concurrency(), 1, 1000);
         if (dataDir == null || dataDir.isBlank()) {
             p.add("dataDir: must be a directory path");
         }

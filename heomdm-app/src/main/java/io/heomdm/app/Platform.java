@@ -25,7 +25,10 @@ import io.heomdm.taskqueue.SqsSettings;
 import io.heomdm.taskqueue.SqsTaskQueue;
 import io.heomdm.taskqueue.TaskQueues;
 import io.heomdm.taskqueue.WorkerSettings;
+import io.heomdm.tasks.BillingHandler;
+import io.heomdm.tasks.CrmUpdateHandler;
 import io.heomdm.tasks.NotificationHandler;
+import io.heomdm.tasks.TaskOutcomeLog;
 import io.heomdm.tasks.NotificationTemplates;
 import io.heomdm.tasks.SmtpMailer;
 import io.heomdm.tasks.SmtpSettings;
@@ -163,12 +166,19 @@ public final class Platform implements AutoCloseable {
         } catch (jakarta.mail.internet.AddressException e) {
             throw new ConfigLoader.ConfigException(List.of("smtp.from: not an e-mail address: " + e.getMessage()));
         }
-        var notifications = new NotificationHandler(mailer, new NotificationTemplates(), new ProcessedMessages(database, clock),
-                new TaskOutcomes(database), publisher, clock);
-        resources.push(taskQueue.startWorker(TaskQueues.NOTIFICATIONS, notifications,
-                WorkerSettings.defaults().withConcurrency(config.workers().notificationConcurrency())));
-        log.info("  Services  ready  order-confirmation (decision), notification worker ({} handlers)",
-                config.workers().notificationConcurrency());
+        var processed = new ProcessedMessages(database, clock);
+        var outcomeLog = new TaskOutcomeLog(new TaskOutcomes(database), publisher, clock);
+        var workerSettings = WorkerSettings.defaults().withConcurrency(config.workers().concurrency());
+        var workers = List.of(
+                taskQueue.startWorker(TaskQueues.NOTIFICATIONS,
+                        new NotificationHandler(mailer, new NotificationTemplates(), processed, outcomeLog, clock), workerSettings),
+                taskQueue.startWorker(TaskQueues.CRM_UPDATES, new CrmUpdateHandler(processed, outcomeLog, clock), workerSettings),
+                taskQueue.startWorker(TaskQueues.BILLING, new BillingHandler(processed, outcomeLog, clock), workerSettings));
+        // stopped side by side: each may wait for its long poll to end
+        resources.push(() -> CompletableFuture.allOf(workers.stream()
+                .map(w -> CompletableFuture.runAsync(w::close)).toArray(CompletableFuture[]::new)).join());
+        log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
+                config.workers().concurrency());
 
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
@@ -43,6 +44,7 @@ public final class SqsTaskQueue implements TaskQueue {
     private final RandomGenerator random;
     private final Map<String, String> urls = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final java.util.Set<String> gaugedQueues = ConcurrentHashMap.newKeySet();
 
     public SqsTaskQueue(SqsSettings settings, RandomGenerator random) {
         this(settings, random, new SimpleMeterRegistry());
@@ -114,9 +116,39 @@ public final class SqsTaskQueue implements TaskQueue {
         return batcher.sendMessage(request(queue, task)).thenApply(r -> null);
     }
 
+    /**
+     * Standard queues: every send through the batch manager at once. FIFO queues: batches of 10,
+     * one after the other, because batches in flight side by side can reach SQS in any order and
+     * a FIFO group keeps the order SQS received it in.
+     */
     @Override
     public <T extends SpecificRecord> CompletableFuture<Void> sendAll(QueueSpec<T> queue, List<Event<T>> tasks) {
-        return CompletableFuture.allOf(tasks.stream().map(t -> send(queue, t)).toArray(CompletableFuture[]::new));
+        if (!queue.fifo()) {
+            return CompletableFuture.allOf(tasks.stream().map(t -> send(queue, t)).toArray(CompletableFuture[]::new));
+        }
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < tasks.size(); from += 10) {
+            List<Event<T>> chunk = tasks.subList(from, Math.min(from + 10, tasks.size()));
+            chain = chain.thenCompose(ignored -> sendBatch(queue, chunk));
+        }
+        return chain;
+    }
+
+    private <T extends SpecificRecord> CompletableFuture<Void> sendBatch(QueueSpec<T> queue, List<Event<T>> chunk) {
+        List<SendMessageBatchRequestEntry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            SendMessageRequest r = request(queue, chunk.get(i));
+            entries.add(SendMessageBatchRequestEntry.builder().id(String.valueOf(i)).messageBody(r.messageBody())
+                    .messageAttributes(r.messageAttributes()).messageGroupId(r.messageGroupId())
+                    .messageDeduplicationId(r.messageDeduplicationId()).build());
+        }
+        return client.sendMessageBatch(b -> b.queueUrl(url(queue.name())).entries(entries)).thenAccept(response -> {
+            if (!response.failed().isEmpty()) {
+                throw new IllegalStateException(queue.name() + " refused " + response.failed().stream()
+                        .map(f -> chunk.get(Integer.parseInt(f.id())).envelope().eventId() + " (" + f.code() + ": " + f.message() + ")")
+                        .toList());
+            }
+        });
     }
 
     private <T extends SpecificRecord> SendMessageRequest request(QueueSpec<T> queue, Event<T> task) {
@@ -136,12 +168,11 @@ public final class SqsTaskQueue implements TaskQueue {
 
     @Override
     public <T extends SpecificRecord> Worker startWorker(QueueSpec<T> queue, TaskHandler<T> handler, WorkerSettings settings) {
-        var worker = SqsWorker.start(client, batcher, url(queue.name()), url(queue.deadLetterName()), queue, handler, settings, random,
+        if (gaugedQueues.add(queue.name())) {
+            registerDepthGauges(queue);
+        }
+        return SqsWorker.start(client, batcher, url(queue.name()), url(queue.deadLetterName()), queue, handler, settings, random,
                 WorkerMetrics.register(meters, queue.name()));
-        Gauge.builder("heomdm.tasks.in.flight.local", worker, SqsWorker::inFlight).tag("queue", queue.name())
-                .description("tasks this worker is running").register(meters);
-        registerDepthGauges(queue);
-        return worker;
     }
 
     @Override

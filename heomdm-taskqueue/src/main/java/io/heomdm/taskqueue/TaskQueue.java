@@ -20,7 +20,11 @@ public interface TaskQueue extends AutoCloseable {
 
     <T extends SpecificRecord> CompletableFuture<Void> send(QueueSpec<T> queue, Event<T> task);
 
-    /** Sends in batches; the future fails naming every task the queue refused. */
+    /**
+     * Sends in batches; the future fails naming every task the queue refused. On FIFO queues the
+     * tasks of one key are queued in list order. (Separate {@link #send} calls keep their order
+     * only if each waits for the one before.)
+     */
     <T extends SpecificRecord> CompletableFuture<Void> sendAll(QueueSpec<T> queue, List<Event<T>> tasks);
 
     /** Starts workers that receive from the queue and run the handler; close the returned worker to stop them. */

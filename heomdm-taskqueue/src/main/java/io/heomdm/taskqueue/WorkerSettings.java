@@ -39,6 +39,10 @@ public record WorkerSettings(int concurrency, Duration longPoll, Duration baseBa
         return new WorkerSettings(n, longPoll, baseBackoff, maxBackoff, shutdownGrace, heartbeat, maxProcessingTime);
     }
 
+    public WorkerSettings withLongPoll(Duration wait) {
+        return new WorkerSettings(concurrency, wait, baseBackoff, maxBackoff, shutdownGrace, heartbeat, maxProcessingTime);
+    }
+
     public WorkerSettings withHeartbeat(boolean on) {
         return new WorkerSettings(concurrency, longPoll, baseBackoff, maxBackoff, shutdownGrace, on, maxProcessingTime);
     }

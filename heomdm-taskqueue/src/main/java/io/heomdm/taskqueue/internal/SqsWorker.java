@@ -300,11 +300,6 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         }
     }
 
-    /** Messages whose handlers are running now. */
-    public int inFlight() {
-        return inFlight.size();
-    }
-
     @Override
     public void close() {
         if (!running) {

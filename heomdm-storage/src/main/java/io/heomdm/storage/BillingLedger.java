@@ -1,0 +1,73 @@
+package io.heomdm.storage;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The append-only ledger of charges per account. Thread-safe. */
+public final class BillingLedger {
+    private final Database database;
+
+    public BillingLedger(Database database) {
+        this.database = database;
+    }
+
+    public record Charge(String chargeId, String accountId, BigDecimal amount, String currency, String description) {
+    }
+
+    /**
+     * Appends the charge within the caller's transaction; false when a charge with that id is
+     * already in the ledger (sent twice, under two task ids), which then counts once.
+     */
+    public static boolean append(Connection c, Charge charge, UUID taskEventId, Instant at) throws SQLException {
+        var savepoint = c.setSavepoint();
+        try (PreparedStatement ps = c.prepareStatement("insert into billing_ledger "
+                + "(charge_id, account_id, amount, currency, description, task_event_id, recorded_at) values (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, charge.chargeId());
+            ps.setString(2, charge.accountId());
+            ps.setBigDecimal(3, charge.amount());
+            ps.setString(4, charge.currency());
+            ps.setString(5, charge.description());
+            ps.setObject(6, taskEventId);
+            ps.setTimestamp(7, Timestamp.from(at));
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (SqlWork.isUniqueViolation(e)) {
+                c.rollback(savepoint);
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The sum of the account's charges (zero for an account with none). */
+    public BigDecimal balance(String accountId) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select coalesce(sum(amount), 0) from billing_ledger where account_id = ?")) {
+                ps.setString(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBigDecimal(1).setScale(2);
+                }
+            }
+        });
+    }
+
+    public long charges(String accountId) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from billing_ledger where account_id = ?")) {
+                ps.setString(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+}

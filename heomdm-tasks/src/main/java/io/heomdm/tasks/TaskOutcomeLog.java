@@ -1,0 +1,73 @@
+package io.heomdm.tasks;
+
+import io.heomdm.eventlog.EventPublisher;
+import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.events.Envelope;
+import io.heomdm.events.Event;
+import io.heomdm.events.EventCatalog;
+import io.heomdm.events.EventIds;
+import io.heomdm.events.schema.TaskCompleted;
+import io.heomdm.events.schema.TaskFailed;
+import io.heomdm.storage.TaskOutcomes;
+import io.heomdm.storage.TaskOutcomes.TaskOutcome;
+import io.heomdm.taskqueue.QueueSpec;
+import io.heomdm.taskqueue.ReceivedTask;
+import io.heomdm.taskqueue.TaskResult;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * What every task handler does with its outcome: the row goes into the side effect's transaction;
+ * the {@code TaskCompleted} / {@code TaskFailed} event goes to {@code tasks.outcomes.v1} after it.
+ *
+ * <p>The outcome's eventId is derived from the task's, and the completed outcome is published again
+ * whenever the task is redelivered, so a crash between commit and publish loses no outcome and a
+ * second publish deduplicates downstream. Thread-safe.
+ */
+public final class TaskOutcomeLog {
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(15);
+
+    private final TaskOutcomes outcomes;
+    private final EventPublisher publisher;
+    private final InstantSource clock;
+
+    public TaskOutcomeLog(TaskOutcomes outcomes, EventPublisher publisher, InstantSource clock) {
+        this.outcomes = outcomes;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /** Records the completed outcome inside the side effect's transaction. */
+    public void recordCompleted(Connection c, String consumer, QueueSpec<?> queue, ReceivedTask<?> task, String detail) throws SQLException {
+        Envelope e = task.event().envelope();
+        TaskOutcomes.insert(c, new TaskOutcome(e.eventId(), consumer, EventIds.derive(e.eventId(), consumer + "/outcome"), e.type(),
+                queue.name(), "COMPLETED", task.receiveCount(), detail, e.correlationId(), e.causationId(), e.traceparent(), clock.instant()));
+    }
+
+    /** Publishes the recorded outcome of a task: after the commit, and again on every redelivery. */
+    public TaskResult publishCompleted(String consumer, Envelope task) throws Exception {
+        TaskOutcome stored = outcomes.find(task.eventId(), consumer)
+                .orElseThrow(() -> new IllegalStateException("no outcome recorded for task " + task.eventId() + " by " + consumer));
+        publish(task, stored.outcomeEventId(), EventCatalog.TASK_COMPLETED.name(),
+                new TaskCompleted(task.eventId().toString(), task.type(), stored.queue(), stored.attempts(), stored.detail()));
+        return TaskResult.done();
+    }
+
+    /** A task that cannot succeed: publish why, and hand it to the dead-letter queue. */
+    public TaskResult poison(String consumer, QueueSpec<?> queue, ReceivedTask<?> task, String error) throws Exception {
+        Envelope e = task.event().envelope();
+        publish(e, EventIds.derive(e.eventId(), consumer + "/failure"), EventCatalog.TASK_FAILED.name(),
+                new TaskFailed(e.eventId().toString(), e.type(), queue.name(), task.receiveCount(), error, true));
+        return TaskResult.poison(error);
+    }
+
+    private void publish(Envelope task, UUID outcomeId, String type, SpecificRecord outcome) throws Exception {
+        Envelope e = task.causing(outcomeId, type, 1, task.eventId().toString(), clock.instant());
+        publisher.publish(MarketTopics.TASK_OUTCOMES, new Event<>(e, outcome)).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,144 @@
+package io.heomdm.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.heomdm.embedded.EmbeddedDatabase;
+import io.heomdm.embedded.EmbeddedKafka;
+import io.heomdm.embedded.EmbeddedSqs;
+import io.heomdm.eventlog.KafkaEventPublisher;
+import io.heomdm.eventlog.KafkaSettings;
+import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.eventlog.TopicAdmin;
+import io.heomdm.events.Envelope;
+import io.heomdm.events.Event;
+import io.heomdm.events.EventIds;
+import io.heomdm.events.schema.RecordBillingCharge;
+import io.heomdm.events.schema.UpdateCrmRecord;
+import io.heomdm.storage.BillingLedger;
+import io.heomdm.storage.CrmRecords;
+import io.heomdm.storage.Database;
+import io.heomdm.storage.DatabaseSettings;
+import io.heomdm.storage.ProcessedMessages;
+import io.heomdm.storage.TaskOutcomes;
+import io.heomdm.taskqueue.SqsSettings;
+import io.heomdm.taskqueue.SqsTaskQueue;
+import io.heomdm.taskqueue.TaskQueues;
+import io.heomdm.taskqueue.WorkerSettings;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CRM and billing workers on real ElasticMQ FIFO queues, H2 and Kafka. */
+class LedgerAndCrmIT {
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+    static EmbeddedSqs sqs;
+    static Database database;
+    static KafkaEventPublisher publisher;
+    static SqsTaskQueue queue;
+    static TaskOutcomeLog outcomes;
+    static ProcessedMessages processed;
+    final EventIds ids = new EventIds(InstantSource.system(), new SplittableRandom(5));
+    static final WorkerSettings SETTINGS = WorkerSettings.defaults().withConcurrency(4).withLongPoll(Duration.ofSeconds(1));
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        var kafkaSettings = KafkaSettings.singleBroker(kafka.bootstrapServers());
+        TopicAdmin.ensure(kafkaSettings, MarketTopics.all());
+        publisher = new KafkaEventPublisher(kafkaSettings, "tasks-it");
+        sqs = EmbeddedSqs.start(0, Optional.empty());
+        queue = new SqsTaskQueue(SqsSettings.local(sqs.endpoint()), new SplittableRandom(1));
+        TaskQueues.all().forEach(queue::declare);
+        var h2 = EmbeddedDatabase.inDirectory(dir.resolve("db"));
+        database = Database.open(new DatabaseSettings(h2.jdbcUrl(), h2.user(), h2.password(), 10));
+        processed = new ProcessedMessages(database, InstantSource.system());
+        outcomes = new TaskOutcomeLog(new TaskOutcomes(database), publisher, InstantSource.system());
+    }
+
+    @AfterAll
+    static void stop() {
+        queue.close();
+        sqs.close();
+        publisher.close();
+        database.close();
+        kafka.close();
+    }
+
+    @Test
+    void concurrentChargesWithDuplicateSendsSumExactlyPerAccount() throws Exception {
+        var random = new SplittableRandom(42);
+        Map<String, BigDecimal> expected = new HashMap<>();
+        List<Event<RecordBillingCharge>> sends = new ArrayList<>();
+        for (int account = 0; account < 30; account++) {
+            String accountId = "acct-" + account;
+            for (int n = 0; n < 8; n++) {
+                var amount = BigDecimal.valueOf(random.nextInt(1, 100_000), 2);
+                expected.merge(accountId, amount, BigDecimal::add);
+                var charge = RecordBillingCharge.newBuilder().setChargeId(accountId + "-charge-" + n).setAccountId(accountId)
+                        .setAmount(amount).setCurrency("EUR").setDescription("usage").build();
+                var first = task("RecordBillingCharge", accountId, charge);
+                sends.add(first);
+                sends.add(first); // the same task sent twice: the FIFO queue's deduplication
+                sends.add(task("RecordBillingCharge", accountId, charge)); // the same charge under a new task id: the ledger's key
+            }
+        }
+        queue.sendAll(TaskQueues.BILLING, sends).get();
+        var handler = new BillingHandler(processed, outcomes, InstantSource.system());
+        var ledger = new BillingLedger(database);
+        try (var a = queue.startWorker(TaskQueues.BILLING, handler, SETTINGS); var b = queue.startWorker(TaskQueues.BILLING, handler, SETTINGS)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> queue.depth(TaskQueues.BILLING).equals(new io.heomdm.taskqueue.TaskQueue.QueueDepth(0, 0)));
+        }
+        for (var e : expected.entrySet()) {
+            assertThat(ledger.balance(e.getKey())).as(e.getKey()).isEqualByComparingTo(e.getValue());
+            assertThat(ledger.charges(e.getKey())).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void crmUpdatesOfOneCustomerAreAppliedInOrder() throws Exception {
+        List<Event<UpdateCrmRecord>> sends = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            for (String customer : List.of("crm-a", "crm-b", "crm-c")) {
+                sends.add(task("UpdateCrmRecord", customer, UpdateCrmRecord.newBuilder().setCustomerId(customer)
+                        .setFields(Map.of("step", String.valueOf(i), "history", customer + "-" + i)).build()));
+            }
+        }
+        queue.sendAll(TaskQueues.CRM_UPDATES, sends).get();
+        var applied = new java.util.concurrent.ConcurrentHashMap<String, List<Integer>>();
+        var crm = new CrmUpdateHandler(processed, outcomes, InstantSource.system());
+        io.heomdm.taskqueue.TaskHandler<UpdateCrmRecord> recording = t -> {
+            applied.computeIfAbsent(t.event().payload().getCustomerId(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                    .add(Integer.parseInt(t.event().payload().getFields().get("step")));
+            return crm.handle(t);
+        };
+        try (var a = queue.startWorker(TaskQueues.CRM_UPDATES, recording, SETTINGS);
+                var b = queue.startWorker(TaskQueues.CRM_UPDATES, recording, SETTINGS)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> queue.depth(TaskQueues.CRM_UPDATES).equals(new io.heomdm.taskqueue.TaskQueue.QueueDepth(0, 0)));
+        }
+        var records = new CrmRecords(database);
+        for (String customer : List.of("crm-a", "crm-b", "crm-c")) {
+            assertThat(applied.get(customer)).isSorted().hasSize(25);
+            assertThat(records.fields(customer)).containsEntry("step", "24").containsEntry("history", customer + "-24");
+        }
+    }
+
+    private <T extends org.apache.avro.specific.SpecificRecord> Event<T> task(String type, String key, T payload) {
+        var id = ids.next();
+        return new Event<>(new Envelope(id, type, 1, key, Instant.now(), id.toString(), null, null), payload);
+    }
+}
