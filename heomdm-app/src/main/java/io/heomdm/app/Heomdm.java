@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code heomdm} command. */
 @Command(name = "heomdm", mixinStandardHelpOptions = true, version = "heomdm 0.1.0",
         description = "HEOMDM: market development tools on Kafka (the event log) and SQS (the task queue).",
-        subcommands = {Heomdm.Up.class, CommandLine.HelpCommand.class})
+        subcommands = {Heomdm.Up.class, DlqCommand.class, CommandLine.HelpCommand.class})
 public final class Heomdm {
 
     public static void main(String[] args) {
@@ -23,7 +23,7 @@ public final class Heomdm {
                         cmd.getErr().println(e.getMessage());
                         return 2;
                     }
-                    cmd.getErr().println("heomdm: " + e.getMessage());
+                    cmd.getErr().println("heomdm: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
                     return 1;
                 })
                 .execute(args);

@@ -21,7 +21,6 @@ import io.heomdm.storage.Database;
 import io.heomdm.storage.DatabaseSettings;
 import io.heomdm.storage.ProcessedMessages;
 import io.heomdm.storage.TaskOutcomes;
-import io.heomdm.taskqueue.SqsSettings;
 import io.heomdm.taskqueue.SqsTaskQueue;
 import io.heomdm.taskqueue.TaskQueues;
 import io.heomdm.taskqueue.WorkerSettings;
@@ -129,7 +128,7 @@ public final class Platform implements AutoCloseable {
             log.info("  SMTP      ready  {}:{}  (embedded GreenMail, {} ms)", smtp.host(), smtp.port(), mail.millis());
         } else {
             var s = config.smtp();
-            smtpSettings = new SmtpSettings(s.host(), s.port(), s.from(), nonBlank(s.username()), nonBlank(s.password()), s.startTls());
+            smtpSettings = new SmtpSettings(s.host(), s.port(), s.from(), Settings.nonBlank(s.username()), Settings.nonBlank(s.password()), s.startTls());
             log.info("  SMTP      using  {}:{}", s.host(), s.port());
         }
 
@@ -148,10 +147,9 @@ public final class Platform implements AutoCloseable {
         var created = TopicAdmin.ensure(kafkaSettings, MarketTopics.all());
         log.info("  Topics    ready  {} ({} created)", MarketTopics.all().stream().map(s -> s.name()).toList(), created.size());
 
-        var sqsSettings = new SqsSettings(Optional.ofNullable(sqsEndpoint), config.sqs().region(),
-                nonBlank(config.sqs().accessKey()).or(() -> sqsEndpoint != null && config.sqs().embedded() ? Optional.of("heomdm") : Optional.empty()),
-                nonBlank(config.sqs().secretKey()).or(() -> sqsEndpoint != null && config.sqs().embedded() ? Optional.of("heomdm") : Optional.empty()));
-        var taskQueue = new SqsTaskQueue(sqsSettings, random);
+        var sqsSettings = Settings.sqs(config, sqsEndpoint);
+        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var taskQueue = new SqsTaskQueue(sqsSettings, random, metrics);
         resources.push(taskQueue);
         TaskQueues.all().forEach(taskQueue::declare);
         log.info("  Queues    ready  {} (each with a dead-letter queue)", TaskQueues.all().stream().map(q -> q.name()).toList());
@@ -180,7 +178,6 @@ public final class Platform implements AutoCloseable {
         log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
                 config.workers().concurrency());
 
-        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
@@ -282,9 +279,6 @@ public final class Platform implements AutoCloseable {
         return (System.nanoTime() - nanos) / 1_000_000;
     }
 
-    private static Optional<String> nonBlank(String s) {
-        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
-    }
 
     private static String redact(String jdbcUrl) {
         return jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***");
