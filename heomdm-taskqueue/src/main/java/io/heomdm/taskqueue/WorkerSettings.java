@@ -3,7 +3,8 @@ package io.heomdm.taskqueue;
 import java.time.Duration;
 
 /**
- * @param concurrency       handlers running at once; the worker never holds more received messages than this
+ * @param concurrency       handlers running at once; the worker never holds more received messages than this, and
+ *                          receives in batches of min(10, concurrency), so twice the batch keeps a batch in hand while one is received
  * @param longPoll          how long one receive waits for messages (SQS allows at most 20 s)
  * @param baseBackoff       first retry delay; doubles per receive, with full jitter, up to {@code maxBackoff}
  * @param maxBackoff        at most SQS's 12 h visibility limit
@@ -31,7 +32,7 @@ public record WorkerSettings(int concurrency, Duration longPoll, Duration baseBa
     }
 
     public static WorkerSettings defaults() {
-        return new WorkerSettings(10, Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10),
+        return new WorkerSettings(20, Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10),
                 true, Duration.ofHours(1));
     }
 

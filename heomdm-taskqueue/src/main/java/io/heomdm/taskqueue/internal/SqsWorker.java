@@ -47,6 +47,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     private static final Logger log = LoggerFactory.getLogger(SqsWorker.class);
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final int DELETE_ATTEMPTS = 3;
+    private static final Duration GATHER_WAIT = Duration.ofMillis(5);
 
     private final SqsAsyncClient client;
     private final SqsAsyncBatchManager batcher;
@@ -59,6 +60,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     private final WorkerMetrics metrics;
     private final Backoff backoff;
     private final Semaphore slots;
+    private final int batchSize;
     private final ExecutorService handlers;
     private final ScheduledExecutorService heartbeat;
     /** Messages whose handlers run, with when they were received (System.nanoTime). */
@@ -79,6 +81,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         this.metrics = metrics;
         this.backoff = new Backoff(settings.baseBackoff(), settings.maxBackoff());
         this.slots = new Semaphore(settings.concurrency());
+        this.batchSize = Math.min(10, settings.concurrency());
         String name = queue.name() + "-" + IDS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
         this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "worker-" + name + "-" + n.incrementAndGet()));
@@ -107,7 +110,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                 if (!slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                wanted = 1 + drainUpTo(9);
+                wanted = 1 + gatherSlots(batchSize - 1);
             } catch (InterruptedException e) {
                 return;
             }
@@ -147,10 +150,23 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         }
     }
 
-    private int drainUpTo(int max) {
+    /**
+     * Takes up to {@code max} more free slots, waiting a few milliseconds for handlers about to
+     * finish: receiving one message per request as single slots free up would cost a request per
+     * message, while waiting for a whole batch would leave slots idle behind slow tasks.
+     */
+    private int gatherSlots(int max) throws InterruptedException {
         int got = 0;
-        while (got < max && slots.tryAcquire()) {
-            got++;
+        long deadline = System.nanoTime() + GATHER_WAIT.toNanos();
+        while (got < max) {
+            long left = deadline - System.nanoTime();
+            if (slots.tryAcquire()) {
+                got++;
+            } else if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                break;
+            } else {
+                got++;
+            }
         }
         return got;
     }
@@ -185,8 +201,13 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         }
     }
 
-    /** Runs one message's handler and settles the message; true when it was done (deleted). */
+    /**
+     * Runs one message's handler and settles the message; true when it was done. A done message's
+     * delete is left to complete in the background (the handler thread moves on); its slot is
+     * freed once the delete is through, so the worker never holds more than its concurrency.
+     */
     private boolean process(Message m) {
+        boolean slotHandedOver = false;
         try {
             long start = System.nanoTime();
             TaskResult result = run(m);
@@ -207,8 +228,16 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                 metrics.deadLettered().increment();
                 return false;
             }
-            delete(m);
-            metrics.succeeded().increment();
+            slotHandedOver = true;
+            delete(m, 1).whenComplete((ok, error) -> {
+                slots.release();
+                if (error == null) {
+                    metrics.succeeded().increment();
+                } else {
+                    // the message comes back after its visibility timeout and is deduplicated by the handler
+                    log.warn("could not delete task {} on {}: {}", m.messageId(), queue.name(), error.getMessage());
+                }
+            });
             return true;
         } catch (RuntimeException e) {
             // the message stays invisible until its timeout and comes back: nothing is lost
@@ -216,7 +245,9 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
             return false;
         } finally {
             inFlight.remove(m);
-            slots.release();
+            if (!slotHandedOver) {
+                slots.release();
+            }
         }
     }
 
@@ -236,18 +267,12 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     }
 
     /** A delete that fails is tried again: a task whose delete is lost would run again (idempotently, but needlessly). */
-    private void delete(Message m) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                batcher.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())).join();
-                return;
-            } catch (RuntimeException e) {
-                if (attempt == DELETE_ATTEMPTS) {
-                    throw e;
-                }
-                sleepQuietly(100L << attempt);
-            }
-        }
+    private CompletableFuture<Void> delete(Message m, int attempt) {
+        return batcher.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())).<Void>thenApply(r -> null)
+                .exceptionallyCompose(error -> attempt >= DELETE_ATTEMPTS
+                        ? CompletableFuture.failedFuture(error)
+                        : CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100L << attempt, TimeUnit.MILLISECONDS))
+                                .thenCompose(ignored -> delete(m, attempt + 1)));
     }
 
     /**
@@ -289,7 +314,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                         .messageDeduplicationId(m.messageId());
             }
         }).join();
-        delete(m);
+        delete(m, 1).join();
     }
 
     private void release(Message m) {
