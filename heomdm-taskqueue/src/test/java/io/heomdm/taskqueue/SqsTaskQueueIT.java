@@ -4,36 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.heomdm.embedded.EmbeddedSqs;
-import io.heomdm.events.Envelope;
-import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
-import io.heomdm.events.EventIds;
-import io.heomdm.events.Traceparent;
-import io.heomdm.events.schema.Channel;
 import io.heomdm.events.schema.SendNotification;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-class SqsTaskQueueIT {
+/** The contract on SQS (ElasticMQ through the AWS SDK), and what only SQS does: FIFO order and deduplication. */
+class SqsTaskQueueIT extends TaskQueueContract {
     static EmbeddedSqs sqs;
     static SqsTaskQueue queue;
-    static final AtomicInteger names = new AtomicInteger();
-    final EventIds ids = new EventIds(InstantSource.system(), new SplittableRandom(3));
-    static final WorkerSettings FAST = new WorkerSettings(4, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1),
-            Duration.ofMillis(300), true, Duration.ofMinutes(5));
 
     @BeforeAll
     static void start() {
@@ -47,10 +34,23 @@ class SqsTaskQueueIT {
         sqs.close();
     }
 
-    static QueueSpec<SendNotification> standard(int maxReceives, Duration visibility) {
-        var spec = new QueueSpec<>("it-" + names.incrementAndGet(), EventCatalog.SEND_NOTIFICATION, false, visibility, maxReceives);
+    @Override
+    TaskQueue queue() {
+        return queue;
+    }
+
+    @Override
+    QueueSpec<SendNotification> declareQueue(String name, int maxReceives, Duration visibility) {
+        var spec = new QueueSpec<>(name, EventCatalog.SEND_NOTIFICATION, false, visibility, maxReceives);
         queue.declare(spec);
         return spec;
+    }
+
+    @Override
+    List<String> deadLetters(QueueSpec<?> spec) {
+        var messages = queue.client().receiveMessage(b -> b.queueUrl(queue.url(spec.deadLetterName())).maxNumberOfMessages(10)
+                .visibilityTimeout(0).messageAttributeNames("All")).join().messages();
+        return messages.stream().map(m -> m.messageAttributes().get("heomdm-event-id").stringValue()).toList();
     }
 
     @Test
@@ -64,57 +64,6 @@ class SqsTaskQueueIT {
     }
 
     @Test
-    void aWorkerReceivesTheTaskWithItsEnvelopeAndDeletesItWhenDone() throws Exception {
-        var spec = standard(3, Duration.ofSeconds(30));
-        List<ReceivedTask<SendNotification>> seen = new CopyOnWriteArrayList<>();
-        var tasks = List.of(task("c-1"), task("c-2"), task("c-3"), task("c-4"), task("c-5"), task("c-6"), task("c-7"),
-                task("c-8"), task("c-9"), task("c-10"), task("c-11"), task("c-12"));
-        queue.sendAll(spec, tasks).get(10, TimeUnit.SECONDS);
-        try (var worker = queue.startWorker(spec, t -> {
-            seen.add(t);
-            return TaskResult.done();
-        }, FAST)) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> seen.size() == tasks.size());
-        }
-        assertThat(seen).extracting(t -> t.event().envelope())
-                .containsExactlyInAnyOrderElementsOf(tasks.stream().map(Event::envelope).toList());
-        assertThat(seen).extracting(ReceivedTask::receiveCount).containsOnly(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> queue.depth(spec).equals(new TaskQueue.QueueDepth(0, 0)));
-    }
-
-    @Test
-    void aTaskThatKeepsFailingIsRetriedThenDeadLetteredAfterMaxReceiveCount() throws Exception {
-        var spec = standard(3, Duration.ofSeconds(30));
-        AtomicInteger attempts = new AtomicInteger();
-        var t = task("c-retry");
-        queue.send(spec, t).get(10, TimeUnit.SECONDS);
-        try (var worker = queue.startWorker(spec, r -> {
-            attempts.incrementAndGet();
-            throw new IllegalStateException("always");
-        }, FAST)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters(spec).size() == 1);
-        }
-        assertThat(attempts).hasValue(3);
-        assertThat(deadLetters(spec)).singleElement().isEqualTo(t.envelope().eventId().toString());
-    }
-
-    @Test
-    void poisonGoesToTheDeadLetterQueueAtOnceWithItsEnvelope() throws Exception {
-        var spec = standard(5, Duration.ofSeconds(30));
-        AtomicInteger attempts = new AtomicInteger();
-        var t = task("c-poison");
-        queue.send(spec, t).get(10, TimeUnit.SECONDS);
-        try (var worker = queue.startWorker(spec, r -> {
-            attempts.incrementAndGet();
-            return TaskResult.poison("no such template");
-        }, FAST)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters(spec).size() == 1);
-        }
-        assertThat(attempts).hasValue(1);
-        assertThat(deadLetters(spec)).containsExactly(t.envelope().eventId().toString());
-    }
-
-    @Test
     void fifoQueuesDeduplicateByEventIdAndKeepOrderPerKey() throws Exception {
         var spec = new QueueSpec<>("it-fifo-" + names.incrementAndGet() + ".fifo", EventCatalog.SEND_NOTIFICATION, true, Duration.ofSeconds(30), 3);
         queue.declare(spec);
@@ -122,9 +71,7 @@ class SqsTaskQueueIT {
         queue.send(spec, first).get(10, TimeUnit.SECONDS);
         queue.send(spec, first).get(10, TimeUnit.SECONDS);
         var rest = List.of(task("c-fifo"), task("c-fifo"), task("c-fifo"));
-        for (var r : rest) {
-            queue.send(spec, r).get(10, TimeUnit.SECONDS);
-        }
+        queue.sendAll(spec, rest).get(10, TimeUnit.SECONDS);
         List<String> order = new CopyOnWriteArrayList<>();
         try (var worker = queue.startWorker(spec, r -> {
             order.add(r.event().envelope().eventId().toString());
@@ -135,75 +82,5 @@ class SqsTaskQueueIT {
         }
         assertThat(order).containsExactly(first.envelope().eventId().toString(), rest.get(0).envelope().eventId().toString(),
                 rest.get(1).envelope().eventId().toString(), rest.get(2).envelope().eventId().toString());
-    }
-
-    @Test
-    void shutdownReleasesTasksWhoseHandlersDoNotFinishInTheGracePeriod() throws Exception {
-        var spec = standard(5, Duration.ofSeconds(60));
-        var t = task("c-slow");
-        queue.send(spec, t).get(10, TimeUnit.SECONDS);
-        var started = new CountDownLatch(1);
-        var worker = queue.startWorker(spec, r -> {
-            started.countDown();
-            Thread.sleep(30_000);
-            return TaskResult.done();
-        }, FAST);
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        worker.close();
-        // visible again long before its 60 s visibility timeout
-        List<ReceivedTask<SendNotification>> again = new CopyOnWriteArrayList<>();
-        try (var second = queue.startWorker(spec, r -> {
-            again.add(r);
-            return TaskResult.done();
-        }, FAST)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> again.size() == 1);
-        }
-        assertThat(again.get(0).receiveCount()).isEqualTo(2);
-    }
-
-    @Test
-    void theHeartbeatKeepsASlowTaskFromASecondWorker() throws Exception {
-        assertThat(deliveriesOfSlowTasks(true)).allSatisfy((id, n) -> assertThat(n).as("deliveries of " + id).isEqualTo(1));
-    }
-
-    @Test
-    void withoutTheHeartbeatASlowTaskIsDeliveredAgain() throws Exception {
-        // the control for the test above: it shows the heartbeat is what prevents the duplicates
-        assertThat(deliveriesOfSlowTasks(false).values()).anySatisfy(n -> assertThat(n).isGreaterThan(1));
-    }
-
-    /** Two workers, tasks that take 3x the visibility timeout: how often each task's handler ran. */
-    private Map<String, Integer> deliveriesOfSlowTasks(boolean heartbeat) throws Exception {
-        var spec = standard(10, Duration.ofSeconds(2));
-        var tasks = List.of(task("slow-1"), task("slow-2"), task("slow-3"));
-        queue.sendAll(spec, tasks).get(10, TimeUnit.SECONDS);
-        Map<String, Integer> deliveries = new java.util.concurrent.ConcurrentHashMap<>();
-        AtomicInteger done = new AtomicInteger();
-        TaskHandler<SendNotification> slow = r -> {
-            deliveries.merge(r.event().envelope().eventId().toString(), 1, Integer::sum);
-            Thread.sleep(6_000);
-            done.incrementAndGet();
-            return TaskResult.done();
-        };
-        var settings = FAST.withConcurrency(2).withHeartbeat(heartbeat);
-        try (var a = queue.startWorker(spec, slow, settings); var b = queue.startWorker(spec, slow, settings)) {
-            await().atMost(Duration.ofSeconds(40)).until(() -> done.get() >= tasks.size() && queue.depth(spec).equals(new TaskQueue.QueueDepth(0, 0)));
-        }
-        assertThat(deliveries).hasSize(tasks.size());
-        return deliveries;
-    }
-
-    private List<String> deadLetters(QueueSpec<?> spec) {
-        var messages = queue.client().receiveMessage(b -> b.queueUrl(queue.url(spec.deadLetterName())).maxNumberOfMessages(10)
-                .visibilityTimeout(0).messageAttributeNames("All")).join().messages();
-        return messages.stream().map(m -> m.messageAttributes().get("heomdm-event-id").stringValue()).toList();
-    }
-
-    private Event<SendNotification> task(String customer) {
-        var id = ids.next();
-        var payload = SendNotification.newBuilder().setCustomerId(customer).setChannel(Channel.EMAIL).setRecipient(customer + "@example.com")
-                .setTemplate("order-confirmation").setVariables(Map.of("orderId", "o-1")).build();
-        return new Event<>(new Envelope(id, "SendNotification", 1, customer, Instant.ofEpochMilli(System.currentTimeMillis()),
-                "corr-" + customer, "cause-" + customer, Traceparent.newTrace(new SplittableRandom())), payload);
     }
 }

@@ -50,6 +50,8 @@ public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Pa
         // a laptop or CI box: no reason to wait for more group members, nor to keep deleted segments a minute
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("file.delete.delay.ms", "1000");
+        // share groups (Kafka queues): allow the short record locks that tests and a laptop use
+        p.put("group.share.min.record.lock.duration.ms", "1000");
         return p;
     }
 

@@ -1,0 +1,271 @@
+package io.heomdm.taskqueue.internal;
+
+import io.heomdm.events.AvroCodec;
+import io.heomdm.events.Envelope;
+import io.heomdm.events.EnvelopeMapping;
+import io.heomdm.events.Event;
+import io.heomdm.events.MalformedMessageException;
+import io.heomdm.taskqueue.KafkaShareSettings;
+import io.heomdm.taskqueue.KafkaShareTaskQueue;
+import io.heomdm.taskqueue.QueueSpec;
+import io.heomdm.taskqueue.ReceivedTask;
+import io.heomdm.taskqueue.TaskHandler;
+import io.heomdm.taskqueue.TaskQueue;
+import io.heomdm.taskqueue.TaskResult;
+import io.heomdm.taskqueue.WorkerSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One queue's worker on a Kafka share group. The share consumer is not thread-safe, so one thread
+ * polls, hands the records to the handler pool, renews their locks while handlers run, and
+ * acknowledges each record with its handler's result before it polls again; max.poll.records is
+ * the concurrency, which is the back-pressure.
+ */
+public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Worker {
+    private static final Logger log = LoggerFactory.getLogger(ShareWorker.class);
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final KafkaShareConsumer<String, byte[]> consumer;
+    private final KafkaShareTaskQueue queues;
+    private final QueueSpec<T> queue;
+    private final TaskHandler<T> handler;
+    private final WorkerSettings settings;
+    private final WorkerMetrics metrics;
+    private final ExecutorService handlers;
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    private ShareWorker(KafkaShareSettings kafka, KafkaShareTaskQueue queues, QueueSpec<T> queue, TaskHandler<T> handler,
+            WorkerSettings settings, WorkerMetrics metrics) {
+        this.queues = queues;
+        this.queue = queue;
+        this.handler = handler;
+        this.settings = settings;
+        this.metrics = metrics;
+        Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("group.id", KafkaShareTaskQueue.group(queue));
+        props.put("share.acknowledgement.mode", "explicit");
+        props.put("max.poll.records", settings.concurrency());
+        this.consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        String name = queue.name() + "-" + IDS.incrementAndGet();
+        AtomicInteger n = new AtomicInteger();
+        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "share-worker-" + name + "-" + n.incrementAndGet()));
+        this.poller = daemon(this::pollLoop, "share-poller-" + name);
+    }
+
+    public static <T extends SpecificRecord> ShareWorker<T> start(KafkaShareSettings kafka, KafkaShareTaskQueue queues, QueueSpec<T> queue,
+            TaskHandler<T> handler, WorkerSettings settings, WorkerMetrics metrics) {
+        var worker = new ShareWorker<>(kafka, queues, queue, handler, settings, metrics);
+        worker.poller.start();
+        return worker;
+    }
+
+    /** A record whose handler runs; {@code record} is the latest delivery of it (a renewed lock delivers it again). */
+    private static final class InFlight {
+        ConsumerRecord<String, byte[]> record;
+        final CompletableFuture<TaskResult> result;
+
+        InFlight(ConsumerRecord<String, byte[]> record, CompletableFuture<TaskResult> result) {
+            this.record = record;
+            this.result = result;
+        }
+    }
+
+    private void pollLoop() {
+        Map<String, InFlight> inFlight = new HashMap<>();
+        long closingSince = 0;
+        try {
+            consumer.subscribe(List.of(KafkaShareTaskQueue.topic(queue)));
+            while (running || !inFlight.isEmpty()) {
+                if (!running && closingSince == 0) {
+                    closingSince = System.nanoTime();
+                }
+                var records = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 200 : 20));
+                List<InFlight> current = new ArrayList<>();
+                for (var r : records) {
+                    InFlight f = inFlight.get(key(r));
+                    if (f == null) {
+                        metrics.received().increment();
+                        f = new InFlight(r, running ? CompletableFuture.supplyAsync(() -> run(r), handlers) : new CompletableFuture<>());
+                        inFlight.put(key(r), f);
+                    } else {
+                        f.record = r;
+                    }
+                    current.add(f);
+                }
+                if (current.isEmpty()) {
+                    continue;
+                }
+                boolean graceOver = awaitOrRenewalDue(current, closingSince);
+                for (InFlight f : current) {
+                    settle(f, graceOver, inFlight);
+                }
+                consumer.commitSync();
+            }
+        } catch (RuntimeException e) {
+            if (running) {
+                log.error("share worker for {} stopped", queue.name(), e);
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void settle(InFlight f, boolean graceOver, Map<String, InFlight> inFlight) {
+        try {
+            if (f.result.isDone()) {
+                inFlight.remove(key(f.record));
+                acknowledge(f.record, f.result.join());
+            } else if (graceOver || !running && !settings.heartbeat()) {
+                inFlight.remove(key(f.record));
+                consumer.acknowledge(f.record, AcknowledgeType.RELEASE); // still running at shutdown: someone else's now
+            } else {
+                // KIP-1222: RENEW extends the lock; the record comes back in a later poll, to be acknowledged then
+                consumer.acknowledge(f.record, AcknowledgeType.RENEW);
+                metrics.heartbeats().increment();
+            }
+        } catch (IllegalStateException e) {
+            // the lock was lost (it expired): the broker has handed the record to another consumer,
+            // whose handler deduplicates by eventId; nothing is left for this one to do
+            log.warn("record {} on {} could no longer be acknowledged: {}", key(f.record), queue.name(), e.getMessage());
+        }
+    }
+
+    /**
+     * Waits until the records' handlers are done, or (with the heartbeat) until their locks are a
+     * third through, when they must be renewed. Without the heartbeat it waits for the handlers
+     * whatever the lock. Returns true when the worker is closing and the grace period is over.
+     */
+    private boolean awaitOrRenewalDue(List<InFlight> current, long closingSince) {
+        var all = CompletableFuture.allOf(current.stream().map(f -> f.result).toArray(CompletableFuture[]::new));
+        long period = Math.max(200, queue.visibilityTimeout().toMillis() / 3);
+        while (true) {
+            if (closingSince != 0 && System.nanoTime() - closingSince > settings.shutdownGrace().toNanos()) {
+                return true;
+            }
+            long wait = closingSince == 0 && settings.heartbeat() ? period : 100;
+            try {
+                all.get(wait, TimeUnit.MILLISECONDS);
+                return false;
+            } catch (TimeoutException e) {
+                if (closingSince == 0 && !running) {
+                    closingSince = System.nanoTime();
+                } else if (closingSince == 0 && settings.heartbeat()) {
+                    return false; // renewal due
+                }
+            } catch (Exception e) {
+                return false; // a handler's own failure is in its future
+            }
+        }
+    }
+
+    private static String key(ConsumerRecord<?, ?> r) {
+        return r.topic() + "-" + r.partition() + "@" + r.offset();
+    }
+
+    private TaskResult run(ConsumerRecord<String, byte[]> r) {
+        long start = System.nanoTime();
+        try {
+            Envelope envelope = envelope(r);
+            if (!envelope.type().equals(queue.taskType().name())) {
+                return TaskResult.poison("expected a " + queue.taskType().name() + " task, got " + envelope.type());
+            }
+            var event = new Event<>(envelope, AvroCodec.decode(queue.taskType(), envelope.schemaVersion(), r.value()));
+            return handler.handle(new ReceivedTask<>(event, deliveries(r)));
+        } catch (MalformedMessageException e) {
+            return TaskResult.poison(e.getMessage());
+        } catch (Exception e) {
+            log.warn("handler for {} failed on {}-{}@{} (delivery {}): {}", queue.name(), r.topic(), r.partition(), r.offset(), deliveries(r), e.toString());
+            return TaskResult.retry(e.toString());
+        } finally {
+            metrics.handlerDuration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void acknowledge(ConsumerRecord<String, byte[]> r, TaskResult result) {
+        if (result instanceof TaskResult.Poison p) {
+            deadLetter(r, p.reason());
+        } else if (result instanceof TaskResult.Retry retry) {
+            if (deliveries(r) >= queue.maxReceiveCount()) {
+                // the broker would archive it at its delivery limit: park it in the dead-letter topic instead
+                deadLetter(r, "failed " + deliveries(r) + " times; last: " + retry.reason());
+            } else {
+                metrics.retried().increment();
+                consumer.acknowledge(r, AcknowledgeType.RELEASE);
+            }
+        } else {
+            metrics.succeeded().increment();
+            consumer.acknowledge(r, AcknowledgeType.ACCEPT);
+        }
+    }
+
+    /** The record goes to the dead-letter topic with its envelope, and only then is rejected. */
+    private void deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
+        log.warn("task {}-{}@{} on {} goes to {}: {}", r.topic(), r.partition(), r.offset(), queue.name(),
+                KafkaShareTaskQueue.deadLetterTopic(queue), reason);
+        try {
+            queues.produce(KafkaShareTaskQueue.deadLetterTopic(queue), envelope(r), r.value()).get(30, TimeUnit.SECONDS);
+            metrics.deadLettered().increment();
+            consumer.acknowledge(r, AcknowledgeType.REJECT);
+        } catch (Exception e) {
+            // not parked: let it come back rather than lose it
+            log.warn("could not dead-letter {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            consumer.acknowledge(r, AcknowledgeType.RELEASE);
+        }
+    }
+
+    private static Envelope envelope(ConsumerRecord<String, byte[]> r) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header h : r.headers()) {
+            if (h.value() != null) {
+                headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return EnvelopeMapping.fromKafka(headers, r.key(), r.timestamp());
+    }
+
+    private static int deliveries(ConsumerRecord<?, ?> r) {
+        return r.deliveryCount().map(Short::intValue).orElse(1);
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            poller.join(settings.shutdownGrace().toMillis() + 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        handlers.shutdownNow();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}
