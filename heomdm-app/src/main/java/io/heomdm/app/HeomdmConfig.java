@@ -8,7 +8,8 @@ import java.util.Map;
  * The whole configuration, read from YAML with environment overrides ({@link ConfigLoader}) and
  * validated at start-up: {@link #problems()} names each wrong setting and what is allowed.
  */
-public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Database database, Smtp smtp, Workers workers) {
+public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Database database, Smtp smtp, Notifications notifications, Crm crm,
+        Workers workers) {
 
     public record Http(String host, int port, int maxBodyBytes, int maxBatchItems, int threads) {
     }
@@ -36,6 +37,12 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         public boolean embedded() {
             return host == null || host.isBlank();
         }
+    }
+
+    public record Notifications(String smsWebhook, String pushWebhook) {
+    }
+
+    public record Crm(String endpoint) {
     }
 
     public record Workers(int concurrency) {
@@ -71,11 +78,20 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         if (smtp.from() == null || !smtp.from().contains("@")) {
             p.add("smtp.from: must be an e-mail address such as \"Shop <no-reply@example.com>\"");
         }
+        url(p, "notifications.smsWebhook", notifications.smsWebhook());
+        url(p, "notifications.pushWebhook", notifications.pushWebhook());
+        url(p, "crm.endpoint", crm.endpoint());
         range(p, "workers.concurrency", workers.concurrency(), 1, 1000);
         if (dataDir == null || dataDir.isBlank()) {
             p.add("dataDir: must be a directory path");
         }
         return p;
+    }
+
+    private static void url(List<String> p, String name, String value) {
+        if (value != null && !value.isBlank() && !value.matches("https?://\\S+")) {
+            p.add(name + ": must be an http(s) URL, or empty");
+        }
     }
 
     private static void port(List<String> p, String name, int value) {

@@ -12,6 +12,7 @@ import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.events.EventIds;
+import io.heomdm.events.schema.Channel;
 import io.heomdm.gateway.EventIngestion;
 import io.heomdm.gateway.Gateway;
 import io.heomdm.gateway.GatewaySettings;
@@ -28,6 +29,7 @@ import io.heomdm.tasks.BillingHandler;
 import io.heomdm.tasks.CrmUpdateHandler;
 import io.heomdm.tasks.NotificationHandler;
 import io.heomdm.tasks.TaskOutcomeLog;
+import io.heomdm.tasks.Webhook;
 import io.heomdm.tasks.NotificationTemplates;
 import io.heomdm.tasks.SmtpMailer;
 import io.heomdm.tasks.SmtpSettings;
@@ -60,6 +62,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Platform implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("heomdm");
+    private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private String kafkaBootstrap;
@@ -169,8 +172,9 @@ public final class Platform implements AutoCloseable {
         var workerSettings = WorkerSettings.defaults().withConcurrency(config.workers().concurrency());
         var workers = List.of(
                 taskQueue.startWorker(TaskQueues.NOTIFICATIONS,
-                        new NotificationHandler(mailer, new NotificationTemplates(), processed, outcomeLog, clock), workerSettings),
-                taskQueue.startWorker(TaskQueues.CRM_UPDATES, new CrmUpdateHandler(processed, outcomeLog, clock), workerSettings),
+                        new NotificationHandler(mailer, webhooks(config), new NotificationTemplates(), processed, outcomeLog, clock), workerSettings),
+                taskQueue.startWorker(TaskQueues.CRM_UPDATES, new CrmUpdateHandler(processed,
+                        Settings.nonBlank(config.crm().endpoint()).map(u -> new Webhook(URI.create(u), WEBHOOK_TIMEOUT)), outcomeLog, clock), workerSettings),
                 taskQueue.startWorker(TaskQueues.BILLING, new BillingHandler(processed, outcomeLog, clock), workerSettings));
         // stopped side by side: each may wait for its long poll to end
         resources.push(() -> CompletableFuture.allOf(workers.stream()
@@ -199,6 +203,13 @@ public final class Platform implements AutoCloseable {
         resources.push(gateway);
         log.info("HEOMDM up in {} ms: API http://{}:{}  (POST /v1/events, GET /health, GET /metrics)",
                 millisSince(started), h.host(), gateway.port());
+    }
+
+    private static Map<Channel, Webhook> webhooks(HeomdmConfig config) {
+        Map<Channel, Webhook> hooks = new java.util.EnumMap<>(Channel.class);
+        Settings.nonBlank(config.notifications().smsWebhook()).ifPresent(u -> hooks.put(Channel.SMS, new Webhook(URI.create(u), WEBHOOK_TIMEOUT)));
+        Settings.nonBlank(config.notifications().pushWebhook()).ifPresent(u -> hooks.put(Channel.PUSH, new Webhook(URI.create(u), WEBHOOK_TIMEOUT)));
+        return hooks;
     }
 
     private static DatabaseSettings embeddedDatabase(Path data, int pool) {

@@ -65,6 +65,9 @@ class ConfigLoaderTest {
                 "http.port: must be between 0 and 65535, was 70000",
                 "kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)",
                 "database.url: must be a jdbc:postgresql: or jdbc:h2: URL, or empty for the embedded H2 database");
+        var badUrl = catchThrowableOfType(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Optional.empty(), Map.of("HEOMDM_NOTIFICATIONS_SMS_WEBHOOK", "sms-gateway:80")));
+        assertThat(badUrl.problems()).containsExactly("notifications.smsWebhook: must be an http(s) URL, or empty");
         var notANumber = catchThrowableOfType(ConfigLoader.ConfigException.class,
                 () -> ConfigLoader.load(Optional.empty(), Map.of("HEOMDM_HTTP_PORT", "eighty")));
         assertThat(notANumber.problems()).singleElement().asString().startsWith("http.port: ");

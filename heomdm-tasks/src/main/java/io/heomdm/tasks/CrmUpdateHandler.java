@@ -8,9 +8,13 @@ import io.heomdm.taskqueue.TaskHandler;
 import io.heomdm.taskqueue.TaskQueues;
 import io.heomdm.taskqueue.TaskResult;
 import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Applies {@link UpdateCrmRecord} tasks to the CRM record table. The queue is FIFO per customer,
+ * Applies {@link UpdateCrmRecord} tasks to the CRM record table, and, when one is configured, to
+ * an external CRM's HTTP endpoint within the same transaction (its Idempotency-Key is the task's
+ * eventId; a refusal is poison). The queue is FIFO per customer,
  * so one customer's updates arrive, and are applied, in the order they were sent; the update and
  * its idempotency row share a transaction, so a redelivery changes nothing.
  */
@@ -18,11 +22,13 @@ public final class CrmUpdateHandler implements TaskHandler<UpdateCrmRecord> {
     public static final String CONSUMER = "crm-update";
 
     private final ProcessedMessages processed;
+    private final Optional<Webhook> endpoint;
     private final TaskOutcomeLog outcomes;
     private final InstantSource clock;
 
-    public CrmUpdateHandler(ProcessedMessages processed, TaskOutcomeLog outcomes, InstantSource clock) {
+    public CrmUpdateHandler(ProcessedMessages processed, Optional<Webhook> endpoint, TaskOutcomeLog outcomes, InstantSource clock) {
         this.processed = processed;
+        this.endpoint = endpoint;
         this.outcomes = outcomes;
         this.clock = clock;
     }
@@ -34,11 +40,21 @@ public final class CrmUpdateHandler implements TaskHandler<UpdateCrmRecord> {
         if (update.getFields().isEmpty()) {
             return outcomes.poison(CONSUMER, TaskQueues.CRM_UPDATES, task, "an update must name at least one field");
         }
-        processed.runOnce(CONSUMER, envelope.eventId(), c -> {
-            CrmRecords.upsert(c, update.getCustomerId(), update.getFields(), envelope.eventId(), clock.instant());
-            outcomes.recordCompleted(c, CONSUMER, TaskQueues.CRM_UPDATES, task, update.getFields().size() + " field(s)");
-            return null;
-        });
+        try {
+            processed.runOnce(CONSUMER, envelope.eventId(), c -> {
+                CrmRecords.upsert(c, update.getCustomerId(), update.getFields(), envelope.eventId(), clock.instant());
+                outcomes.recordCompleted(c, CONSUMER, TaskQueues.CRM_UPDATES, task, update.getFields().size() + " field(s)");
+                if (endpoint.isPresent()) {
+                    endpoint.get().post(envelope.eventId(), Map.of("customerId", update.getCustomerId(), "fields", update.getFields()));
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof Webhook.Refused refused) {
+                return outcomes.poison(CONSUMER, TaskQueues.CRM_UPDATES, task, refused.getMessage());
+            }
+            throw e;
+        }
         return outcomes.publishCompleted(CONSUMER, envelope);
     }
 }

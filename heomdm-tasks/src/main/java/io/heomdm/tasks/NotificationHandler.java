@@ -12,27 +12,31 @@ import io.heomdm.taskqueue.TaskQueues;
 import io.heomdm.taskqueue.TaskResult;
 import jakarta.mail.internet.AddressException;
 import java.time.InstantSource;
+import java.util.Map;
 
 /**
- * Delivers {@link SendNotification} tasks by e-mail.
+ * Delivers {@link SendNotification} tasks: e-mail over SMTP; SMS and push to their configured
+ * webhooks (a gateway such as an SMS provider's); a channel with no transport configured is poison.
  *
- * <p>The e-mail, the customer-message row and the outcome row happen in one transaction with the
+ * <p>The delivery, the customer-message row and the outcome row happen in one transaction with the
  * idempotency row, so a redelivered task sends nothing twice once that transaction has committed.
- * (A crash after the SMTP server accepted the mail and before the commit can still send it twice:
- * SMTP has no transaction to join.)
+ * (A crash after the server accepted the message and before the commit can still send it twice:
+ * SMTP has no transaction to join; webhooks get the task's eventId as their Idempotency-Key.)
  */
 public final class NotificationHandler implements TaskHandler<SendNotification> {
     public static final String CONSUMER = "notification";
 
     private final Mailer mailer;
+    private final Map<Channel, Webhook> webhooks;
     private final NotificationTemplates templates;
     private final ProcessedMessages processed;
     private final TaskOutcomeLog outcomes;
     private final InstantSource clock;
 
-    public NotificationHandler(Mailer mailer, NotificationTemplates templates, ProcessedMessages processed, TaskOutcomeLog outcomes,
-            InstantSource clock) {
+    public NotificationHandler(Mailer mailer, Map<Channel, Webhook> webhooks, NotificationTemplates templates, ProcessedMessages processed,
+            TaskOutcomeLog outcomes, InstantSource clock) {
         this.mailer = mailer;
+        this.webhooks = Map.copyOf(webhooks);
         this.templates = templates;
         this.processed = processed;
         this.outcomes = outcomes;
@@ -43,7 +47,8 @@ public final class NotificationHandler implements TaskHandler<SendNotification> 
     public TaskResult handle(ReceivedTask<SendNotification> task) throws Exception {
         Envelope envelope = task.event().envelope();
         SendNotification n = task.event().payload();
-        if (n.getChannel() != Channel.EMAIL) {
+        Webhook webhook = webhooks.get(n.getChannel());
+        if (n.getChannel() != Channel.EMAIL && webhook == null) {
             return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, "no transport for channel " + n.getChannel() + " is configured");
         }
         NotificationTemplates.Rendered content;
@@ -58,12 +63,20 @@ public final class NotificationHandler implements TaskHandler<SendNotification> 
                         n.getRecipient(), n.getTemplate(), content.subject(), "SENT", envelope.correlationId(), envelope.traceparent(),
                         clock.instant()));
                 outcomes.recordCompleted(c, CONSUMER, TaskQueues.NOTIFICATIONS, task, null);
-                mailer.send(n.getRecipient(), content);
+                if (webhook == null) {
+                    mailer.send(n.getRecipient(), content);
+                } else {
+                    webhook.post(envelope.eventId(), Map.of("customerId", n.getCustomerId(), "channel", n.getChannel().name(),
+                            "recipient", n.getRecipient(), "subject", content.subject(), "text", content.text()));
+                }
                 return null;
             });
         } catch (RuntimeException e) {
             if (e.getCause() instanceof AddressException bad) {
                 return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, "recipient is not an e-mail address: " + bad.getMessage());
+            }
+            if (e.getCause() instanceof Webhook.Refused refused) {
+                return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, refused.getMessage());
             }
             throw e;
         }

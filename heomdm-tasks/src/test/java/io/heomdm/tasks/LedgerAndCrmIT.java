@@ -120,7 +120,7 @@ class LedgerAndCrmIT {
         }
         queue.sendAll(TaskQueues.CRM_UPDATES, sends).get();
         var applied = new java.util.concurrent.ConcurrentHashMap<String, List<Integer>>();
-        var crm = new CrmUpdateHandler(processed, outcomes, InstantSource.system());
+        var crm = new CrmUpdateHandler(processed, Optional.empty(), outcomes, InstantSource.system());
         io.heomdm.taskqueue.TaskHandler<UpdateCrmRecord> recording = t -> {
             applied.computeIfAbsent(t.event().payload().getCustomerId(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
                     .add(Integer.parseInt(t.event().payload().getFields().get("step")));
@@ -134,6 +134,42 @@ class LedgerAndCrmIT {
         for (String customer : List.of("crm-a", "crm-b", "crm-c")) {
             assertThat(applied.get(customer)).isSorted().hasSize(25);
             assertThat(records.fields(customer)).containsEntry("step", "24").containsEntry("history", customer + "-24");
+        }
+    }
+
+    @Test
+    void smsGoesToItsWebhookOnceWhateverTheRedeliveriesAndARefusalIsPoison() throws Exception {
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var status = new java.util.concurrent.atomic.AtomicInteger(503);
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/sms", exchange -> {
+            calls.add(exchange.getRequestHeaders().getFirst("Idempotency-Key") + " " + new String(exchange.getRequestBody().readAllBytes()));
+            int code = calls.size() == 1 ? status.get() : (status.get() == 400 ? 400 : 204);
+            exchange.sendResponseHeaders(code, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            var webhook = new Webhook(java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/sms"), Duration.ofSeconds(5));
+            var handler = new NotificationHandler((to, content) -> "unused", Map.of(io.heomdm.events.schema.Channel.SMS, webhook),
+                    new NotificationTemplates(), processed, outcomes, InstantSource.system());
+            var sms = task("SendNotification", "c-sms", io.heomdm.events.schema.SendNotification.newBuilder().setCustomerId("c-sms")
+                    .setChannel(io.heomdm.events.schema.Channel.SMS).setRecipient("+15550100").setTemplate("order-confirmation")
+                    .setVariables(Map.of("orderId", "o-5", "total", "5.00", "currency", "EUR", "itemCount", "1")).build());
+            // first delivery: the gateway answers 503, so the task is retried, not lost
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> handler.handle(new io.heomdm.taskqueue.ReceivedTask<>(sms, 1)))
+                    .hasMessageContaining("503");
+            // second and third deliveries: sent once, then deduplicated
+            assertThat(handler.handle(new io.heomdm.taskqueue.ReceivedTask<>(sms, 2))).isInstanceOf(io.heomdm.taskqueue.TaskResult.Done.class);
+            assertThat(handler.handle(new io.heomdm.taskqueue.ReceivedTask<>(sms, 3))).isInstanceOf(io.heomdm.taskqueue.TaskResult.Done.class);
+            assertThat(calls).hasSize(2).allSatisfy(c -> assertThat(c).startsWith(sms.envelope().eventId().toString()).contains("+15550100"));
+
+            status.set(400);
+            calls.clear();
+            var refused = task("SendNotification", "c-sms", sms.payload());
+            assertThat(handler.handle(new io.heomdm.taskqueue.ReceivedTask<>(refused, 1))).isInstanceOf(io.heomdm.taskqueue.TaskResult.Poison.class);
+        } finally {
+            server.stop(0);
         }
     }
 
