@@ -25,25 +25,16 @@ public final class BillingLedger {
      * already in the ledger (sent twice, under two task ids), which then counts once.
      */
     public static boolean append(Connection c, Charge charge, UUID taskEventId, Instant at) throws SQLException {
-        var savepoint = c.setSavepoint();
-        try (PreparedStatement ps = c.prepareStatement("insert into billing_ledger "
-                + "(charge_id, account_id, amount, currency, description, task_event_id, recorded_at) values (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, charge.chargeId());
-            ps.setString(2, charge.accountId());
-            ps.setBigDecimal(3, charge.amount());
-            ps.setString(4, charge.currency());
-            ps.setString(5, charge.description());
-            ps.setObject(6, taskEventId);
-            ps.setTimestamp(7, Timestamp.from(at));
-            ps.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            if (SqlWork.isUniqueViolation(e)) {
-                c.rollback(savepoint);
-                return false;
-            }
-            throw e;
-        }
+        return SqlWork.insertUnlessPresent(c, "insert into billing_ledger "
+                + "(charge_id, account_id, amount, currency, description, task_event_id, recorded_at) values (?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, charge.chargeId());
+                    ps.setString(2, charge.accountId());
+                    ps.setBigDecimal(3, charge.amount());
+                    ps.setString(4, charge.currency());
+                    ps.setString(5, charge.description());
+                    ps.setObject(6, taskEventId);
+                    ps.setTimestamp(7, Timestamp.from(at));
+                });
     }
 
     /** The sum of the account's charges (zero for an account with none). */

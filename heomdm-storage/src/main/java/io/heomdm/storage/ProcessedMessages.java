@@ -51,21 +51,10 @@ public final class ProcessedMessages {
     }
 
     private boolean markProcessed(Connection c, String consumer, UUID eventId) throws SQLException {
-        // a savepoint, because on PostgreSQL a failed statement aborts the whole transaction
-        var savepoint = c.setSavepoint();
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into processed_messages (consumer, event_id, processed_at) values (?, ?, ?)")) {
+        return SqlWork.insertUnlessPresent(c, "insert into processed_messages (consumer, event_id, processed_at) values (?, ?, ?)", ps -> {
             ps.setString(1, consumer);
             ps.setObject(2, eventId);
             ps.setTimestamp(3, Timestamp.from(clock.instant()));
-            ps.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            if (SqlWork.isUniqueViolation(e)) {
-                c.rollback(savepoint);
-                return false;
-            }
-            throw e;
-        }
+        });
     }
 }

@@ -70,8 +70,8 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
         this.consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         String name = queue.name() + "-" + IDS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
-        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "share-worker-" + name + "-" + n.incrementAndGet()));
-        this.poller = daemon(this::pollLoop, "share-poller-" + name);
+        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> Threads.daemon(r, "share-worker-" + name + "-" + n.incrementAndGet()));
+        this.poller = Threads.daemon(this::pollLoop, "share-poller-" + name);
     }
 
     public static <T extends SpecificRecord> ShareWorker<T> start(KafkaShareSettings kafka, KafkaShareTaskQueue queues, QueueSpec<T> queue,
@@ -263,9 +263,4 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
         handlers.shutdownNow();
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
 }

@@ -84,9 +84,9 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         this.batchSize = Math.min(10, settings.concurrency());
         String name = queue.name() + "-" + IDS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
-        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> daemon(r, "worker-" + name + "-" + n.incrementAndGet()));
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat-" + name));
-        this.receiver = daemon(this::receiveLoop, "receiver-" + name);
+        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> Threads.daemon(r, "worker-" + name + "-" + n.incrementAndGet()));
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "heartbeat-" + name));
+        this.receiver = Threads.daemon(this::receiveLoop, "receiver-" + name);
     }
 
     public static <T extends SpecificRecord> SqsWorker<T> start(SqsAsyncClient client, SqsAsyncBatchManager batcher, String url,
@@ -350,12 +350,6 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         } finally {
             heartbeat.shutdownNow();
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     private static void sleepQuietly(long millis) {
