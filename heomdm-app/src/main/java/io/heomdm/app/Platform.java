@@ -185,7 +185,9 @@ public final class Platform implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
-        Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafkaBootstrap));
+        Map<String, Object> adminProps = new java.util.HashMap<>(config.kafka().properties());
+        adminProps.put("bootstrap.servers", kafkaBootstrap);
+        Admin admin = Admin.create(adminProps);
         resources.push(admin);
         var customerMessages = new CustomerMessages(database);
         var h = config.http();
