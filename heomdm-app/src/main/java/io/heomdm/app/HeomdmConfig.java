@@ -9,7 +9,7 @@ import java.util.Map;
  * validated at start-up: {@link #problems()} names each wrong setting and what is allowed.
  */
 public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Database database, Smtp smtp, Notifications notifications, Crm crm,
-        Workers workers) {
+        Workers workers, Tasks tasks) {
 
     public record Http(String host, int port, int maxBodyBytes, int maxBatchItems, int threads) {
     }
@@ -48,6 +48,19 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
     public record Workers(int concurrency) {
     }
 
+    /**
+     * @param transport  what carries the task queues: SQS, or Kafka share groups (then SQS is not used at all)
+     * @param partitions partitions of each task topic on Kafka share groups
+     */
+    public record Tasks(String transport, int partitions) {
+        public static final String SQS = "sqs";
+        public static final String KAFKA_SHARE = "kafka-share";
+
+        public boolean onKafka() {
+            return KAFKA_SHARE.equals(transport);
+        }
+    }
+
     /** Every rule the configuration breaks, as "setting: rule"; empty when it is valid. */
     public List<String> problems() {
         List<String> p = new ArrayList<>();
@@ -82,6 +95,10 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         url(p, "notifications.pushWebhook", notifications.pushWebhook());
         url(p, "crm.endpoint", crm.endpoint());
         range(p, "workers.concurrency", workers.concurrency(), 1, 1000);
+        if (!Tasks.SQS.equals(tasks.transport()) && !Tasks.KAFKA_SHARE.equals(tasks.transport())) {
+            p.add("tasks.transport: must be \"" + Tasks.SQS + "\" or \"" + Tasks.KAFKA_SHARE + "\", was \"" + tasks.transport() + "\"");
+        }
+        range(p, "tasks.partitions", tasks.partitions(), 1, 1000);
         if (dataDir == null || dataDir.isBlank()) {
             p.add("dataDir: must be a directory path");
         }

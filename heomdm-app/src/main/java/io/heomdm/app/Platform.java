@@ -22,7 +22,9 @@ import io.heomdm.storage.Database;
 import io.heomdm.storage.DatabaseSettings;
 import io.heomdm.storage.ProcessedMessages;
 import io.heomdm.storage.TaskOutcomes;
+import io.heomdm.taskqueue.KafkaShareTaskQueue;
 import io.heomdm.taskqueue.SqsTaskQueue;
+import io.heomdm.taskqueue.TaskQueue;
 import io.heomdm.taskqueue.TaskQueues;
 import io.heomdm.taskqueue.WorkerSettings;
 import io.heomdm.tasks.BillingHandler;
@@ -93,7 +95,8 @@ public final class Platform implements AutoCloseable {
         // the embedded servers start side by side: Kafka takes the longest
         var kafkaStart = CompletableFuture.supplyAsync(() -> config.kafka().embedded()
                 ? timed(() -> EmbeddedKafka.start(data.resolve("kafka"), config.kafka().embeddedPort())) : null);
-        var sqsStart = CompletableFuture.supplyAsync(() -> config.sqs().embedded()
+        boolean sqsUsed = !config.tasks().onKafka();
+        var sqsStart = CompletableFuture.supplyAsync(() -> sqsUsed && config.sqs().embedded()
                 ? timed(() -> EmbeddedSqs.start(config.sqs().embeddedPort(),
                         config.sqs().persistEmbeddedQueues() ? Optional.of(data.resolve("sqs")) : Optional.empty())) : null);
         var smtpStart = CompletableFuture.supplyAsync(() -> config.smtp().embedded()
@@ -119,7 +122,7 @@ public final class Platform implements AutoCloseable {
             sqsEndpoint = sqs.value().endpoint();
             log.info("  SQS       ready  {}  (embedded ElasticMQ, queues {}, {} ms)", sqsEndpoint,
                     config.sqs().persistEmbeddedQueues() ? "persisted" : "in memory", sqs.millis());
-        } else {
+        } else if (sqsUsed) {
             sqsEndpoint = config.sqs().endpoint().equals("aws") ? null : URI.create(config.sqs().endpoint());
             log.info("  SQS       using  {}", sqsEndpoint == null ? "AWS " + config.sqs().region() : sqsEndpoint);
         }
@@ -150,12 +153,20 @@ public final class Platform implements AutoCloseable {
         var created = TopicAdmin.ensure(kafkaSettings, MarketTopics.all());
         log.info("  Topics    ready  {} ({} created)", MarketTopics.all().stream().map(s -> s.name()).toList(), created.size());
 
-        var sqsSettings = Settings.sqs(config, sqsEndpoint);
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var taskQueue = new SqsTaskQueue(sqsSettings, random, metrics);
+        List<HealthCheck> healthChecks = new java.util.ArrayList<>();
+        TaskQueue taskQueue;
+        if (sqsUsed) {
+            var sqsQueue = new SqsTaskQueue(Settings.sqs(config, sqsEndpoint), random, metrics);
+            healthChecks.add(HealthCheck.of("sqs", () -> succeeds(sqsQueue.client().listQueues(b -> b.maxResults(1)))));
+            taskQueue = sqsQueue;
+        } else {
+            taskQueue = new KafkaShareTaskQueue(Settings.kafkaShare(config, kafkaBootstrap), metrics);
+        }
         resources.push(taskQueue);
         TaskQueues.all().forEach(taskQueue::declare);
-        log.info("  Queues    ready  {} (each with a dead-letter queue)", TaskQueues.all().stream().map(q -> q.name()).toList());
+        log.info("  Queues    ready  {} ({}, each with dead letters)", TaskQueues.all().stream().map(q -> q.name()).toList(),
+                sqsUsed ? "SQS" : "Kafka share groups");
 
         var publisher = new KafkaEventPublisher(kafkaSettings, "heomdm");
         resources.push(publisher);
@@ -189,15 +200,15 @@ public final class Platform implements AutoCloseable {
         adminProps.put("bootstrap.servers", kafkaBootstrap);
         Admin admin = Admin.create(adminProps);
         resources.push(admin);
+        healthChecks.add(0, HealthCheck.of("kafka", () -> succeeds(admin.describeCluster().nodes())));
+        healthChecks.add(1, HealthCheck.of("database", this::databaseAnswers));
         var customerMessages = new CustomerMessages(database);
         var h = config.http();
         try {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
                     Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads()),
                     new EventIngestion(new EventIds(clock, random), clock), publisher, customerMessages::forCustomer,
-                    List.of(HealthCheck.of("kafka", () -> succeeds(admin.describeCluster().nodes())),
-                            HealthCheck.of("database", this::databaseAnswers),
-                            HealthCheck.of("sqs", () -> succeeds(taskQueue.client().listQueues(b -> b.maxResults(1))))),
+                    healthChecks,
                     metrics, random);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("http.port: cannot listen on " + h.host() + ":" + h.port() + " (" + e.getMessage() + ")", e);

@@ -1,5 +1,6 @@
 package io.heomdm.app;
 
+import io.heomdm.taskqueue.KafkaShareSettings;
 import io.heomdm.taskqueue.SqsSettings;
 import java.net.URI;
 import java.util.Optional;
@@ -24,6 +25,16 @@ final class Settings {
         }
         Optional<URI> endpoint = s.endpoint().equals("aws") ? Optional.empty() : Optional.of(URI.create(s.endpoint()));
         return new SqsSettings(endpoint, s.region(), nonBlank(s.accessKey()), nonBlank(s.secretKey()));
+    }
+
+    static KafkaShareSettings kafkaShare(HeomdmConfig config, String bootstrapServers) {
+        var k = config.kafka();
+        return new KafkaShareSettings(bootstrapServers, k.properties(), k.replicationFactor(), k.minInsyncReplicas(), config.tasks().partitions());
+    }
+
+    /** The embedded broker's address, for a command that talks to a running platform. */
+    static String kafkaBootstrap(HeomdmConfig config) {
+        return config.kafka().embedded() ? "127.0.0.1:" + config.kafka().embeddedPort() : config.kafka().bootstrapServers();
     }
 
     static Optional<String> nonBlank(String s) {

@@ -60,8 +60,10 @@ class ConfigLoaderTest {
     @Test
     void wrongValuesAreNamedWithTheRule() {
         var e = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
-                Map.of("HEOMDM_HTTP_PORT", "70000", "HEOMDM_KAFKA_REPLICATION_FACTOR", "3", "HEOMDM_DATABASE_URL", "jdbc:mysql://x")));
+                Map.of("HEOMDM_HTTP_PORT", "70000", "HEOMDM_KAFKA_REPLICATION_FACTOR", "3", "HEOMDM_DATABASE_URL", "jdbc:mysql://x",
+                        "HEOMDM_TASKS_TRANSPORT", "rabbitmq")));
         assertThat(e.problems()).containsExactlyInAnyOrder(
+                "tasks.transport: must be \"sqs\" or \"kafka-share\", was \"rabbitmq\"",
                 "http.port: must be between 0 and 65535, was 70000",
                 "kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)",
                 "database.url: must be a jdbc:postgresql: or jdbc:h2: URL, or empty for the embedded H2 database");

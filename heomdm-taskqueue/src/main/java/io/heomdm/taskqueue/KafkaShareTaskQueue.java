@@ -131,18 +131,22 @@ public final class KafkaShareTaskQueue implements TaskQueue {
     }
 
     /** Appends a record with the envelope in its headers; completes when acknowledged by all in-sync replicas. */
-    public CompletableFuture<Void> produce(String topic, io.heomdm.events.Envelope envelope, byte[] payload) {
+    private CompletableFuture<Void> produce(String topic, io.heomdm.events.Envelope envelope, byte[] payload) {
         var headers = new RecordHeaders();
         EnvelopeMapping.kafkaHeaders(envelope).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        return produce(new ProducerRecord<>(topic, null, envelope.occurredAt().toEpochMilli(), envelope.key(), payload, headers));
+    }
+
+    /** Appends a record (for the worker's and the console's dead-letter moves); completes when acknowledged. */
+    public CompletableFuture<Void> produce(ProducerRecord<String, byte[]> record) {
         var result = new CompletableFuture<Void>();
-        producer.send(new ProducerRecord<>(topic, null, envelope.occurredAt().toEpochMilli(), envelope.key(), payload, headers),
-                (metadata, error) -> {
-                    if (error != null) {
-                        result.completeExceptionally(error);
-                    } else {
-                        result.complete(null);
-                    }
-                });
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(null);
+            }
+        });
         return result;
     }
 
@@ -182,6 +186,11 @@ public final class KafkaShareTaskQueue implements TaskQueue {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return new ShareDeadLetters(this, settings, admin);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.heomdm.taskqueue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.heomdm.events.EnvelopeMapping;
 import io.heomdm.events.JsonPayloads;
 import io.heomdm.events.MalformedMessageException;
@@ -11,20 +10,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The dead-letter console: what is parked in each DLQ, what each parked task is, and sending
- * them back to their queue with their envelope (eventId, trace) intact.
+ * The dead-letter console on SQS: each queue's DLQ.
  *
  * <p>Redrive uses SQS's own {@code StartMessageMoveTask} where the endpoint supports it; where it
  * does not (ElasticMQ with persisted queues), it re-sends each message to the source queue and
  * deletes it from the DLQ only after the send succeeded, so a failure part-way duplicates at worst
  * (handlers deduplicate by eventId) and never loses a task.
  */
-public final class SqsDeadLetters {
+public final class SqsDeadLetters implements DeadLetters {
     private final SqsTaskQueue queues;
     private final SqsAsyncClient client;
 
@@ -33,16 +32,7 @@ public final class SqsDeadLetters {
         this.client = queues.client();
     }
 
-    public record DeadLetterQueue(String name, String source, long messages) {
-    }
-
-    /** One parked task, as the console shows it. */
-    public record ParkedTask(String messageId, Map<String, String> envelope, int receives, ObjectNode payload, String problem) {
-    }
-
-    public record Redrive(String method, long moved) {
-    }
-
+    @Override
     public List<DeadLetterQueue> list(List<QueueSpec<?>> sources) {
         List<DeadLetterQueue> out = new ArrayList<>();
         for (QueueSpec<?> q : sources) {
@@ -53,37 +43,46 @@ public final class SqsDeadLetters {
         return out;
     }
 
-    /**
-     * Up to {@code max} parked tasks, read without being consumed (they stay invisible for a few
-     * seconds, then are back).
-     */
+    /** Read tasks are hidden while the console reads on (so none is shown twice), then made visible again at once. */
+    @Override
     public List<ParkedTask> show(QueueSpec<?> source, int max) {
         List<ParkedTask> out = new ArrayList<>();
+        List<Message> read = new ArrayList<>();
         String dlq = queues.url(source.deadLetterName());
-        while (out.size() < max) {
-            int n = Math.min(10, max - out.size());
-            var messages = client.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(n).visibilityTimeout(5).waitTimeSeconds(1)
-                    .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).join().messages();
-            if (messages.isEmpty()) {
-                break;
+        try {
+            while (out.size() < max) {
+                int n = Math.min(10, max - out.size());
+                var messages = client.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(n).visibilityTimeout(30).waitTimeSeconds(1)
+                        .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).join().messages();
+                if (messages.isEmpty()) {
+                    break;
+                }
+                read.addAll(messages);
+                messages.forEach(m -> out.add(parked(source, m)));
             }
-            messages.forEach(m -> out.add(parked(source, m)));
+        } finally {
+            for (int i = 0; i < read.size(); i += 10) {
+                var entries = read.subList(i, Math.min(read.size(), i + 10)).stream().map(m -> ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id(m.messageId().replaceAll("[^A-Za-z0-9_-]", "_")).receiptHandle(m.receiptHandle()).visibilityTimeout(0).build()).toList();
+                client.changeMessageVisibilityBatch(b -> b.queueUrl(dlq).entries(entries)).join();
+            }
         }
         return out;
     }
 
     private ParkedTask parked(QueueSpec<?> source, Message m) {
-        Map<String, String> envelope = new java.util.LinkedHashMap<>();
+        Map<String, String> envelope = new java.util.TreeMap<>();
         m.messageAttributes().forEach((k, v) -> envelope.put(k, v.stringValue()));
+        String reason = envelope.remove(REASON);
         try {
             var event = SqsMessages.event(source.taskType(), m);
-            return new ParkedTask(m.messageId(), envelope, SqsMessages.receiveCount(m), JsonPayloads.toJson(event.payload()), null);
+            return new ParkedTask(m.messageId(), envelope, SqsMessages.receiveCount(m), reason, JsonPayloads.toJson(event.payload()), null);
         } catch (MalformedMessageException e) {
-            return new ParkedTask(m.messageId(), envelope, SqsMessages.receiveCount(m), null, e.getMessage());
+            return new ParkedTask(m.messageId(), envelope, SqsMessages.receiveCount(m), reason, null, e.getMessage());
         }
     }
 
-    /** Moves every parked task of {@code source}'s DLQ back to {@code destination} (normally {@code source} itself). */
+    @Override
     public Redrive redrive(QueueSpec<?> source, QueueSpec<?> destination) {
         String dlqUrl = queues.url(source.deadLetterName());
         long parked = parked(source);
@@ -137,10 +136,7 @@ public final class SqsDeadLetters {
         throw new IllegalStateException("the move task " + handle + " was still running after 5 minutes");
     }
 
-    /**
-     * Moves at most {@code limit} messages (those parked when the redrive began): a task that
-     * fails again comes back to the DLQ while the redrive runs, and must not be moved round forever.
-     */
+    /** Moves at most {@code limit} messages: those parked when the redrive began. */
     private long resendAndDelete(String dlqUrl, QueueSpec<?> destination, long limit) {
         String target = queues.url(destination.name());
         long moved = 0;
@@ -153,7 +149,9 @@ public final class SqsDeadLetters {
             }
             for (Message m : messages) {
                 client.sendMessage(b -> {
-                    b.queueUrl(target).messageBody(m.body()).messageAttributes(m.messageAttributes());
+                    var attributes = new java.util.HashMap<>(m.messageAttributes());
+                    attributes.remove(REASON);
+                    b.queueUrl(target).messageBody(m.body()).messageAttributes(attributes);
                     if (destination.fifo()) {
                         // a fresh deduplication id: the original one may still be in the queue's 5-minute window
                         String key = m.messageAttributes().containsKey(EnvelopeMapping.KEY)
@@ -168,7 +166,7 @@ public final class SqsDeadLetters {
         return moved;
     }
 
-    /** Deletes every parked task of the queue's DLQ. */
+    @Override
     public void purge(QueueSpec<?> source) {
         client.purgeQueue(b -> b.queueUrl(queues.url(source.deadLetterName()))).join();
     }

@@ -209,6 +209,11 @@ public final class SqsTaskQueue implements TaskQueue {
                 .description("messages received and not yet deleted (approximate)").register(meters);
     }
 
+    @Override
+    public DeadLetters deadLetters() {
+        return new SqsDeadLetters(this);
+    }
+
     /** The SDK client, for operations beyond the contract (the DLQ console, tests). */
     public SqsAsyncClient client() {
         return client;

@@ -33,6 +33,9 @@ public interface TaskQueue extends AutoCloseable {
     /** Messages waiting, and received but not yet deleted. */
     QueueDepth depth(QueueSpec<?> queue);
 
+    /** The console of the dead-letter queues (or topics) of this transport. */
+    DeadLetters deadLetters();
+
     @Override
     void close();
 

@@ -97,6 +97,47 @@ abstract class TaskQueueContract {
     }
 
     @Test
+    void theConsoleListsShowsAndRedrivesParkedTasksWithTheirEnvelopeThenPurges() throws Exception {
+        var spec = standard(2, Duration.ofSeconds(30));
+        var parked = List.of(task("c-dl-1"), task("c-dl-2"), task("c-dl-3"));
+        queue().sendAll(spec, parked).get(10, TimeUnit.SECONDS);
+        try (var poisoner = queue().startWorker(spec, r -> TaskResult.poison("template missing"), FAST)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> deadLetters(spec).size() == 3);
+        }
+        DeadLetters console = queue().deadLetters();
+        await().atMost(Duration.ofSeconds(10)).until(() -> console.list(List.of(spec)).get(0).messages() == 3);
+        var shown = console.show(spec, 10);
+        assertThat(shown).extracting(p -> p.envelope().get("heomdm-event-id"))
+                .containsExactlyInAnyOrderElementsOf(parked.stream().map(e -> e.envelope().eventId().toString()).toList());
+        assertThat(shown).allSatisfy(p -> {
+            assertThat(p.reason()).isEqualTo("template missing");
+            assertThat(p.payload().get("template").asText()).isEqualTo("order-confirmation");
+        });
+        assertThat(console.show(spec, 2)).hasSize(2);
+        assertThat(console.list(List.of(spec)).get(0).messages()).as("shown, not consumed").isEqualTo(3);
+
+        var redrive = console.redrive(spec, spec);
+        assertThat(redrive.moved()).isEqualTo(3);
+        List<Envelope> redelivered = new CopyOnWriteArrayList<>();
+        AtomicInteger failures = new AtomicInteger();
+        try (var worker = queue().startWorker(spec, r -> {
+            // the first redriven task is poison again, to be purged below
+            if (failures.get() == 0 && failures.compareAndSet(0, 1)) {
+                return TaskResult.poison("still missing");
+            }
+            redelivered.add(r.event().envelope());
+            return TaskResult.done();
+        }, FAST)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> redelivered.size() == 2);
+        }
+        assertThat(parked.stream().map(Event::envelope).toList()).containsAll(redelivered);
+        await().atMost(Duration.ofSeconds(15)).until(() -> console.list(List.of(spec)).get(0).messages() == 1);
+        console.purge(spec);
+        await().atMost(Duration.ofSeconds(70)).until(() -> console.list(List.of(spec)).get(0).messages() == 0);
+        assertThat(console.show(spec, 10)).isEmpty();
+    }
+
+    @Test
     void shutdownReleasesTasksWhoseHandlersDoNotFinishInTheGracePeriod() throws Exception {
         var spec = standard(5, Duration.ofSeconds(60));
         var t = task("c-slow");

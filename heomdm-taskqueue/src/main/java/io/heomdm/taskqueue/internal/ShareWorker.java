@@ -5,6 +5,7 @@ import io.heomdm.events.Envelope;
 import io.heomdm.events.EnvelopeMapping;
 import io.heomdm.events.Event;
 import io.heomdm.events.MalformedMessageException;
+import io.heomdm.taskqueue.DeadLetters;
 import io.heomdm.taskqueue.KafkaShareSettings;
 import io.heomdm.taskqueue.KafkaShareTaskQueue;
 import io.heomdm.taskqueue.QueueSpec;
@@ -29,7 +30,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Worker {
     private static final Logger log = LoggerFactory.getLogger(ShareWorker.class);
     private static final AtomicInteger IDS = new AtomicInteger();
+    /** Header of a dead-lettered record: how many times it was delivered. */
+    public static final String DELIVERIES = "heomdm-deliveries";
 
     private final KafkaShareConsumer<String, byte[]> consumer;
     private final KafkaShareTaskQueue queues;
@@ -84,6 +89,7 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
     /** A record whose handler runs; {@code record} is the latest delivery of it (a renewed lock delivers it again). */
     private static final class InFlight {
         ConsumerRecord<String, byte[]> record;
+        long seenAt = System.nanoTime();
         final CompletableFuture<TaskResult> result;
 
         InFlight(ConsumerRecord<String, byte[]> record, CompletableFuture<TaskResult> result) {
@@ -111,9 +117,11 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
                         inFlight.put(key(r), f);
                     } else {
                         f.record = r;
+                        f.seenAt = System.nanoTime();
                     }
                     current.add(f);
                 }
+                forgetLost(inFlight);
                 if (current.isEmpty()) {
                     continue;
                 }
@@ -148,8 +156,25 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
         } catch (IllegalStateException e) {
             // the lock was lost (it expired): the broker has handed the record to another consumer,
             // whose handler deduplicates by eventId; nothing is left for this one to do
+            inFlight.remove(key(f.record));
             log.warn("record {} on {} could no longer be acknowledged: {}", key(f.record), queue.name(), e.getMessage());
         }
+    }
+
+    /**
+     * A renewed record comes back in the next poll. One that has not come back for two lock
+     * durations was lost (its renewal came too late) and belongs to another consumer now: stop
+     * tracking it, or it would be held here, and hold up shutdown, for ever.
+     */
+    private void forgetLost(Map<String, InFlight> inFlight) {
+        long lost = System.nanoTime() - 2 * Math.max(queue.visibilityTimeout().toNanos(), Duration.ofSeconds(1).toNanos());
+        inFlight.values().removeIf(f -> {
+            if (f.seenAt < lost) {
+                log.warn("record {} on {} was not delivered back after its lock renewal; its lock is lost", key(f.record), queue.name());
+                return true;
+            }
+            return false;
+        });
     }
 
     /**
@@ -220,12 +245,18 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
         }
     }
 
-    /** The record goes to the dead-letter topic with its envelope, and only then is rejected. */
+    /**
+     * The record goes to the dead-letter topic as it came (headers copied, so even a record whose
+     * envelope cannot be read is parked), with the reason and delivery count; only then is it rejected.
+     */
     private void deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
-        log.warn("task {}-{}@{} on {} goes to {}: {}", r.topic(), r.partition(), r.offset(), queue.name(),
-                KafkaShareTaskQueue.deadLetterTopic(queue), reason);
+        String topic = KafkaShareTaskQueue.deadLetterTopic(queue);
+        log.warn("task {}-{}@{} on {} goes to {}: {}", r.topic(), r.partition(), r.offset(), queue.name(), topic, reason);
+        var headers = new RecordHeaders(r.headers().toArray());
+        headers.add(DeadLetters.REASON, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(DELIVERIES, Integer.toString(deliveries(r)).getBytes(StandardCharsets.UTF_8));
         try {
-            queues.produce(KafkaShareTaskQueue.deadLetterTopic(queue), envelope(r), r.value()).get(30, TimeUnit.SECONDS);
+            queues.produce(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value(), headers)).get(30, TimeUnit.SECONDS);
             metrics.deadLettered().increment();
             consumer.acknowledge(r, AcknowledgeType.REJECT);
         } catch (Exception e) {

@@ -2,6 +2,7 @@ package io.heomdm.taskqueue.internal;
 
 import io.heomdm.events.Event;
 import io.heomdm.events.MalformedMessageException;
+import io.heomdm.taskqueue.DeadLetters;
 import io.heomdm.taskqueue.QueueSpec;
 import io.heomdm.taskqueue.ReceivedTask;
 import io.heomdm.taskqueue.TaskHandler;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
@@ -308,7 +310,9 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     private void deadLetter(Message m, String reason) {
         log.warn("task {} on {} is poison, moved to {}: {}", m.messageId(), queue.name(), queue.deadLetterName(), reason);
         client.sendMessage(b -> {
-            b.queueUrl(deadLetterUrl).messageBody(m.body()).messageAttributes(m.messageAttributes());
+            var attributes = new java.util.HashMap<>(m.messageAttributes());
+            attributes.put(DeadLetters.REASON, MessageAttributeValue.builder().dataType("String").stringValue(reason).build());
+            b.queueUrl(deadLetterUrl).messageBody(m.body()).messageAttributes(attributes);
             if (queue.fifo()) {
                 b.messageGroupId(m.attributes().getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, "poison"))
                         .messageDeduplicationId(m.messageId());
