@@ -1,16 +1,69 @@
 package io.heomdm.app;
 
+import io.heomdm.bench.BenchPlan;
+import io.heomdm.bench.Benchmark;
+import io.heomdm.bench.SetUp;
 import io.heomdm.bench.WorkerThroughput;
+import io.heomdm.taskqueue.SqsSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code heomdm bench}: measurements on this machine. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure HEOMDM on this machine.",
-        subcommands = {BenchCommand.Queue.class})
-final class BenchCommand {
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class},
+        description = {"Measure kafka-only, sqs-only, hybrid and kafka-queues on the same simulated market workload: open-loop load, "
+                + "latency from each event's intended send time, raw Kafka and SQS ceilings in the same run. Writes report.md, CSV, JSON "
+                + "and PNG charts to --out.", "Without --kafka / --sqs-endpoint it starts a local Kafka broker and ElasticMQ itself."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "every set-up at 500 and 1000 events/s, once, 5 s each: under 3 minutes (CI)")
+    boolean quick;
+    @Option(names = "--setups", split = ",", description = "set-ups to run (default: all): kafka-only, sqs-only, hybrid, kafka-queues")
+    List<String> setUps;
+    @Option(names = "--rates", split = ",", description = "offered rates in events/s (default 5000,10000,25000,50000)")
+    List<Integer> rates;
+    @Option(names = "--warmup", description = "seconds of warm-up per run, not counted (default 10)")
+    Integer warmup;
+    @Option(names = "--duration", description = "measured seconds per run (default 30)")
+    Integer duration;
+    @Option(names = "--repetitions", description = "runs of each point (default 3)")
+    Integer repetitions;
+    @Option(names = "--task-fraction", description = "fraction of events that cause a task (default 0.02)")
+    Double taskFraction;
+    @Option(names = "--event-bytes", description = "average event size in bytes, Avro-encoded (default 2048)")
+    Integer eventBytes;
+    @Option(names = "--out", description = "report directory (default bench-results/<date-time>)")
+    Path out;
+    @Option(names = "--kafka", description = "bootstrap servers of a Kafka cluster to measure instead of a local broker")
+    String kafka;
+    @Option(names = "--sqs-endpoint", description = "an SQS endpoint URL, or \"aws\" for AWS itself (region and credentials from the AWS "
+            + "default chain), instead of a local ElasticMQ")
+    String sqsEndpoint;
+    @Option(names = "--sqs-region", defaultValue = "us-east-1", description = "with --sqs-endpoint (default ${DEFAULT-VALUE})")
+    String sqsRegion;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchPlan base = quick ? BenchPlan.quick() : BenchPlan.full();
+        var plan = new BenchPlan(setUps == null ? base.setUps() : setUps.stream().map(SetUp::of).toList(), rates == null ? base.rates() : rates,
+                warmup == null ? base.warmup() : Duration.ofSeconds(warmup), duration == null ? base.measured() : Duration.ofSeconds(duration),
+                repetitions == null ? base.repetitions() : repetitions, base.partitions(), taskFraction == null ? base.taskFraction() : taskFraction,
+                eventBytes == null ? base.eventBytes() : eventBytes, base.workerConcurrency(), base.drain(), base.ceilingRecords(), base.seed());
+        Path dir = out != null ? out : Path.of("bench-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Optional<SqsSettings> sqs = Optional.ofNullable(sqsEndpoint).map(e -> new SqsSettings(
+                e.equals("aws") ? Optional.empty() : Optional.of(URI.create(e)), sqsRegion, Optional.empty(), Optional.empty()));
+        System.out.printf("heomdm bench: %d set-up(s) x %d rate(s) x %d repetition(s), %d s + %d s each%n", plan.setUps().size(),
+                plan.rates().size(), plan.repetitions(), plan.warmup().toSeconds(), plan.measured().toSeconds());
+        Benchmark.run(plan, dir, Optional.ofNullable(kafka), sqs, System.out);
+        return 0;
+    }
 
     @Command(name = "queue", mixinStandardHelpOptions = true,
             description = "The task worker container against a plain AWS-SDK loop (receive 10, delete 10) on an embedded ElasticMQ, "
@@ -20,8 +73,6 @@ final class BenchCommand {
         int tasks;
         @Option(names = "--repetitions", defaultValue = "3", description = "runs of each (default ${DEFAULT-VALUE})")
         int repetitions;
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {

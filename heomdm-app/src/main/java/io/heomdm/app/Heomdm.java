@@ -17,7 +17,15 @@ import picocli.CommandLine.Option;
 public final class Heomdm {
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Heomdm())
+        int code = commandLine().execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** The command line with its error handling: a failure is one line naming it, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Heomdm())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof ConfigLoader.ConfigException) {
                         cmd.getErr().println(e.getMessage());
@@ -25,11 +33,7 @@ public final class Heomdm {
                     }
                     cmd.getErr().println("heomdm: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
                     return 1;
-                })
-                .execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+                });
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,

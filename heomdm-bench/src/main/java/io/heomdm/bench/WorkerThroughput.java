@@ -66,7 +66,7 @@ public final class WorkerThroughput {
         return new Result(median(plain), median(container), plain, container);
     }
 
-    private static QueueSpec<SendNotification> queue(SqsTaskQueue queues, String name) {
+    static QueueSpec<SendNotification> queue(SqsTaskQueue queues, String name) {
         var spec = new QueueSpec<>(name, EventCatalog.SEND_NOTIFICATION, false, Duration.ofSeconds(30), 5);
         queues.declare(spec);
         return spec;
@@ -95,7 +95,7 @@ public final class WorkerThroughput {
         return t;
     }
 
-    private double plainLoop(SqsTaskQueue queues, QueueSpec<SendNotification> spec, int tasks) throws Exception {
+    double plainLoop(SqsTaskQueue queues, QueueSpec<SendNotification> spec, int tasks) throws Exception {
         SqsAsyncClient client = queues.client();
         String url = queues.url(spec.name());
         long start = System.nanoTime();

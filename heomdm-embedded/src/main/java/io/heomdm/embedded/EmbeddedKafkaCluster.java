@@ -94,6 +94,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
+    /** CPU time used so far by the running nodes' processes (the benchmark reports it per process). */
+    public java.time.Duration cpuTime() {
+        return processes.values().stream().map(p -> p.info().totalCpuDuration().orElse(java.time.Duration.ZERO))
+                .reduce(java.time.Duration.ZERO, java.time.Duration::plus);
+    }
+
     /** SIGKILL: the node gets no chance to flush or hand over leadership. */
     public void kill(int nodeId) {
         Process p = processes.remove(nodeId);

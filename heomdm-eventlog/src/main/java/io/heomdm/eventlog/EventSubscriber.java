@@ -11,6 +11,9 @@ public interface EventSubscriber {
 
     Subscription subscribe(String consumerGroup, TopicSpec topic, EventHandler handler);
 
+    /** The same with a handler that completes later: a poll's events are processed side by side. */
+    Subscription subscribeAsync(String consumerGroup, TopicSpec topic, AsyncEventHandler handler);
+
     /** A running subscription; closing it stops polling after the event in hand and commits what was processed. */
     interface Subscription extends AutoCloseable {
         /** Waits until the group has given this member its partitions. */

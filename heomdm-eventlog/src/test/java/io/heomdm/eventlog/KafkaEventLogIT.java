@@ -134,7 +134,7 @@ class KafkaEventLogIT {
     private Event<ProductViewed> viewed(String customer, String product) {
         var payload = ProductViewed.newBuilder().setCustomerId(customer).setProductId(product).build();
         var id = ids.next();
-        return new Event<>(new Envelope(id, "ProductViewed", 1, customer, Instant.ofEpochMilli(System.currentTimeMillis()),
+        return new Event<>(new Envelope(id, "ProductViewed", EventCatalog.PRODUCT_VIEWED.version(), customer, Instant.ofEpochMilli(System.currentTimeMillis()),
                 id.toString(), null, Traceparent.newTrace(new SplittableRandom())), payload);
     }
 }

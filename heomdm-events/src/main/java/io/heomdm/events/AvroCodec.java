@@ -1,6 +1,8 @@
 package io.heomdm.events;
 
 import java.io.ByteArrayOutputStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
@@ -17,6 +19,11 @@ import org.apache.avro.specific.SpecificRecord;
  * catalogue names by {@code type} and {@code schemaVersion} in the envelope. Thread-safe.
  */
 public final class AvroCodec {
+    // Datum readers and writers resolve schemas when built, which costs more than the decoding itself;
+    // they are kept per thread (Avro does not promise they are thread-safe), keyed by writer version.
+    private static final ThreadLocal<Map<String, SpecificDatumReader<?>>> READERS = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<Map<Schema, SpecificDatumWriter<?>>> WRITERS = ThreadLocal.withInitial(HashMap::new);
+
     private AvroCodec() {
     }
 
@@ -24,7 +31,9 @@ public final class AvroCodec {
         var out = new ByteArrayOutputStream(256);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
-            new SpecificDatumWriter<T>(payload.getSchema()).write(payload, encoder);
+            @SuppressWarnings("unchecked")
+            var writer = (SpecificDatumWriter<T>) WRITERS.get().computeIfAbsent(payload.getSchema(), SpecificDatumWriter::new);
+            writer.write(payload, encoder);
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -49,10 +58,12 @@ public final class AvroCodec {
         if (writerVersion < 1 || writerVersion > type.version()) {
             throw new MalformedMessageException(type.name() + " has no schema version " + writerVersion + " (current: " + type.version() + ")");
         }
-        Schema writer = writerVersion == type.version() ? type.schema() : SchemaEvolution.history(type).get(writerVersion - 1);
+        @SuppressWarnings("unchecked")
+        var reader = (SpecificDatumReader<T>) READERS.get().computeIfAbsent(type.name() + ".v" + writerVersion, k -> new SpecificDatumReader<T>(
+                writerVersion == type.version() ? type.schema() : SchemaEvolution.history(type).get(writerVersion - 1), type.schema()));
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
         try {
-            T value = new SpecificDatumReader<T>(writer, type.schema()).read(null, decoder);
+            T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new IOException("trailing bytes after the payload");
             }

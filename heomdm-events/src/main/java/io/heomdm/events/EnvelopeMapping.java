@@ -80,8 +80,13 @@ public final class EnvelopeMapping {
         }
     }
 
+    /**
+     * The version written is the catalogue's current one, whatever the envelope says: payloads are
+     * always encoded with the current schema (an event read from an older writer and sent on, a
+     * redriven task, carries its old version in memory, and its bytes would otherwise be misread).
+     */
     private static String qualifiedType(Envelope e) {
-        return e.type() + ".v" + e.schemaVersion();
+        return e.type() + ".v" + EventCatalog.byName(e.type()).map(EventType::version).orElse(e.schemaVersion());
     }
 
     private static String required(Map<String, String> m, String name) {

@@ -21,9 +21,9 @@ import org.apache.avro.specific.SpecificRecord;
 /** Every event, task and outcome type HEOMDM knows, at its current schema version. */
 public final class EventCatalog {
     public static final EventType<ProductViewed> PRODUCT_VIEWED =
-            new EventType<>("ProductViewed", 1, EventKind.EVENT, ProductViewed.class, "customerId", "a customer viewed a product");
+            new EventType<>("ProductViewed", 2, EventKind.EVENT, ProductViewed.class, "customerId", "a customer viewed a product");
     public static final EventType<CartItemAdded> CART_ITEM_ADDED =
-            new EventType<>("CartItemAdded", 1, EventKind.EVENT, CartItemAdded.class, "customerId", "a product was added to a cart");
+            new EventType<>("CartItemAdded", 2, EventKind.EVENT, CartItemAdded.class, "customerId", "a product was added to a cart");
     public static final EventType<CartItemRemoved> CART_ITEM_REMOVED =
             new EventType<>("CartItemRemoved", 1, EventKind.EVENT, CartItemRemoved.class, "customerId", "a product was removed from a cart");
     public static final EventType<OrderPlaced> ORDER_PLACED =

@@ -30,9 +30,17 @@ class EnvelopeMappingTest {
 
     @Test
     void optionalFieldsAreLeftOutAndComeBackAsNull() {
-        var bare = new Envelope(full.eventId(), "ProductViewed", 1, "c-1", full.occurredAt(), null, null, null);
+        var bare = new Envelope(full.eventId(), "ProductViewed", EventCatalog.PRODUCT_VIEWED.version(), "c-1", full.occurredAt(), null, null, null);
         assertThat(EnvelopeMapping.sqsAttributes(bare)).hasSize(4);
         assertThat(EnvelopeMapping.fromSqs(EnvelopeMapping.sqsAttributes(bare))).isEqualTo(bare);
+    }
+
+    @Test
+    void theWrittenVersionIsTheCurrentSchemasWhatTheEnvelopeWasReadWith() {
+        // an event read from a v1 writer is held as v1, but anything that sends it on encodes it with v2
+        var readFromV1 = new Envelope(full.eventId(), "ProductViewed", 1, "c-1", full.occurredAt(), null, null, null);
+        assertThat(EnvelopeMapping.kafkaHeaders(readFromV1)).containsEntry(EnvelopeMapping.TYPE, "ProductViewed.v2");
+        assertThat(EnvelopeMapping.sqsAttributes(readFromV1)).containsEntry(EnvelopeMapping.TYPE, "ProductViewed.v2");
     }
 
     @Test

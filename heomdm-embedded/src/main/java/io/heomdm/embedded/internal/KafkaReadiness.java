@@ -14,6 +14,12 @@ public final class KafkaReadiness {
     public static void await(String bootstrap, int brokers, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
+        // first a listening port: an admin client aimed at a broker still starting warns on every retry
+        String first = bootstrap.split(",")[0];
+        int colon = first.lastIndexOf(':');
+        while (System.nanoTime() < deadline && !listening(first.substring(0, colon), Integer.parseInt(first.substring(colon + 1)))) {
+            sleep(100);
+        }
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
@@ -31,6 +37,15 @@ public final class KafkaReadiness {
             }
         }
         throw new IllegalStateException("Kafka at " + bootstrap + " did not have " + brokers + " live brokers within " + timeout, last);
+    }
+
+    private static boolean listening(String host, int port) {
+        try (var socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, port), 500);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     static void sleep(long millis) {

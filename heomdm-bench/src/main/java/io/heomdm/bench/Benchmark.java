@@ -1,0 +1,87 @@
+package io.heomdm.bench;
+
+import io.heomdm.embedded.EmbeddedKafkaCluster;
+import io.heomdm.embedded.EmbeddedSqs;
+import io.heomdm.taskqueue.SqsSettings;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code heomdm bench}: starts the servers it is not given (a Kafka broker in a JVM of its own, so
+ * its CPU can be told from the harness's; an in-memory ElasticMQ), measures the raw ceilings, runs
+ * every set-up of the plan, and writes the report.
+ */
+public final class Benchmark {
+    private Benchmark() {
+    }
+
+    /**
+     * @param kafka a cluster to use instead of the local broker
+     * @param sqs   an SQS endpoint (or AWS) to use instead of the local ElasticMQ
+     * @return the report's directory
+     */
+    public static Path run(BenchPlan plan, Path out, Optional<String> kafka, Optional<SqsSettings> sqs, PrintStream console) throws Exception {
+        Files.createDirectories(out);
+        var progress = new Progress(console, plan.runs() + 2);
+        EmbeddedKafkaCluster broker = null;
+        EmbeddedSqs elasticMq = null;
+        Path kafkaData = null;
+        try {
+            String bootstrap;
+            if (kafka.isPresent()) {
+                bootstrap = kafka.get();
+            } else {
+                progress.note("starting a Kafka broker (KRaft, its own JVM) and ElasticMQ (in memory)");
+                kafkaData = Files.createTempDirectory("heomdm-bench-kafka");
+                broker = EmbeddedKafkaCluster.start(kafkaData, 1, "1g");
+                bootstrap = broker.bootstrapServers();
+            }
+            SqsSettings sqsSettings;
+            if (sqs.isPresent()) {
+                sqsSettings = sqs.get();
+            } else {
+                elasticMq = EmbeddedSqs.start(0, Optional.empty());
+                sqsSettings = SqsSettings.local(elasticMq.endpoint());
+            }
+            EmbeddedKafkaCluster measuredBroker = broker;
+            var servers = new Harness.Servers(bootstrap, sqsSettings,
+                    () -> measuredBroker == null ? Duration.ZERO : measuredBroker.cpuTime(), sqs.isEmpty());
+            var ceilings = Ceilings.measure(bootstrap, sqsSettings, plan.ceilingRecords(), plan.seed(), out, progress);
+            List<Harness.Run> runs = new Harness(plan, servers, progress).runAll();
+            var env = new Report.Environment(machine(),
+                    kafka.map(k -> "external cluster " + k).orElse("one local KRaft broker (Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")"),
+                    sqs.isPresent() ? sqsSettings.endpoint().map(Object::toString).orElse("AWS " + sqsSettings.region())
+                            : "local ElasticMQ, in memory (an SQS-compatible server: not AWS's figures)", plan);
+            Report.write(out, env, ceilings, runs);
+            console.println("report: " + out.resolve("report.md").toAbsolutePath());
+            return out;
+        } finally {
+            if (elasticMq != null) {
+                elasticMq.close();
+            }
+            if (broker != null) {
+                broker.close();
+                deleteTree(kafkaData);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static String machine() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long memory = os instanceof com.sun.management.OperatingSystemMXBean m ? m.getTotalMemorySize() : 0;
+        return String.format("%d cores, %d GiB, %s %s, Java %s", Runtime.getRuntime().availableProcessors(), memory >> 30, os.getName(),
+                os.getArch(), Runtime.version());
+    }
+}

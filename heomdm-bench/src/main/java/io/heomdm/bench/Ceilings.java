@@ -1,0 +1,91 @@
+package io.heomdm.bench;
+
+import io.heomdm.bench.market.Market;
+import io.heomdm.bench.market.MarketSimulator;
+import io.heomdm.eventlog.KafkaSettings;
+import io.heomdm.eventlog.TopicAdmin;
+import io.heomdm.eventlog.TopicSpec;
+import io.heomdm.events.EventIds;
+import io.heomdm.events.JsonPayloads;
+import io.heomdm.taskqueue.SqsSettings;
+import io.heomdm.taskqueue.SqsTaskQueue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The machine's raw limits, measured in the same run as the set-ups so that every figure can be
+ * read as a ratio of them: Kafka's own producer performance tool against the same broker (the
+ * project's producer settings: acks=all, idempotent, lz4, linger 5 ms, 64 KB batches; the
+ * simulator's events as payloads, as JSON), and a plain AWS-SDK batch loop (send 10, receive 10,
+ * delete 10) against the same SQS server.
+ */
+final class Ceilings {
+    private static final Pattern RATE = Pattern.compile("records sent, ([0-9.]+) records/sec");
+
+    record Result(double kafkaRecordsPerSecond, String kafkaSummary, double sqsMessagesPerSecond) {
+    }
+
+    static Result measure(String bootstrap, SqsSettings sqs, int records, long seed, Path work, Progress progress) throws Exception {
+        progress.step("raw ceiling: Kafka's ProducerPerformance, " + records + " records");
+        String summary = kafka(bootstrap, records, seed, work);
+        Matcher m = RATE.matcher(summary);
+        double kafka = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        progress.done(String.format("Kafka producer ceiling %.0f records/s", kafka));
+        int tasks = Math.max(2_000, records / 20);
+        progress.step("raw ceiling: plain AWS-SDK loop, " + tasks + " messages");
+        double sqsRate;
+        try (var queues = new SqsTaskQueue(sqs, new SplittableRandom(seed))) {
+            sqsRate = new WorkerThroughput().plainLoop(queues, WorkerThroughput.queue(queues, "ceiling-" + System.nanoTime() % 100_000), tasks);
+        }
+        progress.done(String.format("SQS plain-loop ceiling %.0f messages/s", sqsRate));
+        return new Result(kafka, summary, sqsRate);
+    }
+
+    /** Runs {@code kafka-producer-perf-test} (its class, in a JVM of its own) and returns its summary line. */
+    private static String kafka(String bootstrap, int records, long seed, Path work) throws Exception {
+        String topic = "bench.ceiling." + System.nanoTime() % 100_000;
+        TopicAdmin.ensure(KafkaSettings.singleBroker(bootstrap), List.of(new TopicSpec(topic, "customerId", Transports.marketEvents(), 12,
+                TopicSpec.Cleanup.DELETE, Duration.ofHours(1))));
+        Path payloads = work.resolve("ceiling-payloads.ndjson");
+        writePayloads(payloads, seed);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Dlog4j2.level=WARN", "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", String.valueOf(records),
+                "--throughput", "-1", "--payload-file", payloads.toString(), "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all",
+                "enable.idempotence=true", "compression.type=lz4", "linger.ms=5", "batch.size=65536"));
+        Path log = work.resolve("producer-performance.log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("ProducerPerformance did not finish in 10 minutes; see " + log);
+            }
+        } finally {
+            Files.deleteIfExists(payloads);
+        }
+        List<String> lines = Files.readAllLines(log);
+        return lines.stream().filter(l -> RATE.matcher(l).find()).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("ProducerPerformance printed no summary (exit " + p.exitValue() + "); see " + log));
+    }
+
+    private static void writePayloads(Path file, long seed) throws IOException {
+        var simulator = new MarketSimulator(Market.generate(20_000, 5_000, new SplittableRandom(seed)), MarketSimulator.Profile.defaults(),
+                new SplittableRandom(seed + 1), new EventIds(InstantSource.system(), new SplittableRandom(seed)), null);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            b.append(JsonPayloads.toJson(simulator.next(i, Instant.now()).payload()).toString()).append('\n');
+        }
+        Files.writeString(file, b, StandardCharsets.UTF_8);
+    }
+}

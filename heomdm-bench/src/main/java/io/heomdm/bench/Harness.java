@@ -1,0 +1,190 @@
+package io.heomdm.bench;
+
+import io.heomdm.bench.market.Market;
+import io.heomdm.bench.market.MarketSimulator;
+import io.heomdm.eventlog.KafkaSettings;
+import io.heomdm.events.EventIds;
+import io.heomdm.taskqueue.KafkaShareSettings;
+import io.heomdm.taskqueue.KafkaShareTaskQueue;
+import io.heomdm.taskqueue.SqsSettings;
+import io.heomdm.taskqueue.SqsTaskQueue;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Runs the plan: for each set-up, rate and repetition, fresh topics and queues, a decisions service
+ * and a profiles service consuming every event, task workers, and an open-loop producer of
+ * simulated market events; then drains, counts and measures.
+ */
+public final class Harness {
+    private static final List<String> SERVICES = List.of("decisions", "profiles");
+
+    /** Where the servers are, and how to read the CPU they use. */
+    public record Servers(String kafkaBootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu, boolean localSqs) {
+    }
+
+    /** One run's figures. */
+    public record Run(SetUp setUp, int offered, int repetition, double delivered, double p50Ms, double p99Ms, double p999Ms, double maxMs,
+            long events, long tasks, long eventsMissing, long tasksMissing, long duplicates, long lateSends, long publishFailures,
+            double harnessCores, double brokerCores, boolean drained, Histogram latency) {
+    }
+
+    private final BenchPlan plan;
+    private final Servers servers;
+    private final Progress progress;
+
+    public Harness(BenchPlan plan, Servers servers, Progress progress) {
+        this.plan = plan;
+        this.servers = servers;
+        this.progress = progress;
+    }
+
+    public List<Run> runAll() throws Exception {
+        List<Run> runs = new ArrayList<>();
+        for (int repetition = 1; repetition <= plan.repetitions(); repetition++) {
+            // repetitions outermost, set-ups alternating within: drift in the machine hits every set-up alike
+            for (int rate : plan.rates()) {
+                for (SetUp setUp : plan.setUps()) {
+                    progress.step(setUp.id() + " at " + rate + " events/s, repetition " + repetition);
+                    Run r = run(setUp, rate, repetition);
+                    progress.done(String.format("%s %d/s: delivered %.0f/s, p99 %.1f ms%s", setUp.id(), rate, r.delivered(), r.p99Ms(),
+                            r.drained() ? "" : " (backlog left)"));
+                    runs.add(r);
+                }
+            }
+        }
+        return runs;
+    }
+
+    Run run(SetUp setUp, int rate, int repetition) throws Exception {
+        String id = setUp.id().replace("-", "") + rate + "r" + repetition + "x" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        var kafka = new KafkaSettings(servers.kafkaBootstrap(), Map.of(), Duration.ofSeconds(30), (short) 1, 1);
+        var loop = new OpenLoop(OpenLoop.Ticker.SYSTEM, rate);
+        long warmupEvents = loop.firstDueAfter(plan.warmup().toNanos());
+        long total = loop.firstDueAfter(plan.warmup().plus(plan.measured()).toNanos());
+        var ids = new EventIds(InstantSource.system(), new SplittableRandom(plan.seed() + repetition));
+        var decisions = new MarketDecisions(plan.taskFraction());
+        var profiles = new java.util.concurrent.ConcurrentHashMap<String, Long>();
+        List<AutoCloseable> open = new ArrayList<>();
+        SqsTaskQueue sqs = null;
+        try {
+            if (setUp.usesSqs()) {
+                sqs = new SqsTaskQueue(servers.sqs(), new SplittableRandom(plan.seed()));
+                open.add(sqs);
+            }
+            Transports.EventBus events = setUp == SetUp.SQS_ONLY ? new Transports.SqsEvents(sqs, id, SERVICES)
+                    : new Transports.KafkaEvents(kafka, id, plan.partitions());
+            open.add(0, events);
+            Transports.TaskBus tasks = switch (setUp) {
+                case KAFKA_ONLY -> new Transports.KafkaTopicTasks(kafka, id, plan.partitions());
+                case SQS_ONLY, HYBRID -> new Transports.QueuedTasks(sqs, id, plan.workerConcurrency());
+                case KAFKA_QUEUES -> {
+                    var share = new KafkaShareTaskQueue(new KafkaShareSettings(servers.kafkaBootstrap(), Map.of(), (short) 1, 1, plan.partitions()));
+                    open.add(share);
+                    yield new Transports.QueuedTasks(share, id, plan.workerConcurrency());
+                }
+            };
+            open.add(0, tasks);
+
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            long windowStart = start + plan.warmup().toNanos();
+            var m = new Measurement(loop, start, total, warmupEvents, windowStart, windowStart + plan.measured().toNanos());
+            open.add(0, tasks.startWorkers(task -> m.taskDone(seq(task.envelope().correlationId()), System.nanoTime())));
+            open.add(0, events.subscribe("decisions", event -> {
+                long seq = seq(event.envelope().correlationId());
+                var decision = decisions.decide(event, seq, ids, Instant.now());
+                if (decision.task().isEmpty()) {
+                    m.decided(seq, true, System.nanoTime());
+                    return CompletableFuture.completedFuture(null);
+                }
+                m.tasksCaused.incrementAndGet();
+                return tasks.send(decision.task().get()).thenRun(() -> m.decided(seq, false, System.nanoTime()));
+            }));
+            open.add(0, events.subscribe("profiles", event -> {
+                profiles.merge(event.envelope().key(), 1L, Long::sum);
+                return CompletableFuture.completedFuture(null);
+            }));
+
+            var simulator = new MarketSimulator(Market.generate(20_000, 5_000, new SplittableRandom(plan.seed())),
+                    MarketSimulator.Profile.defaults().withAverageEventBytes(plan.eventBytes()), new SplittableRandom(plan.seed() + 1), ids, "b" + id + "-");
+            long cpuBefore = harnessCpu();
+            Duration brokerBefore = servers.brokerCpu().get();
+            long late = loop.run(start, total, (seq, due) -> {
+                var event = simulator.next(seq, Instant.now());
+                events.publish(event).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        m.publishFailures.incrementAndGet();
+                    }
+                });
+            });
+            long producedAt = System.nanoTime();
+            double cpuSeconds = (producedAt - start) / 1e9;
+            double harnessCores = (harnessCpu() - cpuBefore) / 1e9 / cpuSeconds;
+            double brokerCores = (servers.brokerCpu().get().minus(brokerBefore).toNanos()) / 1e9 / cpuSeconds;
+
+            // drain: every event decided and every task it caused run, or the drain time is up
+            long expectedTasks = countTasks(decisions, total);
+            long drainUntil = System.nanoTime() + plan.drain().toNanos();
+            while (System.nanoTime() < drainUntil
+                    && (m.decisions.missing(0, total) > 0 || m.tasks.arrivals() - m.tasks.duplicates() < expectedTasks)) {
+                Thread.sleep(100);
+            }
+            long eventsMissing = m.decisions.missing(0, total);
+            long tasksMissing = expectedTasks - (m.tasks.arrivals() - m.tasks.duplicates());
+            var h = m.latencyMicros.copy();
+            return new Run(setUp, rate, repetition, m.deliveredInWindow() / (plan.measured().toNanos() / 1e9),
+                    ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),
+                    total, expectedTasks, eventsMissing, tasksMissing, m.decisions.duplicates() + m.tasks.duplicates(), late,
+                    m.publishFailures.get(), harnessCores, brokerCores, eventsMissing == 0 && tasksMissing == 0, h);
+        } finally {
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // the run's figures are taken; a close that fails does not change them
+                }
+            }
+            deleteTopics(id);
+        }
+    }
+
+    private static long countTasks(MarketDecisions decisions, long total) {
+        long n = 0;
+        for (long s = 0; s < total; s++) {
+            n += decisions.causesTask(s) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The run's topics go when it ends: 2 KB events fill a disk quickly, and a deleted topic's files stay a minute. */
+    private void deleteTopics(String id) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers.kafkaBootstrap()))) {
+            var names = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(n -> n.contains(id)).toList();
+            admin.deleteTopics(names).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // leftovers cost disk, not correctness
+        }
+    }
+
+    static long seq(String correlationId) {
+        return Long.parseLong(correlationId.substring(correlationId.lastIndexOf('-') + 1));
+    }
+
+    private static double ms(long micros) {
+        return micros / 1000.0;
+    }
+
+    private static long harnessCpu() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+}

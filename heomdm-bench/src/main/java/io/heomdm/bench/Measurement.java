@@ -1,0 +1,63 @@
+package io.heomdm.bench;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one run measures. An event is complete when its decision is taken (it caused no task) or
+ * when the task it caused has run; latency runs from the event's due time to then. Events due in
+ * the warm-up are processed but not counted; completions count as delivered when they happen in
+ * the measured window.
+ */
+final class Measurement {
+    private final OpenLoop loop;
+    private final long start;
+    private final long warmupEvents;
+    private final long windowStart;
+    private final long windowEnd;
+    final Tally decisions;
+    final Tally tasks;
+    final Histogram latencyMicros = new ConcurrentHistogram(TimeUnit.HOURS.toMicros(1), 3);
+    private final AtomicLong deliveredInWindow = new AtomicLong();
+    final AtomicLong tasksCaused = new AtomicLong();
+    final AtomicLong publishFailures = new AtomicLong();
+
+    Measurement(OpenLoop loop, long start, long totalEvents, long warmupEvents, long windowStart, long windowEnd) {
+        this.loop = loop;
+        this.start = start;
+        this.warmupEvents = warmupEvents;
+        this.windowStart = windowStart;
+        this.windowEnd = windowEnd;
+        this.decisions = new Tally(totalEvents);
+        this.tasks = new Tally(totalEvents);
+    }
+
+    /** The decision on event {@code seq} was taken; {@code complete} when it caused no task. */
+    void decided(long seq, boolean complete, long now) {
+        if (decisions.arrived(seq) && complete) {
+            completed(seq, now);
+        }
+    }
+
+    /** The task caused by event {@code seq} has run. */
+    void taskDone(long seq, long now) {
+        if (tasks.arrived(seq)) {
+            completed(seq, now);
+        }
+    }
+
+    private void completed(long seq, long now) {
+        if (seq >= warmupEvents) {
+            latencyMicros.recordValue(Math.min(latencyMicros.getHighestTrackableValue(), Math.max(1, (now - loop.due(start, seq)) / 1000)));
+        }
+        if (now >= windowStart && now < windowEnd) {
+            deliveredInWindow.incrementAndGet();
+        }
+    }
+
+    long deliveredInWindow() {
+        return deliveredInWindow.get();
+    }
+}
