@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code heomdm} command. */
 @Command(name = "heomdm", mixinStandardHelpOptions = true, version = "heomdm 0.1.0",
         description = "HEOMDM: market development tools on Kafka (the event log) and SQS (the task queue).",
-        subcommands = {Heomdm.Up.class, DlqCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Heomdm.Up.class, SimulateCommand.class, DlqCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Heomdm {
 
     public static void main(String[] args) {
@@ -48,6 +48,9 @@ public final class Heomdm {
         @Option(names = "--port", description = "HTTP port of the API (default 8080)")
         Integer port;
 
+        @Option(names = "--simulate", paramLabel = "RATE", description = "also feed a simulated market to the API at RATE events/s")
+        Double simulate;
+
         @Override
         public Integer call() throws InterruptedException {
             Map<String, String> env = new HashMap<>(System.getenv());
@@ -59,6 +62,12 @@ public final class Heomdm {
             }
             HeomdmConfig cfg = ConfigLoader.load(Optional.ofNullable(config), env);
             Platform platform = Platform.start(cfg);
+            if (simulate != null) {
+                var feed = new io.heomdm.bench.market.MarketFeed(SimulateCommand.simulator(42, 20_000, 5_000, 2048),
+                        new io.heomdm.bench.market.MarketFeed.Gateway(java.net.URI.create("http://" + cfg.http().host() + ":" + platform.gatewayPort()),
+                                (int) Math.max(1, Math.min(100, simulate / 10))), simulate, System.out).start(null);
+                Runtime.getRuntime().addShutdownHook(new Thread(feed::close, "heomdm-simulate-stop"));
+            }
             var stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 platform.close();

@@ -79,7 +79,7 @@ public final class Platform implements AutoCloseable {
     public static Platform start(HeomdmConfig config) {
         var platform = new Platform();
         try {
-            platform.boot(config, InstantSource.system(), new java.util.SplittableRandom());
+            platform.boot(config, InstantSource.system(), new java.util.Random()); // shared by threads: java.util.Random is thread-safe
             return platform;
         } catch (RuntimeException | Error e) {
             platform.close();

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,12 +50,11 @@ public final class Benchmark {
             var servers = new Harness.Servers(bootstrap, sqsSettings,
                     () -> measuredBroker == null ? Duration.ZERO : measuredBroker.cpuTime(), sqs.isEmpty());
             var ceilings = Ceilings.measure(bootstrap, sqsSettings, plan.ceilingRecords(), plan.seed(), out, progress);
-            List<Harness.Run> runs = new Harness(plan, servers, progress).runAll();
             var env = new Report.Environment(machine(),
                     kafka.map(k -> "external cluster " + k).orElse("one local KRaft broker (Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")"),
                     sqs.isPresent() ? sqsSettings.endpoint().map(Object::toString).orElse("AWS " + sqsSettings.region())
                             : "local ElasticMQ, in memory (an SQS-compatible server: not AWS's figures)", plan);
-            Report.write(out, env, ceilings, runs);
+            new Harness(plan, servers, progress).runAll(runs -> Report.write(out, env, ceilings, runs));
             console.println("report: " + out.resolve("report.md").toAbsolutePath());
             return out;
         } finally {

@@ -42,11 +42,13 @@ final class Ceilings {
         Matcher m = RATE.matcher(summary);
         double kafka = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         progress.done(String.format("Kafka producer ceiling %.0f records/s", kafka));
-        int tasks = Math.max(2_000, records / 20);
+        int tasks = Math.max(2_000, records / 50);
         progress.step("raw ceiling: plain AWS-SDK loop, " + tasks + " messages");
         double sqsRate;
         try (var queues = new SqsTaskQueue(sqs, new SplittableRandom(seed))) {
-            sqsRate = new WorkerThroughput().plainLoop(queues, WorkerThroughput.queue(queues, "ceiling-" + System.nanoTime() % 100_000), tasks);
+            var throughput = new WorkerThroughput();
+            throughput.plainLoop(queues, WorkerThroughput.queue(queues, "ceiling-warm-up-" + System.nanoTime() % 100_000), tasks / 4); // JIT, not counted
+            sqsRate = throughput.plainLoop(queues, WorkerThroughput.queue(queues, "ceiling-" + System.nanoTime() % 100_000), tasks);
         }
         progress.done(String.format("SQS plain-loop ceiling %.0f messages/s", sqsRate));
         return new Result(kafka, summary, sqsRate);

@@ -35,7 +35,7 @@ public final class Harness {
 
     /** One run's figures. */
     public record Run(SetUp setUp, int offered, int repetition, double delivered, double p50Ms, double p99Ms, double p999Ms, double maxMs,
-            long events, long tasks, long eventsMissing, long tasksMissing, long duplicates, long lateSends, long publishFailures,
+            long events, long notSent, long tasks, long eventsMissing, long tasksMissing, long duplicates, long lateSends, long publishFailures,
             double harnessCores, double brokerCores, boolean drained, Histogram latency) {
     }
 
@@ -49,7 +49,12 @@ public final class Harness {
         this.progress = progress;
     }
 
-    public List<Run> runAll() throws Exception {
+    /** Called after each run with every run so far (the benchmark rewrites its report, so an interrupted run keeps what it measured). */
+    public interface AfterRun {
+        void accept(List<Run> runs) throws Exception;
+    }
+
+    public List<Run> runAll(AfterRun afterRun) throws Exception {
         List<Run> runs = new ArrayList<>();
         for (int repetition = 1; repetition <= plan.repetitions(); repetition++) {
             // repetitions outermost, set-ups alternating within: drift in the machine hits every set-up alike
@@ -60,6 +65,7 @@ public final class Harness {
                     progress.done(String.format("%s %d/s: delivered %.0f/s, p99 %.1f ms%s", setUp.id(), rate, r.delivered(), r.p99Ms(),
                             r.drained() ? "" : " (backlog left)"));
                     runs.add(r);
+                    afterRun.accept(runs);
                 }
             }
         }
@@ -72,7 +78,7 @@ public final class Harness {
         var loop = new OpenLoop(OpenLoop.Ticker.SYSTEM, rate);
         long warmupEvents = loop.firstDueAfter(plan.warmup().toNanos());
         long total = loop.firstDueAfter(plan.warmup().plus(plan.measured()).toNanos());
-        var ids = new EventIds(InstantSource.system(), new SplittableRandom(plan.seed() + repetition));
+        var ids = new EventIds(InstantSource.system(), new java.util.Random(plan.seed() + repetition)); // used by several threads
         var decisions = new MarketDecisions(plan.taskFraction());
         var profiles = new java.util.concurrent.ConcurrentHashMap<String, Long>();
         List<AutoCloseable> open = new ArrayList<>();
@@ -119,7 +125,8 @@ public final class Harness {
                     MarketSimulator.Profile.defaults().withAverageEventBytes(plan.eventBytes()), new SplittableRandom(plan.seed() + 1), ids, "b" + id + "-");
             long cpuBefore = harnessCpu();
             Duration brokerBefore = servers.brokerCpu().get();
-            long late = loop.run(start, total, (seq, due) -> {
+            // the producer stops with the measured window: a set-up that holds it back gets fewer events, not a longer run
+            var sent = loop.run(start, total, windowStart + plan.measured().toNanos() + TimeUnit.SECONDS.toNanos(1), (seq, due) -> {
                 var event = simulator.next(seq, Instant.now());
                 events.publish(event).whenComplete((ok, error) -> {
                     if (error != null) {
@@ -133,18 +140,22 @@ public final class Harness {
             double brokerCores = (servers.brokerCpu().get().minus(brokerBefore).toNanos()) / 1e9 / cpuSeconds;
 
             // drain: every event decided and every task it caused run, or the drain time is up
-            long expectedTasks = countTasks(decisions, total);
+            long produced = sent.count();
+            long expectedTasks = countTasks(decisions, produced);
             long drainUntil = System.nanoTime() + plan.drain().toNanos();
             while (System.nanoTime() < drainUntil
-                    && (m.decisions.missing(0, total) > 0 || m.tasks.arrivals() - m.tasks.duplicates() < expectedTasks)) {
+                    && (m.decisions.missing(0, produced) > 0 || m.tasks.arrivals() - m.tasks.duplicates() < expectedTasks)) {
                 Thread.sleep(100);
             }
-            long eventsMissing = m.decisions.missing(0, total);
+            long eventsMissing = m.decisions.missing(0, produced);
             long tasksMissing = expectedTasks - (m.tasks.arrivals() - m.tasks.duplicates());
             var h = m.latencyMicros.copy();
+            // no measured event completed (a set-up far past its capacity): no latency to report, rather than a 0
+            java.util.function.LongFunction<Double> ms = v -> h.getTotalCount() == 0 ? Double.NaN : v / 1000.0;
             return new Run(setUp, rate, repetition, m.deliveredInWindow() / (plan.measured().toNanos() / 1e9),
-                    ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),
-                    total, expectedTasks, eventsMissing, tasksMissing, m.decisions.duplicates() + m.tasks.duplicates(), late,
+                    ms.apply(h.getValueAtPercentile(50)), ms.apply(h.getValueAtPercentile(99)), ms.apply(h.getValueAtPercentile(99.9)),
+                    ms.apply(h.getMaxValue()),
+                    produced, total - produced, expectedTasks, eventsMissing, tasksMissing, m.decisions.duplicates() + m.tasks.duplicates(), sent.late(),
                     m.publishFailures.get(), harnessCores, brokerCores, eventsMissing == 0 && tasksMissing == 0, h);
         } finally {
             for (AutoCloseable c : open) {
@@ -178,10 +189,6 @@ public final class Harness {
 
     static long seq(String correlationId) {
         return Long.parseLong(correlationId.substring(correlationId.lastIndexOf('-') + 1));
-    }
-
-    private static double ms(long micros) {
-        return micros / 1000.0;
     }
 
     private static long harnessCpu() {

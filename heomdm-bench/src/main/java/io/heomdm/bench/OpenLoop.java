@@ -58,21 +58,33 @@ public final class OpenLoop {
     }
 
     /**
-     * Sends events {@code 0 .. count-1}, each when it is due from {@code start}; returns how many
-     * were sent late by more than a millisecond (the producer could not keep up).
+     * Sends events {@code 0 .. count-1}, each when it is due from {@code start}, but none after
+     * {@code deadline}: a producer held back by a saturated system stops with the run instead of
+     * sending its backlog for ever. Returns how many were sent, and how many of those were late by
+     * more than a millisecond.
      */
-    public long run(long start, long count, Send send) throws Exception {
+    public Sent run(long start, long count, long deadline, Send send) throws Exception {
         long late = 0;
-        for (long seq = 0; seq < count && !Thread.currentThread().isInterrupted(); seq++) {
+        long seq = 0;
+        for (; seq < count && !Thread.currentThread().isInterrupted(); seq++) {
             long due = due(start, seq);
             long now = ticker.nanoTime();
             if (now < due) {
                 ticker.parkUntil(due);
+            } else if (now > deadline) {
+                break;
             } else if (now - due > 1_000_000) {
                 late++;
             }
             send.send(seq, due);
         }
-        return late;
+        return new Sent(seq, late);
+    }
+
+    public long run(long start, long count, Send send) throws Exception {
+        return run(start, count, Long.MAX_VALUE, send).late();
+    }
+
+    public record Sent(long count, long late) {
     }
 }

@@ -30,7 +30,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Report {
     /** The repetitions of one set-up at one offered rate. */
     public record Point(SetUp setUp, int offered, double delivered, double deliveredMin, double deliveredMax, double p50Ms, double p99Ms,
-            double p99MinMs, double p99MaxMs, double p999Ms, double maxMs, double mergedP99Ms, long eventsMissing, long tasksMissing,
+            double p99MinMs, double p99MaxMs, double p999Ms, double maxMs, double mergedP99Ms, long notSent, long eventsMissing, long tasksMissing,
             long duplicates, double harnessCores, double brokerCores, boolean drained) {
     }
 
@@ -46,8 +46,8 @@ public final class Report {
             Histogram merged = merge(g);
             points.add(new Point(g.get(0).setUp(), g.get(0).offered(), median(g, Harness.Run::delivered), min(g, Harness.Run::delivered),
                     max(g, Harness.Run::delivered), median(g, Harness.Run::p50Ms), median(g, Harness.Run::p99Ms), min(g, Harness.Run::p99Ms),
-                    max(g, Harness.Run::p99Ms), median(g, Harness.Run::p999Ms), median(g, Harness.Run::maxMs), merged.getValueAtPercentile(99) / 1000.0,
-                    g.stream().mapToLong(Harness.Run::eventsMissing).sum(), g.stream().mapToLong(Harness.Run::tasksMissing).sum(),
+                    max(g, Harness.Run::p99Ms), median(g, Harness.Run::p999Ms), median(g, Harness.Run::maxMs), merged.getTotalCount() == 0 ? Double.NaN : merged.getValueAtPercentile(99) / 1000.0,
+                    g.stream().mapToLong(Harness.Run::notSent).sum(), g.stream().mapToLong(Harness.Run::eventsMissing).sum(), g.stream().mapToLong(Harness.Run::tasksMissing).sum(),
                     g.stream().mapToLong(Harness.Run::duplicates).sum(), median(g, Harness.Run::harnessCores), median(g, Harness.Run::brokerCores),
                     g.stream().allMatch(Harness.Run::drained)));
         }
@@ -89,19 +89,19 @@ public final class Report {
         points.stream().map(Point::setUp).distinct().forEach(s -> b.append("| ").append(s.id()).append(" | ").append(s.events()).append(" | ")
                 .append(s.tasks()).append(" |\n"));
         b.append("\n## Table 3 — Throughput\n\n");
-        b.append("| set-up | offered /s | delivered /s (median) | spread | delivered / offered | ÷ Kafka ceiling | harness CPU (cores) | broker CPU (cores) | backlog left |\n");
+        b.append("| set-up | offered /s | delivered /s (median) | spread | delivered / offered | ÷ Kafka ceiling | harness CPU (cores) | broker CPU (cores) | left over |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Point p : points) {
             b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f–%.0f | %.3f | %.3f | %.2f | %.2f | %s |%n", p.setUp().id(), p.offered(),
                     p.delivered(), p.deliveredMin(), p.deliveredMax(), p.delivered() / p.offered(), p.delivered() / ceilings.kafkaRecordsPerSecond(),
-                    p.harnessCores(), p.brokerCores(), p.drained() ? "no" : "yes: " + p.eventsMissing() + " events, " + p.tasksMissing() + " tasks"));
+                    p.harnessCores(), p.brokerCores(), backlog(p)));
         }
         b.append("\n## Table 4 — Latency (ms, intended send → decision, or → task done for events that cause one)\n\n");
         b.append("| set-up | offered /s | p50 | p99 | p99 spread | p99.9 | max | p99, repetitions merged | duplicates |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Point p : points) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f–%.1f | %.1f | %.1f | %.1f | %d |%n", p.setUp().id(), p.offered(), p.p50Ms(),
-                    p.p99Ms(), p.p99MinMs(), p.p99MaxMs(), p.p999Ms(), p.maxMs(), p.mergedP99Ms(), p.duplicates()));
+            b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s–%s | %s | %s | %s | %d |%n", p.setUp().id(), p.offered(), ms(p.p50Ms()),
+                    ms(p.p99Ms()), ms(p.p99MinMs()), ms(p.p99MaxMs()), ms(p.p999Ms()), ms(p.maxMs()), ms(p.mergedP99Ms()), p.duplicates()));
         }
         b.append(goals(points));
         b.append("\n## Table 5 — Fault recovery, and scale-out\n\nNot part of this run: `heomdm bench` does not yet kill brokers or workers, "
@@ -129,7 +129,7 @@ public final class Report {
             }
             if (h.offered() == 25_000) {
                 any = true;
-                b.append(String.format(Locale.ROOT, "- at 25000/s: p99 %.1f ms (goal ≤ 25 ms): %s%n", h.p99Ms(), h.p99Ms() <= 25 ? "met" : "**not met**"));
+                b.append(String.format(Locale.ROOT, "- at 25000/s: p99 %s ms (goal ≤ 25 ms): %s%n", ms(h.p99Ms()), h.p99Ms() <= 25 ? "met" : "**not met**"));
             }
         }
         return any ? b.toString() : "";
@@ -137,11 +137,11 @@ public final class Report {
 
     static String csv(List<Harness.Run> runs) {
         StringBuilder b = new StringBuilder("setup,offered,repetition,delivered,p50_ms,p99_ms,p999_ms,max_ms,events,tasks,events_missing,"
-                + "tasks_missing,duplicates,late_sends,publish_failures,harness_cores,broker_cores,drained\n");
+                + "tasks_missing,duplicates,not_sent,late_sends,publish_failures,harness_cores,broker_cores,drained\n");
         for (var r : runs) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%s%n", r.setUp().id(), r.offered(),
+            b.append(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%s%n", r.setUp().id(), r.offered(),
                     r.repetition(), r.delivered(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs(), r.events(), r.tasks(), r.eventsMissing(),
-                    r.tasksMissing(), r.duplicates(), r.lateSends(), r.publishFailures(), r.harnessCores(), r.brokerCores(), r.drained()));
+                    r.tasksMissing(), r.duplicates(), r.notSent(), r.lateSends(), r.publishFailures(), r.harnessCores(), r.brokerCores(), r.drained()));
         }
         return b.toString();
     }
@@ -195,12 +195,28 @@ public final class Report {
             s.setLineStyle(new java.awt.BasicStroke(1f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {4f}, 0f));
         }
         for (SetUp setUp : points.stream().map(Point::setUp).distinct().toList()) {
-            var mine = points.stream().filter(p -> p.setUp() == setUp).toList();
+            var mine = points.stream().filter(p -> p.setUp() == setUp && !Double.isNaN(y.applyAsDouble(p))).toList();
+            if (mine.isEmpty()) {
+                continue;
+            }
             double[] xs = mine.stream().mapToDouble(Point::offered).toArray();
             double[] ys = mine.stream().mapToDouble(y).map(v -> logY ? Math.max(v, 0.01) : v).toArray();
             chart.addSeries(setUp.id(), xs, ys);
         }
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** What the set-up did not get through: events the producer could not send in the window, and what was sent but not done after the drain. */
+    static String backlog(Point p) {
+        if (p.drained() && p.notSent() == 0) {
+            return "no";
+        }
+        return (p.notSent() > 0 ? p.notSent() + " not sent; " : "") + p.eventsMissing() + " events, " + p.tasksMissing() + " tasks undone";
+    }
+
+    /** Milliseconds to one decimal; a dash where nothing measured completed. */
+    static String ms(double v) {
+        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static double median(List<Harness.Run> g, ToDoubleFunction<Harness.Run> f) {

@@ -108,6 +108,7 @@ final class Transports {
      */
     static final class SqsEvents implements EventBus {
         private static final int THREADS_PER_SERVICE = 4;
+        private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(2_000);
         private final SqsTaskQueue queues;
         private final SqsAsyncClient client;
         private final SqsAsyncBatchManager batcher;
@@ -139,8 +140,11 @@ final class Transports {
             Map<String, MessageAttributeValue> attributes = new HashMap<>();
             EnvelopeMapping.sqsAttributes(event.envelope()).forEach((k, v) ->
                     attributes.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
+            // bounded like the Kafka producer's buffer: beyond it the producer waits (and its sends are late, which
+            // the latency from due time shows) instead of piling up requests the server cannot take
+            inFlight.acquireUninterruptibly(urls.size());
             return CompletableFuture.allOf(urls.stream().map(url -> batcher.sendMessage(b -> b.queueUrl(url).messageBody(body)
-                    .messageAttributes(attributes))).toArray(CompletableFuture[]::new));
+                    .messageAttributes(attributes)).whenComplete((r, e) -> inFlight.release())).toArray(CompletableFuture[]::new));
         }
 
         @Override

@@ -52,6 +52,16 @@ class OpenLoopTest {
     }
 
     @Test
+    void aProducerHeldBackStopsAtTheDeadlineInsteadOfSendingItsBacklog() throws Exception {
+        var ticker = new FakeTicker();
+        var loop = new OpenLoop(ticker, 1000);
+        // each send blocks 10 ms (a saturated server): by the 100 ms deadline only 11 of 1000 went out
+        var sent = loop.run(0, 1000, 100_000_000, (seq, due) -> ticker.now += 10_000_000);
+        assertThat(sent.count()).isEqualTo(11);
+        assertThat(sent.late()).isEqualTo(10);
+    }
+
+    @Test
     void warmUpAndWindowBoundariesAreCountedInEvents() {
         var loop = new OpenLoop(OpenLoop.Ticker.SYSTEM, 2500);
         assertThat(loop.firstDueAfter(2_000_000_000L)).isEqualTo(5000);

@@ -24,7 +24,7 @@ class ReportTest {
 
     static Harness.Run run(SetUp setUp, int offered, int repetition, double delivered, Histogram h) {
         return new Harness.Run(setUp, offered, repetition, delivered, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, 1000, 20, 0, 0, 0, 0, 0, 0.5, 0.4, true, h);
+                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, 1000, 0, 20, 0, 0, 0, 0, 0, 0.5, 0.4, true, h);
     }
 
     @Test
@@ -63,6 +63,17 @@ class ReportTest {
             byte[] bytes = Files.readAllBytes(dir.resolve(png));
             assertThat(bytes).hasSizeGreaterThan(5_000).startsWith(0x89, 'P', 'N', 'G');
         }
+    }
+
+    @Test
+    void aSetUpWithNoMeasuredCompletionShowsNoLatencyRatherThanZero() {
+        var empty = new Harness.Run(SetUp.SQS_ONLY, 10_000, 1, 190, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 10_000, 220_000, 200, 9_800, 200,
+                0, 0, 0, 1.9, 0.1, false, latencies());
+        var p = Report.summarise(List.of(empty)).get(0);
+        assertThat(p.p99Ms()).isNaN();
+        assertThat(p.mergedP99Ms()).isNaN();
+        String md = Report.markdown(new Report.Environment("m", "k", "s", BenchPlan.quick()), new Ceilings.Result(1, "", 1), List.of(p));
+        assertThat(md).contains("| sqs-only | 10000 | — | — |", "220000 not sent; 9800 events, 200 tasks undone");
     }
 
     @Test
