@@ -48,7 +48,7 @@ public final class Benchmark {
             }
             EmbeddedKafkaCluster measuredBroker = broker;
             var servers = new Harness.Servers(bootstrap, sqsSettings,
-                    () -> measuredBroker == null ? Duration.ZERO : measuredBroker.cpuTime(), sqs.isEmpty());
+                    () -> measuredBroker == null ? Duration.ZERO : measuredBroker.cpuTime());
             var ceilings = Ceilings.measure(bootstrap, sqsSettings, plan.ceilingRecords(), plan.seed(), out, progress);
             var env = new Report.Environment(machine(),
                     kafka.map(k -> "external cluster " + k).orElse("one local KRaft broker (Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")"),

@@ -30,7 +30,7 @@ public final class Harness {
     private static final List<String> SERVICES = List.of("decisions", "profiles");
 
     /** Where the servers are, and how to read the CPU they use. */
-    public record Servers(String kafkaBootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu, boolean localSqs) {
+    public record Servers(String kafkaBootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu) {
     }
 
     /** One run's figures. */

@@ -123,6 +123,7 @@ final class Transports {
             this.run = run;
             this.services = services;
             for (String service : services) {
+                // declared through the task queue for its DLQ and redrive policy; the spec's task type is not used here
                 queues.declare(new QueueSpec<>(queueName(service), EventCatalog.SEND_NOTIFICATION, false, Duration.ofSeconds(60), 10));
                 urls.add(queues.url(queueName(service)));
             }
