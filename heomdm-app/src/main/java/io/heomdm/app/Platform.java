@@ -171,7 +171,7 @@ public final class Platform implements AutoCloseable {
         var publisher = new KafkaEventPublisher(kafkaSettings, "heomdm");
         resources.push(publisher);
         EventSubscriber subscriber = new KafkaEventSubscriber(kafkaSettings);
-        resources.push(subscriber.subscribe(OrderConfirmation.CONSUMER_GROUP, MarketTopics.ACTIVITY, new OrderConfirmation(taskQueue, clock)));
+        resources.push(subscriber.subscribeAsync(OrderConfirmation.CONSUMER_GROUP, MarketTopics.ACTIVITY, new OrderConfirmation(taskQueue, clock)));
         SmtpMailer mailer;
         try {
             mailer = new SmtpMailer(smtpSettings);

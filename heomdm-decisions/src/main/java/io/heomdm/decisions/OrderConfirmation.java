@@ -1,6 +1,6 @@
 package io.heomdm.decisions;
 
-import io.heomdm.eventlog.EventHandler;
+import io.heomdm.eventlog.AsyncEventHandler;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
@@ -13,6 +13,8 @@ import io.heomdm.taskqueue.TaskQueues;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * before the offset commit) yields the same task id, and the notification worker's idempotency
  * check sends one e-mail. Transactional messages bypass marketing consent and caps.
  */
-public final class OrderConfirmation implements EventHandler {
+public final class OrderConfirmation implements AsyncEventHandler {
     public static final String CONSUMER_GROUP = "decisions.order-confirmation";
     public static final String TEMPLATE = "order-confirmation";
     private static final Logger log = LoggerFactory.getLogger(OrderConfirmation.class);
@@ -40,14 +42,15 @@ public final class OrderConfirmation implements EventHandler {
         this.clock = clock;
     }
 
+    /** Completes when the queue has accepted the task: the subscriber does not wait for one order before reading the next. */
     @Override
-    public void handle(Event<SpecificRecord> event) throws Exception {
+    public CompletionStage<Void> handle(Event<SpecificRecord> event) {
         if (!(event.payload() instanceof OrderPlaced order)) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         if (order.getEmail() == null) {
             log.debug("order {} has no e-mail address; no confirmation", order.getOrderId());
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         Envelope taskEnvelope = event.envelope().causing(EventIds.derive(event.envelope().eventId(), TEMPLATE),
                 EventCatalog.SEND_NOTIFICATION.name(), EventCatalog.SEND_NOTIFICATION.version(), order.getCustomerId(), clock.instant());
@@ -64,6 +67,6 @@ public final class OrderConfirmation implements EventHandler {
                         "itemCount", String.valueOf(items)))
                 .setTransactional(true)
                 .build();
-        tasks.send(TaskQueues.NOTIFICATIONS, new Event<>(taskEnvelope, task)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return tasks.send(TaskQueues.NOTIFICATIONS, new Event<>(taskEnvelope, task)).orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 }
