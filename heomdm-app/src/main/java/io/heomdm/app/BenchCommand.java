@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,8 +24,14 @@ import picocli.CommandLine.Option;
                 + "latency from each event's intended send time, raw Kafka and SQS ceilings in the same run. Writes report.md, CSV, JSON "
                 + "and PNG charts to --out.", "Without --kafka / --sqs-endpoint it starts a local Kafka broker and ElasticMQ itself."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--quick", description = "every set-up at 500 and 1000 events/s, once, 5 s each: under 3 minutes (CI)")
+    @Option(names = "--quick", description = "the short profile: every set-up at 500 and 1000 events/s, once, 5 s each, and only Tables 3 and 4 "
+            + "unless --parts says otherwise: under 3 minutes (CI)")
     boolean quick;
+    @Option(names = "--parts", split = ",", description = "what to measure (default: all; --quick: throughput): throughput (Tables 3, 4), "
+            + "faults (a broker of three killed, a worker of two killed), scale (one worker process, then two)")
+    List<String> parts;
+    @Option(names = "--task-latency", description = "simulated I/O per task in the fault and scale runs, in ms (default 50)")
+    Integer taskLatency;
     @Option(names = "--setups", split = ",", description = "set-ups to run (default: all): kafka-only, sqs-only, hybrid, kafka-queues")
     List<String> setUps;
     @Option(names = "--rates", split = ",", description = "offered rates in events/s (default 5000,10000,25000,50000)")
@@ -51,11 +58,23 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchPlan base = quick ? BenchPlan.quick() : BenchPlan.full();
-        var plan = new BenchPlan(setUps == null ? base.setUps() : setUps.stream().map(SetUp::of).toList(), rates == null ? base.rates() : rates,
-                warmup == null ? base.warmup() : Duration.ofSeconds(warmup), duration == null ? base.measured() : Duration.ofSeconds(duration),
-                repetitions == null ? base.repetitions() : repetitions, base.partitions(), taskFraction == null ? base.taskFraction() : taskFraction,
-                eventBytes == null ? base.eventBytes() : eventBytes, base.workerConcurrency(), base.drain(), base.ceilingRecords(), base.seed());
+        BenchPlan plan = quick ? BenchPlan.quick() : BenchPlan.full();
+        if (setUps != null) {
+            plan = plan.withSetUps(setUps.stream().map(SetUp::of).toList());
+        }
+        if (rates != null) {
+            plan = plan.withRates(rates);
+        }
+        plan = plan.withWindow(warmup == null ? plan.warmup() : Duration.ofSeconds(warmup), duration == null ? plan.measured() : Duration.ofSeconds(duration),
+                plan.drain());
+        if (repetitions != null) {
+            plan = plan.withRepetitions(repetitions);
+        }
+        plan = plan.withWorkload(taskFraction == null ? plan.taskFraction() : taskFraction, eventBytes == null ? plan.eventBytes() : eventBytes);
+        var t = plan.table5();
+        var table5 = taskLatency == null ? t : new BenchPlan.Table5(t.brokerKillRate(), t.workerKillTaskRate(), t.scaleTaskRate(), t.workerConcurrency(),
+                Duration.ofMillis(taskLatency), t.warmup(), t.faultWindow(), t.killAfter(), t.scaleWindow(), t.drain());
+        plan = plan.withParts(parts == null ? plan.parts() : parts.stream().map(BenchPlan.Part::of).collect(Collectors.toSet()), table5);
         Path dir = out != null ? out : Path.of("bench-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Optional<SqsSettings> sqs = Optional.ofNullable(sqsEndpoint).map(e -> new SqsSettings(
                 e.equals("aws") ? Optional.empty() : Optional.of(URI.create(e)), sqsRegion, Optional.empty(), Optional.empty()));

@@ -17,6 +17,10 @@ import picocli.CommandLine.Option;
 public final class Heomdm {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("bench")) {
+            // read by log4j2.xml, so set before the first logger exists: the bench's broker kills make Kafka's clients warn by design
+            System.setProperty("heomdm.log.kafka-clients", "error");
+        }
         int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);

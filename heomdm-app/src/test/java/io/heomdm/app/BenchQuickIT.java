@@ -11,7 +11,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code heomdm bench --quick}, as CI runs it: a report with every set-up measured at every quick rate. */
+/**
+ * {@code heomdm bench --quick}, as CI runs it: a report with every set-up measured at every quick
+ * rate; and Table 5's fault and scale runs for the hybrid set-up, with a broker and a worker
+ * process killed for real.
+ */
 class BenchQuickIT {
     @TempDir
     Path dir;
@@ -39,5 +43,36 @@ class BenchQuickIT {
         assertThat(out.resolve("throughput.png")).isNotEmptyFile();
         assertThat(out.resolve("latency.png")).isNotEmptyFile();
         assertThat(out.resolve("results.json")).isNotEmptyFile();
+    }
+
+    @Test
+    void aKilledBrokerOrWorkerLosesNothingAndASecondWorkerDoesMore() throws Exception {
+        Path out = dir.resolve("table5");
+        int code = Heomdm.commandLine().execute("bench", "--quick", "--parts", "faults,scale", "--setups", "hybrid", "--out", out.toString());
+        assertThat(code).isZero();
+
+        // run,subject,offered_per_s,processes,recovery_s,lost,duplicates,delivered_per_s,p99_ms,max_ms
+        List<String[]> rows = Files.readAllLines(out.resolve("table5.csv")).stream().skip(1).map(l -> l.split(",", -1)).toList();
+        var brokerKill = rows.stream().filter(r -> r[0].equals("broker-kill")).toList();
+        assertThat(brokerKill).singleElement().satisfies(r -> {
+            assertThat(r[1]).isEqualTo("hybrid");
+            assertThat(Long.parseLong(r[5])).as("events lost with RF 3, min.insync.replicas 2, acks=all").isZero();
+        });
+        var workerKill = rows.stream().filter(r -> r[0].equals("worker-kill")).toList();
+        assertThat(workerKill).singleElement().satisfies(r -> {
+            assertThat(r[1]).isEqualTo("sqs");
+            assertThat(Long.parseLong(r[5])).as("tasks lost when a worker is SIGKILLed").isZero();
+            assertThat(r[4]).as("SQS redelivers the dead worker's tasks after their visibility timeout").isNotEmpty();
+        });
+        var scale = rows.stream().filter(r -> r[0].equals("scale")).toList();
+        assertThat(scale).hasSize(2);
+        double one = Double.parseDouble(scale.get(0)[7]);
+        double two = Double.parseDouble(scale.get(1)[7]);
+        assertThat(two).as("tasks/s with two worker processes against one (%.0f)", one).isGreaterThan(1.1 * one);
+
+        assertThat(Files.readString(out.resolve("report.md"))).contains("Table 5", "A Kafka broker killed", "A task worker killed", "Scale-out");
+        for (String chart : List.of("broker-kill.png", "worker-kill.png", "scale.png")) {
+            assertThat(out.resolve(chart)).isNotEmptyFile();
+        }
     }
 }

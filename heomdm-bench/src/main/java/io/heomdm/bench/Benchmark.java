@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code heomdm bench}: starts the servers it is not given (a Kafka broker in a JVM of its own, so
@@ -47,14 +49,44 @@ public final class Benchmark {
                 sqsSettings = SqsSettings.local(elasticMq.endpoint());
             }
             EmbeddedKafkaCluster measuredBroker = broker;
-            var servers = new Harness.Servers(bootstrap, sqsSettings,
-                    () -> measuredBroker == null ? Duration.ZERO : measuredBroker.cpuTime());
+            Supplier<Duration> brokerCpu = () -> measuredBroker == null ? Duration.ZERO : measuredBroker.cpuTime();
+            var servers = kafka.isPresent() ? replicated(bootstrap, sqsSettings, brokerCpu) : Harness.Servers.singleBroker(bootstrap, sqsSettings, brokerCpu);
             var ceilings = Ceilings.measure(bootstrap, sqsSettings, plan.ceilingRecords(), plan.seed(), out, progress);
             var env = new Report.Environment(machine(),
                     kafka.map(k -> "external cluster " + k).orElse("one local KRaft broker (Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")"),
                     sqs.isPresent() ? sqsSettings.endpoint().map(Object::toString).orElse("AWS " + sqsSettings.region())
                             : "local ElasticMQ, in memory (an SQS-compatible server: not AWS's figures)", plan);
-            new Harness(plan, servers, progress).runAll(runs -> Report.write(out, env, ceilings, runs));
+            var report = new Object() {
+                List<Harness.Run> runs = List.of();
+                Table5Runs.Result table5 = Table5Runs.Result.NONE;
+
+                void write() throws java.io.IOException {
+                    Report.write(out, env, ceilings, runs, table5);
+                }
+            };
+            if (plan.parts().contains(BenchPlan.Part.THROUGHPUT)) {
+                new Harness(plan, servers, progress).runAll(runs -> {
+                    report.runs = runs;
+                    report.write();
+                });
+            }
+            var table5 = new Table5Runs(plan, progress, r -> {
+                report.table5 = r;
+                report.write();
+            });
+            var workers = new WorkerRuns(servers, plan.partitions(), plan.seed(), Files.createDirectories(out.resolve("worker-logs")));
+            if (plan.parts().contains(BenchPlan.Part.FAULTS)) {
+                if (kafka.isPresent()) {
+                    progress.note("broker kill skipped: the harness kills only brokers it started itself");
+                } else {
+                    table5.brokerKills(sqsSettings);
+                }
+                table5.workerKills(workers);
+            }
+            if (plan.parts().contains(BenchPlan.Part.SCALE)) {
+                table5.scale(workers);
+            }
+            report.write();
             console.println("report: " + out.resolve("report.md").toAbsolutePath());
             return out;
         } finally {
@@ -68,7 +100,16 @@ public final class Benchmark {
         }
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
+    /** An external cluster: replication 3 and min ISR 2 where it has three brokers, less where it has fewer. */
+    private static Harness.Servers replicated(String bootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu) throws Exception {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", bootstrap))) {
+            int brokers = admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS).size();
+            short rf = (short) Math.min(3, brokers);
+            return new Harness.Servers(bootstrap, rf, Math.min(2, rf), sqs, brokerCpu);
+        }
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

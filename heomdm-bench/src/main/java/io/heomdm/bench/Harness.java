@@ -4,8 +4,6 @@ import io.heomdm.bench.market.Market;
 import io.heomdm.bench.market.MarketSimulator;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.events.EventIds;
-import io.heomdm.taskqueue.KafkaShareSettings;
-import io.heomdm.taskqueue.KafkaShareTaskQueue;
 import io.heomdm.taskqueue.SqsSettings;
 import io.heomdm.taskqueue.SqsTaskQueue;
 import java.time.Duration;
@@ -14,6 +12,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,14 +28,37 @@ import org.apache.kafka.clients.admin.Admin;
 public final class Harness {
     private static final List<String> SERVICES = List.of("decisions", "profiles");
 
-    /** Where the servers are, and how to read the CPU they use. */
-    public record Servers(String kafkaBootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu) {
+    /** Where the servers are, the replication topics get there, and how to read the CPU the brokers use. */
+    public record Servers(String kafkaBootstrap, short replication, int minInsync, SqsSettings sqs, Supplier<Duration> brokerCpu) {
+        public static Servers singleBroker(String kafkaBootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu) {
+            return new Servers(kafkaBootstrap, (short) 1, 1, sqs, brokerCpu);
+        }
+
+        KafkaSettings kafka() {
+            return new KafkaSettings(kafkaBootstrap, Map.of(), Duration.ofSeconds(30), replication, minInsync);
+        }
     }
 
-    /** One run's figures. */
+    /**
+     * Something done to the servers mid-run (a broker killed): injected {@code after} the measured
+     * window has begun, on the run whose id it is given; {@link #heal} undoes it once the run's
+     * figures are taken.
+     */
+    public interface Fault {
+        Duration after();
+
+        void inject(String runId) throws Exception;
+
+        void heal() throws Exception;
+    }
+
+    /**
+     * One run's figures; {@code faultAt} is when a fault was injected (System.nanoTime, 0 when
+     * none) and {@code timeline} the completions over time.
+     */
     public record Run(SetUp setUp, int offered, int repetition, double delivered, double p50Ms, double p99Ms, double p999Ms, double maxMs,
             long events, long notSent, long tasks, long eventsMissing, long tasksMissing, long duplicates, long lateSends, long publishFailures,
-            double harnessCores, double brokerCores, boolean drained, Histogram latency) {
+            double harnessCores, double brokerCores, boolean drained, Histogram latency, Timeline timeline, long faultAt, long producerStoppedAt) {
     }
 
     private final BenchPlan plan;
@@ -61,7 +83,7 @@ public final class Harness {
             for (int rate : plan.rates()) {
                 for (SetUp setUp : plan.setUps()) {
                     progress.step(setUp.id() + " at " + rate + " events/s, repetition " + repetition);
-                    Run r = run(setUp, rate, repetition);
+                    Run r = run(setUp, rate, repetition, Optional.empty());
                     progress.done(String.format("%s %d/s: delivered %.0f/s, p99 %.1f ms%s", setUp.id(), rate, r.delivered(), r.p99Ms(),
                             r.drained() ? "" : " (backlog left)"));
                     runs.add(r);
@@ -72,9 +94,9 @@ public final class Harness {
         return runs;
     }
 
-    Run run(SetUp setUp, int rate, int repetition) throws Exception {
+    Run run(SetUp setUp, int rate, int repetition, Optional<Fault> fault) throws Exception {
         String id = setUp.id().replace("-", "") + rate + "r" + repetition + "x" + Long.toString(System.nanoTime() % 1_000_000, 36);
-        var kafka = new KafkaSettings(servers.kafkaBootstrap(), Map.of(), Duration.ofSeconds(30), (short) 1, 1);
+        var kafka = servers.kafka();
         var loop = new OpenLoop(OpenLoop.Ticker.SYSTEM, rate);
         long warmupEvents = loop.firstDueAfter(plan.warmup().toNanos());
         long total = loop.firstDueAfter(plan.warmup().plus(plan.measured()).toNanos());
@@ -82,29 +104,35 @@ public final class Harness {
         var decisions = new MarketDecisions(plan.taskFraction());
         var profiles = new java.util.concurrent.ConcurrentHashMap<String, Long>();
         List<AutoCloseable> open = new ArrayList<>();
-        SqsTaskQueue sqs = null;
+        var faultAt = new java.util.concurrent.atomic.AtomicLong();
         try {
-            if (setUp.usesSqs()) {
-                sqs = new SqsTaskQueue(servers.sqs(), new SplittableRandom(plan.seed()));
-                open.add(sqs);
-            }
-            Transports.EventBus events = setUp == SetUp.SQS_ONLY ? new Transports.SqsEvents(sqs, id, SERVICES)
+            Transports.EventBus events = setUp == SetUp.SQS_ONLY
+                    ? new Transports.SqsEvents(new SqsTaskQueue(servers.sqs(), new SplittableRandom(plan.seed())), id, SERVICES)
                     : new Transports.KafkaEvents(kafka, id, plan.partitions());
             open.add(0, events);
-            Transports.TaskBus tasks = switch (setUp) {
-                case KAFKA_ONLY -> new Transports.KafkaTopicTasks(kafka, id, plan.partitions());
-                case SQS_ONLY, HYBRID -> new Transports.QueuedTasks(sqs, id, plan.workerConcurrency());
-                case KAFKA_QUEUES -> {
-                    var share = new KafkaShareTaskQueue(new KafkaShareSettings(servers.kafkaBootstrap(), Map.of(), (short) 1, 1, plan.partitions()));
-                    open.add(share);
-                    yield new Transports.QueuedTasks(share, id, plan.workerConcurrency());
-                }
-            };
+            Transports.TaskBus tasks = Transports.tasks(Transports.TaskTransport.of(setUp), servers, id, plan.partitions(),
+                    plan.workerConcurrency(), plan.seed());
             open.add(0, tasks);
 
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
             long windowStart = start + plan.warmup().toNanos();
-            var m = new Measurement(loop, start, total, warmupEvents, windowStart, windowStart + plan.measured().toNanos());
+            var m = new Measurement(loop, start, total, warmupEvents, windowStart, windowStart + plan.measured().toNanos(),
+                    new Timeline(start, plan.warmup().plus(plan.measured()).plus(plan.drain()).plusSeconds(2)));
+            if (fault.isPresent()) {
+                if (fault.get().after().compareTo(plan.measured()) >= 0) {
+                    throw new IllegalArgumentException("the fault must come inside the measured window of " + plan.measured().toSeconds() + " s");
+                }
+                var injector = Transports.daemon(() -> {
+                    OpenLoop.Ticker.SYSTEM.parkUntil(windowStart + fault.get().after().toNanos());
+                    faultAt.set(System.nanoTime());
+                    try {
+                        fault.get().inject(id);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("could not inject the fault", e);
+                    }
+                }, "bench-fault");
+                injector.start();
+            }
             open.add(0, tasks.startWorkers(task -> m.taskDone(seq(task.envelope().correlationId()), System.nanoTime())));
             open.add(0, events.subscribe("decisions", event -> {
                 long seq = seq(event.envelope().correlationId());
@@ -156,7 +184,8 @@ public final class Harness {
                     ms.apply(h.getValueAtPercentile(50)), ms.apply(h.getValueAtPercentile(99)), ms.apply(h.getValueAtPercentile(99.9)),
                     ms.apply(h.getMaxValue()),
                     produced, total - produced, expectedTasks, eventsMissing, tasksMissing, m.decisions.duplicates() + m.tasks.duplicates(), sent.late(),
-                    m.publishFailures.get(), harnessCores, brokerCores, eventsMissing == 0 && tasksMissing == 0, h);
+                    m.publishFailures.get(), harnessCores, brokerCores, eventsMissing == 0 && tasksMissing == 0, h, m.timeline, faultAt.get(),
+                    producedAt);
         } finally {
             for (AutoCloseable c : open) {
                 try {

@@ -73,7 +73,8 @@ final class MarketDecisions {
         return Math.floorMod(h, 1_000_000L) < (long) (taskFraction * 1_000_000);
     }
 
-    private static Event<SendNotification> task(Event<SpecificRecord> cause, EventIds ids, Instant now) {
+    /** The notification an event causes: an order confirmation, a cart reminder or a campaign message. */
+    static Event<SendNotification> task(Event<? extends SpecificRecord> cause, EventIds ids, Instant now) {
         String template = cause.payload() instanceof OrderPlaced ? "order-confirmation"
                 : cause.payload() instanceof CartItemAdded ? "cart-reminder" : "campaign-autumn";
         var payload = SendNotification.newBuilder().setCustomerId(cause.envelope().key()).setChannel(Channel.EMAIL)

@@ -23,8 +23,10 @@ final class Measurement {
     private final AtomicLong deliveredInWindow = new AtomicLong();
     final AtomicLong tasksCaused = new AtomicLong();
     final AtomicLong publishFailures = new AtomicLong();
+    final Timeline timeline;
 
-    Measurement(OpenLoop loop, long start, long totalEvents, long warmupEvents, long windowStart, long windowEnd) {
+    Measurement(OpenLoop loop, long start, long totalEvents, long warmupEvents, long windowStart, long windowEnd, Timeline timeline) {
+        this.timeline = timeline;
         this.loop = loop;
         this.start = start;
         this.warmupEvents = warmupEvents;
@@ -49,6 +51,7 @@ final class Measurement {
     }
 
     private void completed(long seq, long now) {
+        timeline.completed(now);
         if (seq >= warmupEvents) {
             latencyMicros.recordValue(Math.min(latencyMicros.getHighestTrackableValue(), Math.max(1, (now - loop.due(start, seq)) / 1000)));
         }

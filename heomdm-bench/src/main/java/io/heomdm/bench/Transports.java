@@ -13,6 +13,8 @@ import io.heomdm.events.EventCatalog;
 import io.heomdm.events.EventKind;
 import io.heomdm.events.EventType;
 import io.heomdm.events.schema.SendNotification;
+import io.heomdm.taskqueue.KafkaShareSettings;
+import io.heomdm.taskqueue.KafkaShareTaskQueue;
 import io.heomdm.taskqueue.QueueSpec;
 import io.heomdm.taskqueue.SqsTaskQueue;
 import io.heomdm.taskqueue.TaskQueue;
@@ -24,6 +26,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -56,10 +59,40 @@ final class Transports {
     interface TaskBus extends AutoCloseable {
         CompletableFuture<?> send(Event<SendNotification> task);
 
+        /** Starts this process's workers: {@code concurrency} tasks at a time. */
         AutoCloseable startWorkers(java.util.function.Consumer<Event<SendNotification>> handler);
 
         @Override
         void close();
+    }
+
+    /** Where tasks travel; each set-up uses one. */
+    enum TaskTransport {
+        KAFKA_TOPIC("a Kafka topic"), SQS("SQS"), SHARE_GROUP("Kafka share groups");
+
+        final String label;
+
+        TaskTransport(String label) {
+            this.label = label;
+        }
+
+        static TaskTransport of(SetUp setUp) {
+            return switch (setUp) {
+                case KAFKA_ONLY -> KAFKA_TOPIC;
+                case SQS_ONLY, HYBRID -> SQS;
+                case KAFKA_QUEUES -> SHARE_GROUP;
+            };
+        }
+    }
+
+    /** Opens the task bus of run {@code run} on {@code transport}; closing it closes the queue client it opened. */
+    static TaskBus tasks(TaskTransport transport, Harness.Servers servers, String run, int partitions, int concurrency, long seed) {
+        return switch (transport) {
+            case KAFKA_TOPIC -> new KafkaTopicTasks(servers.kafka(), run, partitions, concurrency);
+            case SQS -> new QueuedTasks(new SqsTaskQueue(servers.sqs(), new SplittableRandom(seed)), run, concurrency);
+            case SHARE_GROUP -> new QueuedTasks(new KafkaShareTaskQueue(new KafkaShareSettings(servers.kafkaBootstrap(), Map.of(),
+                    servers.replication(), servers.minInsync(), partitions)), run, concurrency);
+        };
     }
 
     static List<EventType<?>> marketEvents() {
@@ -118,7 +151,7 @@ final class Transports {
         private final List<String> services;
 
         SqsEvents(SqsTaskQueue queues, String run, List<String> services) {
-            this.queues = queues;
+            this.queues = queues; // closed with this bus
             this.client = queues.client();
             this.run = run;
             this.services = services;
@@ -206,10 +239,15 @@ final class Transports {
         public void close() {
             batcher.close();
             scheduler.shutdown();
+            queues.close();
         }
     }
 
-    /** Tasks on a task queue: SQS ({@link SqsTaskQueue}) or Kafka share groups, with the worker container. */
+    /**
+     * Tasks on a task queue: SQS ({@link SqsTaskQueue}) or Kafka share groups, with the worker
+     * container. The visibility timeout (record lock) is short because the heartbeat extends it for
+     * a running task: it bounds how long a killed worker's tasks wait before another worker gets them.
+     */
     static final class QueuedTasks implements TaskBus {
         private final TaskQueue queue;
         private final QueueSpec<SendNotification> spec;
@@ -218,7 +256,7 @@ final class Transports {
         QueuedTasks(TaskQueue queue, String run, int concurrency) {
             this.queue = queue;
             this.concurrency = concurrency;
-            this.spec = new QueueSpec<>("bench-" + run + "-notifications", EventCatalog.SEND_NOTIFICATION, false, Duration.ofSeconds(60), 5);
+            this.spec = new QueueSpec<>("bench-" + run + "-notifications", EventCatalog.SEND_NOTIFICATION, false, Duration.ofSeconds(10), 5);
             queue.declare(spec);
         }
 
@@ -237,18 +275,25 @@ final class Transports {
 
         @Override
         public void close() {
+            queue.close();
         }
     }
 
-    /** Tasks on a plain Kafka topic read by one consumer group (Kafka-only: no per-task acknowledgement). */
+    /**
+     * Tasks on a plain Kafka topic read by one consumer group (Kafka-only: no per-task
+     * acknowledgement). Each poll's tasks run on {@code concurrency} threads, as many as a queue
+     * worker's handlers; the offsets move when the whole poll is done.
+     */
     static final class KafkaTopicTasks implements TaskBus {
         private final KafkaEventPublisher publisher;
         private final EventSubscriber subscriber;
         private final TopicSpec topic;
         private final String run;
+        private final int concurrency;
 
-        KafkaTopicTasks(KafkaSettings kafka, String run, int partitions) {
+        KafkaTopicTasks(KafkaSettings kafka, String run, int partitions, int concurrency) {
             this.run = run;
+            this.concurrency = concurrency;
             this.topic = new TopicSpec("bench." + run + ".tasks", "customerId", List.of(EventCatalog.SEND_NOTIFICATION), partitions,
                     TopicSpec.Cleanup.DELETE, Duration.ofHours(1));
             TopicAdmin.ensure(kafka, List.of(topic));
@@ -264,9 +309,14 @@ final class Transports {
         @Override
         @SuppressWarnings("unchecked")
         public AutoCloseable startWorkers(java.util.function.Consumer<Event<SendNotification>> handler) {
-            var subscription = subscriber.subscribe("bench." + run + ".workers", topic, e -> handler.accept((Event<SendNotification>) (Event<?>) e));
+            var pool = Executors.newFixedThreadPool(concurrency, r -> daemon(r, "bench-task-worker"));
+            var subscription = subscriber.subscribeAsync("bench." + run + ".workers", topic,
+                    e -> CompletableFuture.runAsync(() -> handler.accept((Event<SendNotification>) (Event<?>) e), pool));
             subscription.awaitAssignment(Duration.ofSeconds(30));
-            return subscription;
+            return () -> {
+                subscription.close();
+                pool.shutdownNow();
+            };
         }
 
         @Override

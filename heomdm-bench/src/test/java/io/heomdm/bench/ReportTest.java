@@ -24,7 +24,8 @@ class ReportTest {
 
     static Harness.Run run(SetUp setUp, int offered, int repetition, double delivered, Histogram h) {
         return new Harness.Run(setUp, offered, repetition, delivered, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, 1000, 0, 20, 0, 0, 0, 0, 0, 0.5, 0.4, true, h);
+                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, 1000, 0, 20, 0, 0, 0, 0, 0, 0.5, 0.4, true, h,
+                new Timeline(0, Duration.ofSeconds(1)), 0, 0);
     }
 
     @Test
@@ -51,7 +52,7 @@ class ReportTest {
                 run(SetUp.KAFKA_ONLY, 5_000, 1, 5_000, latencies(2000)),
                 run(SetUp.HYBRID, 5_000, 1, 5_000, latencies(2500)));
         var env = new Report.Environment("test machine", "a broker", "an SQS server", BenchPlan.quick());
-        Report.write(dir, env, new Ceilings.Result(100_000, "summary", 3000), runs);
+        Report.write(dir, env, new Ceilings.Result(100_000, "summary", 3000), runs, Table5Runs.Result.NONE);
         String md = Files.readString(dir.resolve("report.md"));
         assertThat(md).contains("Table 3", "Table 4", "100000 records/s", "| hybrid | 25000 | 24000 |");
         assertThat(md).contains("at 25000/s: delivered 0.960 × kafka-only (goal ≥ 0.98): **not met**", "at 5000/s: delivered 1.000 × kafka-only (goal ≥ 0.98): met",
@@ -68,12 +69,44 @@ class ReportTest {
     @Test
     void aSetUpWithNoMeasuredCompletionShowsNoLatencyRatherThanZero() {
         var empty = new Harness.Run(SetUp.SQS_ONLY, 10_000, 1, 190, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 10_000, 220_000, 200, 9_800, 200,
-                0, 0, 0, 1.9, 0.1, false, latencies());
+                0, 0, 0, 1.9, 0.1, false, latencies(), new Timeline(0, Duration.ofSeconds(1)), 0, 0);
         var p = Report.summarise(List.of(empty)).get(0);
         assertThat(p.p99Ms()).isNaN();
         assertThat(p.mergedP99Ms()).isNaN();
         String md = Report.markdown(new Report.Environment("m", "k", "s", BenchPlan.quick()), new Ceilings.Result(1, "", 1), List.of(p));
         assertThat(md).contains("| sqs-only | 10000 | — | — |", "220000 not sent; 9800 events, 200 tasks undone");
+    }
+
+    @Test
+    void table5ShowsRecoveryLossesAndTheScaleOutFactorWithItsCharts() throws Exception {
+        var plan = BenchPlan.full();
+        var t = plan.table5();
+        double[][] curve = {{-1, 0, 1, 2}, {2000, 0, 800, 2000}};
+        var brokerKill = new Table5Runs.BrokerKill(SetUp.HYBRID, 2000, 2, java.util.Optional.of(Duration.ofMillis(9_400)), 0, 3, 0, 120.0, 9800.0, curve);
+        var neverBack = new Table5Runs.BrokerKill(SetUp.KAFKA_ONLY, 2000, 1, java.util.Optional.empty(), 12, 0, 0, 150.0, 9900.0, curve);
+        var kill = new WorkerRuns.Settings(150, 2, 10, Duration.ofMillis(50), t.warmup(), t.faultWindow(), java.util.Optional.of(t.killAfter()), t.drain());
+        var workerKill = new WorkerRuns.Result(Transports.TaskTransport.SQS, kill, 150, 10_000, 0, 4, 60, 900, 10_050, 0.3,
+                java.util.Optional.of(Duration.ofSeconds(1)), curve);
+        var one = new WorkerRuns.Settings(500, 1, 10, Duration.ofMillis(50), t.warmup(), t.scaleWindow(), java.util.Optional.empty(), t.drain());
+        var two = new WorkerRuns.Settings(500, 2, 10, Duration.ofMillis(50), t.warmup(), t.scaleWindow(), java.util.Optional.empty(), t.drain());
+        var scale = List.of(new WorkerRuns.Result(Transports.TaskTransport.SQS, one, 190, 10_000, 0, 0, 50, 9000, 9100, 0.2, java.util.Optional.empty(), curve),
+                new WorkerRuns.Result(Transports.TaskTransport.SQS, two, 380, 10_000, 0, 0, 50, 60, 70, 0.4, java.util.Optional.empty(), curve));
+        var env = new Report.Environment("test machine", "a broker", "an SQS server", plan);
+        Report.write(dir, env, new Ceilings.Result(100_000, "summary", 3000), List.of(),
+                new Table5Runs.Result(List.of(brokerKill, neverBack), List.of(workerKill), scale));
+
+        String md = Files.readString(dir.resolve("report.md"));
+        assertThat(md).contains("Tables 3 and 4 (throughput, latency) were not part of this run", "Table 5");
+        assertThat(md).contains("| hybrid | 2000 | 2 | 9.4 s | 0 | 3 | 0 | 120.0 | 9800.0 |", "| kafka-only | 2000 | 1 | not recovered in the window | 12 |");
+        assertThat(md).contains("| SQS | sqs-only, hybrid | 150 | 1.0 s | 0 | 4 |");
+        assertThat(md).as("2 processes of 200 tasks/s each against 500 offered: 2.00 at best")
+                .contains("| SQS | sqs-only, hybrid | 190 | 380 | 2.00 | 2.00 | 9000.0 → 60.0 | 0.20 → 0.40 |");
+        assertThat(Files.readAllLines(dir.resolve("table5.csv"))).hasSize(1 + 2 + 1 + 2).contains("broker-kill,hybrid,2000,3,9.4,0,0,,120.000,9800.000");
+        assertThat(Files.readString(dir.resolve("results.json"))).contains("\"run\" : \"worker-kill\"", "\"recoverySeconds\" : 9.4");
+        for (String png : List.of("broker-kill.png", "worker-kill.png", "scale.png")) {
+            assertThat(Files.readAllBytes(dir.resolve(png))).hasSizeGreaterThan(5_000).startsWith(0x89, 'P', 'N', 'G');
+        }
+        assertThat(dir.resolve("throughput.png")).as("no Table 3 run: no throughput chart").doesNotExist();
     }
 
     @Test

@@ -117,6 +117,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         launch(nodeId);
     }
 
+    /** Waits until every node is registered with the cluster again (after a {@link #restart}). */
+    public void awaitAllNodes(Duration timeout) {
+        KafkaReadiness.await(bootstrapServers(), nodes.size(), timeout);
+    }
+
     private void launch(int nodeId) {
         KafkaNodeConfig node = nodes.get(nodeId - 1);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

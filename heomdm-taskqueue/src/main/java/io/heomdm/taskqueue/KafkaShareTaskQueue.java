@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -74,6 +75,31 @@ public final class KafkaShareTaskQueue implements TaskQueue {
         this.admin = Admin.create(adminProps);
     }
 
+    /**
+     * A send to a partition whose leader the broker has not yet taken up fails with
+     * NOT_LEADER_OR_FOLLOWER, and the idempotent producer's retry of that first batch was seen to
+     * loop on OUT_OF_ORDER_SEQUENCE_NUMBER: new topics are used only once every partition has a leader.
+     */
+    private void awaitLeaders(List<String> topics) throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!topics.isEmpty()) {
+            try {
+                var described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+                if (described.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) { // not yet in the metadata the broker answers from
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new java.util.concurrent.TimeoutException("partitions of " + topics + " still without a leader after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     public static String topic(QueueSpec<?> queue) {
         return "queue." + queue.name();
     }
@@ -104,6 +130,7 @@ public final class KafkaShareTaskQueue implements TaskQueue {
                     throw e;
                 }
             }
+            awaitLeaders(missing.stream().map(NewTopic::name).toList());
             var group = new ConfigResource(ConfigResource.Type.GROUP, group(queue));
             admin.incrementalAlterConfigs(Map.of(group, List.of(
                     set("share.auto.offset.reset", "earliest"),

@@ -39,10 +39,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One queue's worker on a Kafka share group. The share consumer is not thread-safe, so one thread
- * polls, hands the records to the handler pool, renews their locks while handlers run, and
- * acknowledges each record with its handler's result before it polls again; max.poll.records is
- * the concurrency, which is the back-pressure.
+ * One queue's worker on a Kafka share group. A share consumer is not thread-safe, so each has a
+ * thread that polls, hands the records to the handler pool, renews their locks while handlers run,
+ * and acknowledges each record with its handler's result before it polls again (explicit mode
+ * requires every record of a poll to be acknowledged before the next). That makes a poll a
+ * barrier: a consumer waits for its slowest record. So the worker runs several consumers, each
+ * polling at most {@value #RECORDS_PER_POLL} records, together as many as the concurrency, which
+ * is the back-pressure: one consumer with max.poll.records = concurrency did a third of that with
+ * 50 ms tasks, because its polls returned a few records each.
  */
 public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Worker {
     private static final Logger log = LoggerFactory.getLogger(ShareWorker.class);
@@ -50,14 +54,15 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
     /** Header of a dead-lettered record: how many times it was delivered. */
     public static final String DELIVERIES = "heomdm-deliveries";
 
-    private final KafkaShareConsumer<String, byte[]> consumer;
+    static final int RECORDS_PER_POLL = 2;
+
     private final KafkaShareTaskQueue queues;
     private final QueueSpec<T> queue;
     private final TaskHandler<T> handler;
     private final WorkerSettings settings;
     private final WorkerMetrics metrics;
     private final ExecutorService handlers;
-    private final Thread poller;
+    private final List<Thread> pollers = new ArrayList<>();
     private volatile boolean running = true;
 
     private ShareWorker(KafkaShareSettings kafka, KafkaShareTaskQueue queues, QueueSpec<T> queue, TaskHandler<T> handler,
@@ -67,22 +72,24 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
         this.handler = handler;
         this.settings = settings;
         this.metrics = metrics;
-        Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("group.id", KafkaShareTaskQueue.group(queue));
-        props.put("share.acknowledgement.mode", "explicit");
-        props.put("max.poll.records", settings.concurrency());
-        this.consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         String name = queue.name() + "-" + IDS.incrementAndGet();
+        for (int left = settings.concurrency(); left > 0; left -= RECORDS_PER_POLL) {
+            Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+            props.put("bootstrap.servers", kafka.bootstrapServers());
+            props.put("group.id", KafkaShareTaskQueue.group(queue));
+            props.put("share.acknowledgement.mode", "explicit");
+            props.put("max.poll.records", Math.min(left, RECORDS_PER_POLL));
+            var consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            pollers.add(Threads.daemon(() -> pollLoop(consumer), "share-poller-" + name + "-" + (pollers.size() + 1)));
+        }
         AtomicInteger n = new AtomicInteger();
         this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> Threads.daemon(r, "share-worker-" + name + "-" + n.incrementAndGet()));
-        this.poller = Threads.daemon(this::pollLoop, "share-poller-" + name);
     }
 
     public static <T extends SpecificRecord> ShareWorker<T> start(KafkaShareSettings kafka, KafkaShareTaskQueue queues, QueueSpec<T> queue,
             TaskHandler<T> handler, WorkerSettings settings, WorkerMetrics metrics) {
         var worker = new ShareWorker<>(kafka, queues, queue, handler, settings, metrics);
-        worker.poller.start();
+        worker.pollers.forEach(Thread::start);
         return worker;
     }
 
@@ -98,7 +105,7 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
         }
     }
 
-    private void pollLoop() {
+    private void pollLoop(KafkaShareConsumer<String, byte[]> consumer) {
         Map<String, InFlight> inFlight = new HashMap<>();
         long closingSince = 0;
         try {
@@ -127,7 +134,7 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
                 }
                 boolean graceOver = awaitOrRenewalDue(current, closingSince);
                 for (InFlight f : current) {
-                    settle(f, graceOver, inFlight);
+                    settle(consumer, f, graceOver, inFlight);
                 }
                 consumer.commitSync();
             }
@@ -140,11 +147,11 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
         }
     }
 
-    private void settle(InFlight f, boolean graceOver, Map<String, InFlight> inFlight) {
+    private void settle(KafkaShareConsumer<String, byte[]> consumer, InFlight f, boolean graceOver, Map<String, InFlight> inFlight) {
         try {
             if (f.result.isDone()) {
                 inFlight.remove(key(f.record));
-                acknowledge(f.record, f.result.join());
+                acknowledge(consumer, f.record, f.result.join());
             } else if (graceOver || !running && !settings.heartbeat()) {
                 inFlight.remove(key(f.record));
                 consumer.acknowledge(f.record, AcknowledgeType.RELEASE); // still running at shutdown: someone else's now
@@ -228,13 +235,13 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
         }
     }
 
-    private void acknowledge(ConsumerRecord<String, byte[]> r, TaskResult result) {
+    private void acknowledge(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecord<String, byte[]> r, TaskResult result) {
         if (result instanceof TaskResult.Poison p) {
-            deadLetter(r, p.reason());
+            deadLetter(consumer, r, p.reason());
         } else if (result instanceof TaskResult.Retry retry) {
             if (deliveries(r) >= queue.maxReceiveCount()) {
                 // the broker would archive it at its delivery limit: park it in the dead-letter topic instead
-                deadLetter(r, "failed " + deliveries(r) + " times; last: " + retry.reason());
+                deadLetter(consumer, r, "failed " + deliveries(r) + " times; last: " + retry.reason());
             } else {
                 metrics.retried().increment();
                 consumer.acknowledge(r, AcknowledgeType.RELEASE);
@@ -249,7 +256,7 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
      * The record goes to the dead-letter topic as it came (headers copied, so even a record whose
      * envelope cannot be read is parked), with the reason and delivery count; only then is it rejected.
      */
-    private void deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
+    private void deadLetter(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecord<String, byte[]> r, String reason) {
         String topic = KafkaShareTaskQueue.deadLetterTopic(queue);
         log.warn("task {}-{}@{} on {} goes to {}: {}", r.topic(), r.partition(), r.offset(), queue.name(), topic, reason);
         var headers = new RecordHeaders(r.headers().toArray());
@@ -286,8 +293,11 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
             return;
         }
         running = false;
+        long deadline = System.nanoTime() + settings.shutdownGrace().plusSeconds(10).toNanos();
         try {
-            poller.join(settings.shutdownGrace().toMillis() + 10_000);
+            for (Thread poller : pollers) {
+                poller.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

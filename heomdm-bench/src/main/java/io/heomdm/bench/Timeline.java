@@ -1,0 +1,75 @@
+package io.heomdm.bench;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Completions counted in 100 ms buckets from a run's start: delivered throughput over time, from
+ * which a fault run reads its recovery. Thread-safe; completions after the last bucket are dropped.
+ */
+public final class Timeline {
+    static final long BUCKET_NANOS = 100_000_000L;
+    private static final int BUCKETS_PER_SECOND = 10;
+    private final long start;
+    private final AtomicLongArray buckets;
+
+    public Timeline(long startNanos, Duration length) {
+        this.start = startNanos;
+        this.buckets = new AtomicLongArray((int) (length.toNanos() / BUCKET_NANOS) + 1);
+    }
+
+    public void completed(long nowNanos) {
+        long i = (nowNanos - start) / BUCKET_NANOS;
+        if (i >= 0 && i < buckets.length()) {
+            buckets.incrementAndGet((int) i);
+        }
+    }
+
+    /** Delivered per second over the second that ends at bucket {@code end} (exclusive). */
+    double ratePerSecondEndingAt(int end) {
+        long n = 0;
+        for (int i = Math.max(0, end - BUCKETS_PER_SECOND); i < end; i++) {
+            n += buckets.get(i);
+        }
+        return n;
+    }
+
+    /**
+     * How long after a fault at {@code faultNanos} delivery stayed below {@code threshold} × the
+     * offered rate: the end of the last one-second window, starting at or after the fault and
+     * ending before {@code untilNanos}, that delivered less. Zero when none did (the fault did not
+     * show); empty when delivery was still short at {@code untilNanos} (not recovered).
+     */
+    public Optional<Duration> recovery(long faultNanos, long untilNanos, double offeredPerSecond, double threshold) {
+        int first = (int) Math.ceil((faultNanos - start) / (double) BUCKET_NANOS) + BUCKETS_PER_SECOND;
+        int last = (int) Math.min(buckets.length(), (untilNanos - start) / BUCKET_NANOS);
+        long lastShortEnd = -1;
+        for (int end = first; end <= last; end++) {
+            if (ratePerSecondEndingAt(end) < threshold * offeredPerSecond) {
+                lastShortEnd = end;
+            }
+        }
+        if (lastShortEnd < 0) {
+            return Optional.of(Duration.ZERO);
+        }
+        if (lastShortEnd == last) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofNanos(start + lastShortEnd * BUCKET_NANOS - faultNanos));
+    }
+
+    /** Delivered per second in each one-second window ending at every bucket from {@code fromNanos} to {@code toNanos}: the chart's curve. */
+    public double[][] curve(long fromNanos, long toNanos, long originNanos) {
+        int from = (int) Math.max(BUCKETS_PER_SECOND, (fromNanos - start) / BUCKET_NANOS);
+        int to = (int) Math.min(buckets.length(), (toNanos - start) / BUCKET_NANOS);
+        int n = Math.max(0, to - from + 1);
+        double[][] xy = new double[2][n];
+        for (int k = 0; k < n; k++) {
+            int end = from + k;
+            xy[0][k] = (start + end * BUCKET_NANOS - originNanos) / 1e9;
+            xy[1][k] = ratePerSecondEndingAt(end);
+        }
+        return xy;
+    }
+}
