@@ -78,8 +78,18 @@ final class BenchCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("bench-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Optional<SqsSettings> sqs = Optional.ofNullable(sqsEndpoint).map(e -> new SqsSettings(
                 e.equals("aws") ? Optional.empty() : Optional.of(URI.create(e)), sqsRegion, Optional.empty(), Optional.empty()));
-        System.out.printf("heomdm bench: %d set-up(s) x %d rate(s) x %d repetition(s), %d s + %d s each%n", plan.setUps().size(),
-                plan.rates().size(), plan.repetitions(), plan.warmup().toSeconds(), plan.measured().toSeconds());
+        List<String> what = new java.util.ArrayList<>();
+        if (plan.parts().contains(BenchPlan.Part.THROUGHPUT)) {
+            what.add(String.format("throughput: %d set-up(s) x %d rate(s) x %d repetition(s), %d s + %d s each", plan.setUps().size(),
+                    plan.rates().size(), plan.repetitions(), plan.warmup().toSeconds(), plan.measured().toSeconds()));
+        }
+        if (plan.parts().contains(BenchPlan.Part.FAULTS)) {
+            what.add(String.format("faults: %d s windows, the kill after %d s", table5.faultWindow().toSeconds(), table5.killAfter().toSeconds()));
+        }
+        if (plan.parts().contains(BenchPlan.Part.SCALE)) {
+            what.add(String.format("scale: 1 and 2 worker processes, %d s each", table5.scaleWindow().toSeconds()));
+        }
+        System.out.println("heomdm bench: " + String.join("; ", what));
         Benchmark.run(plan, dir, Optional.ofNullable(kafka), sqs, System.out);
         return 0;
     }

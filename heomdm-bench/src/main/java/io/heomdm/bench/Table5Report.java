@@ -29,8 +29,9 @@ final class Table5Report {
             return "\n## Table 5 — Fault recovery and scale-out\n\nNot part of this run.\n";
         }
         StringBuilder b = new StringBuilder("\n## Table 5 — Fault recovery and scale-out\n\n");
-        b.append("Recovery: from the kill until the delivered rate, over a sliding second, is back to ≥ 90 % of the offered rate and stays "
-                + "there to the end of the window. Lost: sent and acknowledged, never processed after the drain, counted by sequence number. "
+        b.append("Recovery: from the kill until the delivered rate, over a sliding " + Table5Runs.RECOVERY_WINDOW.toSeconds()
+                + " s, is back to ≥ 90 % of the offered rate and stays there to the end of the window (0.0 s: it never fell below). "
+                + "Lost: sent and acknowledged, never processed after the drain, counted by sequence number. "
                 + "One repetition per run.\n");
         if (!r.brokerKills().isEmpty()) {
             b.append(String.format(Locale.ROOT, "%n### A Kafka broker killed%n%nThree brokers (each its own JVM), replication factor 3, "

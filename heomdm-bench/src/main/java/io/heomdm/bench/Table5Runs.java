@@ -22,6 +22,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * off the delivered throughput over time; what was lost is counted by sequence number.
  */
 final class Table5Runs {
+    /** Recovery is read over sliding windows this long: one second is too noisy at a few hundred tasks/s (√n). */
+    static final Duration RECOVERY_WINDOW = Duration.ofSeconds(5);
+
     /** A broker-kill run's figures. {@code recovery}: from the kill until delivered events/s are back to ≥ 90 % of offered. */
     record BrokerKill(SetUp setUp, int offered, int killedNode, Optional<Duration> recovery, long lost, long publishFailures, long duplicates,
             double p99Ms, double maxMs, double[][] curve) {
@@ -75,7 +78,7 @@ final class Table5Runs {
                     throw new IllegalStateException("the broker was not killed in the " + setUp.id() + " run");
                 }
                 var r = new BrokerKill(setUp, t.brokerKillRate(), fault.killed,
-                        run.timeline().recovery(run.faultAt(), run.producerStoppedAt(), t.brokerKillRate(), 0.9), run.eventsMissing() + run.tasksMissing(),
+                        run.timeline().recovery(run.faultAt(), run.producerStoppedAt(), t.brokerKillRate(), 0.9, RECOVERY_WINDOW), run.eventsMissing() + run.tasksMissing(),
                         run.publishFailures(), run.duplicates(), run.p99Ms(), run.maxMs(),
                         run.timeline().curve(run.faultAt() - t.killAfter().toNanos(), run.producerStoppedAt(), run.faultAt()));
                 brokerKills.add(r);

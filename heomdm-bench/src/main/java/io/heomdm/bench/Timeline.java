@@ -28,25 +28,25 @@ public final class Timeline {
 
     /** Delivered per second over the second that ends at bucket {@code end} (exclusive). */
     double ratePerSecondEndingAt(int end) {
-        long n = 0;
-        for (int i = Math.max(0, end - BUCKETS_PER_SECOND); i < end; i++) {
-            n += buckets.get(i);
-        }
-        return n;
+        return delivered(end - BUCKETS_PER_SECOND, end);
     }
 
     /**
      * How long after a fault at {@code faultNanos} delivery stayed below {@code threshold} × the
-     * offered rate: the end of the last one-second window, starting at or after the fault and
+     * offered rate: the end of the last sliding {@code window}, starting at or after the fault and
      * ending before {@code untilNanos}, that delivered less. Zero when none did (the fault did not
-     * show); empty when delivery was still short at {@code untilNanos} (not recovered).
+     * show); empty when delivery was still short at {@code untilNanos} (not recovered). A window of
+     * several seconds keeps the ordinary jitter of a steady run (batches, GC pauses, and at low
+     * rates the counts themselves) from reading as a fault.
      */
-    public Optional<Duration> recovery(long faultNanos, long untilNanos, double offeredPerSecond, double threshold) {
-        int first = (int) Math.ceil((faultNanos - start) / (double) BUCKET_NANOS) + BUCKETS_PER_SECOND;
+    public Optional<Duration> recovery(long faultNanos, long untilNanos, double offeredPerSecond, double threshold, Duration window) {
+        int span = (int) Math.max(1, window.toNanos() / BUCKET_NANOS);
+        double least = threshold * offeredPerSecond * span / BUCKETS_PER_SECOND;
+        int first = (int) Math.ceil((faultNanos - start) / (double) BUCKET_NANOS) + span;
         int last = (int) Math.min(buckets.length(), (untilNanos - start) / BUCKET_NANOS);
         long lastShortEnd = -1;
         for (int end = first; end <= last; end++) {
-            if (ratePerSecondEndingAt(end) < threshold * offeredPerSecond) {
+            if (delivered(end - span, end) < least) {
                 lastShortEnd = end;
             }
         }
@@ -57,6 +57,14 @@ public final class Timeline {
             return Optional.empty();
         }
         return Optional.of(Duration.ofNanos(start + lastShortEnd * BUCKET_NANOS - faultNanos));
+    }
+
+    private long delivered(int from, int to) {
+        long n = 0;
+        for (int i = Math.max(0, from); i < to; i++) {
+            n += buckets.get(i);
+        }
+        return n;
     }
 
     /** Delivered per second in each one-second window ending at every bucket from {@code fromNanos} to {@code toNanos}: the chart's curve. */

@@ -118,7 +118,7 @@ final class WorkerRuns {
             // a killed worker's CPU is no longer readable: the figure is the survivors' in a worker-kill run
             double cores = (workers.stream().mapToLong(w -> w.cpuTime().toNanos()).sum() - cpuBefore) / 1e9 / ((System.nanoTime() - start[0]) / 1e9);
             Optional<Duration> recovery = s.killAfter().isPresent()
-                    ? timeline.recovery(killedAt.get(), window[1], s.tasksPerSecond(), 0.9)
+                    ? timeline.recovery(killedAt.get(), window[1], s.tasksPerSecond(), 0.9, Table5Runs.RECOVERY_WINDOW)
                     : Optional.empty();
             double[][] curve = timeline.curve(window[0], window[1], s.killAfter().isPresent() ? killedAt.get() : window[0]);
             java.util.function.LongFunction<Double> ms = v -> latency.getTotalCount() == 0 ? Double.NaN : v / 1000.0;

@@ -22,7 +22,7 @@ class TimelineTest {
         deliver(t, 0, 10, 1000);
         deliver(t, 10, 14, 100); // the fault at 10 s: 4 s at a tenth
         deliver(t, 14, 30, 1000);
-        var recovery = t.recovery(10 * SECOND, 30 * SECOND, 1000, 0.9);
+        var recovery = t.recovery(10 * SECOND, 30 * SECOND, 1000, 0.9, Duration.ofSeconds(1));
         // the window (13.3, 14.3] still delivers 700 + 30: short; the one ending at 14.4 has 600 + 10 = 610... until (14.0, 15.0] = 1000
         assertThat(recovery).isPresent();
         assertThat(recovery.get().toMillis()).isBetween(4_800L, 5_000L);
@@ -32,7 +32,7 @@ class TimelineTest {
     void aFaultThatNeverShowsRecoversInNoTime() {
         var t = new Timeline(0, Duration.ofSeconds(20));
         deliver(t, 0, 20, 500);
-        assertThat(t.recovery(5 * SECOND, 20 * SECOND, 500, 0.9)).contains(Duration.ZERO);
+        assertThat(t.recovery(5 * SECOND, 20 * SECOND, 500, 0.9, Duration.ofSeconds(1))).contains(Duration.ZERO);
     }
 
     @Test
@@ -40,7 +40,7 @@ class TimelineTest {
         var t = new Timeline(0, Duration.ofSeconds(20));
         deliver(t, 0, 5, 500);
         deliver(t, 5, 20, 300);
-        assertThat(t.recovery(5 * SECOND, 20 * SECOND, 500, 0.9)).isEmpty();
+        assertThat(t.recovery(5 * SECOND, 20 * SECOND, 500, 0.9, Duration.ofSeconds(1))).isEmpty();
     }
 
     @Test
@@ -49,8 +49,19 @@ class TimelineTest {
         deliver(t, 0, 5, 1000);
         deliver(t, 8, 10, 2500); // nothing for 3 s, then the backlog
         deliver(t, 10, 20, 1000);
-        var recovery = t.recovery(5 * SECOND, 20 * SECOND, 1000, 0.9);
+        var recovery = t.recovery(5 * SECOND, 20 * SECOND, 1000, 0.9, Duration.ofSeconds(1));
         assertThat(recovery.get().toMillis()).as("the second (7.3, 8.3] delivers 750: short; (7.4, 8.4] delivers 1000").isBetween(3_200L, 3_400L);
+    }
+
+    @Test
+    void jitterAroundTheOfferedRateIsNotAFaultOverALongerWindow() {
+        var t = new Timeline(0, Duration.ofSeconds(40));
+        for (int s = 0; s < 40; s++) {
+            deliver(t, s, s + 1, s % 2 == 0 ? 850 : 1150); // steady on average, every other second under 90 %
+        }
+        assertThat(t.recovery(10 * SECOND, 40 * SECOND, 1000, 0.9, Duration.ofSeconds(1)).get().toSeconds()).as("over one second: a bogus recovery")
+                .isGreaterThanOrEqualTo(29);
+        assertThat(t.recovery(10 * SECOND, 40 * SECOND, 1000, 0.9, Duration.ofSeconds(5))).as("over five").contains(Duration.ZERO);
     }
 
     @Test
