@@ -1,7 +1,6 @@
 package io.heomdm.eventlog;
 
 import io.heomdm.eventlog.internal.KafkaClients;
-import io.heomdm.eventlog.internal.KafkaHeaders;
 import io.heomdm.events.AvroCodec;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.Event;

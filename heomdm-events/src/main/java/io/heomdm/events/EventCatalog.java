@@ -3,11 +3,15 @@ package io.heomdm.events;
 import io.heomdm.events.schema.CampaignTriggered;
 import io.heomdm.events.schema.CartItemAdded;
 import io.heomdm.events.schema.CartItemRemoved;
+import io.heomdm.events.schema.CustomerErased;
+import io.heomdm.events.schema.CustomerScored;
 import io.heomdm.events.schema.CustomerUpdated;
 import io.heomdm.events.schema.OrderPlaced;
 import io.heomdm.events.schema.ProductCatalogued;
 import io.heomdm.events.schema.ProductViewed;
 import io.heomdm.events.schema.RecordBillingCharge;
+import io.heomdm.events.schema.SegmentEntered;
+import io.heomdm.events.schema.SegmentExited;
 import io.heomdm.events.schema.SendNotification;
 import io.heomdm.events.schema.TaskCompleted;
 import io.heomdm.events.schema.TaskFailed;
@@ -30,10 +34,18 @@ public final class EventCatalog {
             new EventType<>("OrderPlaced", 1, EventKind.EVENT, OrderPlaced.class, "customerId", "a customer placed an order");
     public static final EventType<CustomerUpdated> CUSTOMER_UPDATED =
             new EventType<>("CustomerUpdated", 1, EventKind.EVENT, CustomerUpdated.class, "customerId", "contact details, consent or time zone changed");
+    public static final EventType<CustomerErased> CUSTOMER_ERASED =
+            new EventType<>("CustomerErased", 1, EventKind.EVENT, CustomerErased.class, "customerId", "a customer asked to be forgotten");
     public static final EventType<ProductCatalogued> PRODUCT_CATALOGUED =
             new EventType<>("ProductCatalogued", 1, EventKind.EVENT, ProductCatalogued.class, "productId", "a catalogue entry was created or changed");
     public static final EventType<CampaignTriggered> CAMPAIGN_TRIGGERED =
             new EventType<>("CampaignTriggered", 1, EventKind.EVENT, CampaignTriggered.class, "campaignId", "a marketer launched a campaign");
+    public static final EventType<SegmentEntered> SEGMENT_ENTERED =
+            new EventType<>("SegmentEntered", 1, EventKind.DERIVED, SegmentEntered.class, "membership", "a customer came to match a segment");
+    public static final EventType<SegmentExited> SEGMENT_EXITED =
+            new EventType<>("SegmentExited", 1, EventKind.DERIVED, SegmentExited.class, "membership", "a customer stopped matching a segment");
+    public static final EventType<CustomerScored> CUSTOMER_SCORED =
+            new EventType<>("CustomerScored", 1, EventKind.DERIVED, CustomerScored.class, "customerId", "a customer's churn risk or RFM scores moved");
     public static final EventType<SendNotification> SEND_NOTIFICATION =
             new EventType<>("SendNotification", 1, EventKind.TASK, SendNotification.class, "customerId", "deliver a message to a customer");
     public static final EventType<UpdateCrmRecord> UPDATE_CRM_RECORD =
@@ -49,7 +61,7 @@ public final class EventCatalog {
 
     static {
         for (EventType<?> t : List.of(PRODUCT_VIEWED, CART_ITEM_ADDED, CART_ITEM_REMOVED, ORDER_PLACED, CUSTOMER_UPDATED,
-                PRODUCT_CATALOGUED, CAMPAIGN_TRIGGERED, SEND_NOTIFICATION, UPDATE_CRM_RECORD, RECORD_BILLING_CHARGE,
+                CUSTOMER_ERASED, PRODUCT_CATALOGUED, CAMPAIGN_TRIGGERED, SEGMENT_ENTERED, SEGMENT_EXITED, CUSTOMER_SCORED, SEND_NOTIFICATION, UPDATE_CRM_RECORD, RECORD_BILLING_CHARGE,
                 TASK_COMPLETED, TASK_FAILED)) {
             BY_NAME.put(t.name(), t);
         }

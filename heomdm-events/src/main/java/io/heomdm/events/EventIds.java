@@ -37,6 +37,15 @@ public final class EventIds {
         return v7(parentMillis, hash.getLong(), hash.getLong());
     }
 
+    /**
+     * A deterministic id for a fact no event caused, e.g. one the clock caused at {@code millis}:
+     * the same time and {@code purpose} give the same id.
+     */
+    public static UUID derive(long millis, String purpose) {
+        ByteBuffer hash = ByteBuffer.wrap(sha256(millis + "/" + purpose));
+        return v7(millis, hash.getLong(), hash.getLong());
+    }
+
     /** Milliseconds since the epoch carried by a UUIDv7. */
     public static long timestampMillis(UUID v7) {
         return v7.getMostSignificantBits() >>> 16;

@@ -1,4 +1,4 @@
-package io.heomdm.eventlog.internal;
+package io.heomdm.eventlog;
 
 import io.heomdm.events.Envelope;
 import io.heomdm.events.EnvelopeMapping;
@@ -9,7 +9,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** The envelope as Kafka record headers (UTF-8 strings). */
+/** The envelope as Kafka record headers (UTF-8 strings): how publishers, subscribers and Kafka Streams processors read and write it. */
 public final class KafkaHeaders {
     private KafkaHeaders() {
     }

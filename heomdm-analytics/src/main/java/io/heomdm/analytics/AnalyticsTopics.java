@@ -1,0 +1,25 @@
+package io.heomdm.analytics;
+
+import io.heomdm.events.EventCatalog;
+import io.heomdm.eventlog.TopicSpec;
+import java.util.List;
+
+/** The topics the analytics layer writes. */
+public final class AnalyticsTopics {
+    /**
+     * Segment entries and exits keyed by segment/customerId and compacted: the latest change per
+     * membership is kept, so reading the topic from the start gives every segment's members.
+     */
+    public static final TopicSpec SEGMENTS = new TopicSpec("analytics.segments.v1", "membership",
+            List.of(EventCatalog.SEGMENT_ENTERED, EventCatalog.SEGMENT_EXITED), 12, TopicSpec.Cleanup.COMPACT, null);
+    /** Each customer's latest scores (churn risk, RFM), keyed by customerId and compacted. */
+    public static final TopicSpec SCORES = new TopicSpec("analytics.scores.v1", "customerId",
+            List.of(EventCatalog.CUSTOMER_SCORED), 12, TopicSpec.Cleanup.COMPACT, null);
+
+    private AnalyticsTopics() {
+    }
+
+    public static List<TopicSpec> all() {
+        return List.of(SEGMENTS, SCORES);
+    }
+}

@@ -1,0 +1,215 @@
+package io.heomdm.analytics.customers;
+
+import io.heomdm.analytics.profiles.CustomerProfile;
+import io.heomdm.analytics.scores.CustomerScores;
+import io.heomdm.analytics.scores.Population;
+import io.heomdm.analytics.scores.ScoringNorms;
+import io.heomdm.analytics.segments.Rule;
+import io.heomdm.analytics.segments.SegmentCatalog;
+import io.heomdm.eventlog.KafkaHeaders;
+import io.heomdm.events.AvroCodec;
+import io.heomdm.events.Envelope;
+import io.heomdm.events.Event;
+import io.heomdm.events.EventCatalog;
+import io.heomdm.events.EventIds;
+import io.heomdm.events.EventType;
+import io.heomdm.events.MalformedMessageException;
+import io.heomdm.events.schema.CustomerErased;
+import io.heomdm.events.schema.CustomerScored;
+import io.heomdm.events.schema.SegmentEntered;
+import io.heomdm.events.schema.SegmentExited;
+import io.heomdm.events.schema.SegmentTrigger;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds each customer's events into their profile and publishes what changes: segment entries and
+ * exits, and scores. A wall-clock punctuator evaluates every customer again, so a time window that
+ * moves ("no order in the last 30 days") changes a membership with no event arriving, and reads the
+ * RFM cut points and the usual gap between purchases off the population it passes over.
+ *
+ * <p>Everything here runs under {@code exactly_once_v2}: the store writes and the records published
+ * for one event (or one sweep) commit together, so a crash repeats none of them downstream.
+ */
+final class CustomerProcessor implements Processor<String, byte[], String, byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(CustomerProcessor.class);
+    private static final String NORMS = "norms";
+
+    private final CustomerAnalyticsSettings settings;
+    private final SegmentCatalog catalog;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, CustomerState> customers;
+    private KeyValueStore<String, ScoringNorms> norms;
+    private long nextRequantile;
+
+    CustomerProcessor(CustomerAnalyticsSettings settings, SegmentCatalog catalog) {
+        this.settings = settings;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.customers = context.getStateStore(CustomerTopology.CUSTOMERS_STORE);
+        this.norms = context.getStateStore(CustomerTopology.NORMS_STORE);
+        context.schedule(settings.sweepEvery(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        Event<SpecificRecord> event;
+        try {
+            Envelope envelope = KafkaHeaders.envelope(record.headers(), record.key(), record.timestamp());
+            event = new Event<>(envelope, AvroCodec.decode(envelope, record.value()));
+        } catch (MalformedMessageException e) {
+            // The gateway validates what it publishes; a record that still cannot be read is logged and
+            // skipped rather than stopping every customer on its partition.
+            LOG.warn("skipping an unreadable record at offset {}: {}", context.recordMetadata().map(m -> m.offset()).orElse(-1L), e.getMessage());
+            return;
+        }
+        String id = event.envelope().key();
+        if (event.payload() instanceof CustomerErased) {
+            erase(id);
+            return;
+        }
+        CustomerState before = customers.get(id);
+        CustomerProfile profile = (before == null ? CustomerProfile.first(id, event.envelope().occurredAt()) : before.profile()).with(event);
+        update(id, before, profile, now(), Optional.of(event.envelope()));
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+
+    private void sweep(long wallClockMillis) {
+        Instant now = Instant.ofEpochMilli(wallClockMillis);
+        boolean requantile = settings.fixedCuts().isEmpty() && wallClockMillis >= nextRequantile;
+        Population population = requantile ? new Population() : null;
+        try (var all = customers.all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                if (population != null) {
+                    population.add(entry.value.profile(), now);
+                }
+                update(entry.key, entry.value, entry.value.profile(), now, Optional.empty());
+            }
+        }
+        if (population != null) {
+            population.norms(settings.minPopulation(), currentNorms()).ifPresent(n -> norms.put(NORMS, n));
+            nextRequantile = wallClockMillis + settings.requantileEvery().toMillis();
+        }
+    }
+
+    private ScoringNorms currentNorms() {
+        return settings.fixedCuts().map(c -> new ScoringNorms(c, ScoringNorms.DEFAULT.usualGap()))
+                .or(() -> Optional.ofNullable(norms.get(NORMS)))
+                .orElse(ScoringNorms.DEFAULT);
+    }
+
+    /** Evaluates one customer at {@code now} and publishes what changed since {@code before}; {@code cause} is empty for the clock. */
+    private void update(String id, CustomerState before, CustomerProfile profile, Instant now, Optional<Envelope> cause) {
+        ScoringNorms n = currentNorms();
+        Optional<CustomerScores> scores = CustomerScores.of(profile, now, n.cuts(), n.usualGap());
+        Set<String> segments = new LinkedHashSet<>(catalog.evaluate(facts(profile, scores), now));
+        scores.ifPresent(s -> segments.add(s.rfmSegment()));
+
+        Set<String> was = before == null ? Set.of() : before.segments();
+        SegmentTrigger trigger = cause.isPresent() ? SegmentTrigger.EVENT : SegmentTrigger.CLOCK;
+        for (String s : segments) {
+            if (!was.contains(s)) {
+                publish(EventCatalog.SEGMENT_ENTERED, new SegmentEntered(membership(s, id), s, id, trigger), CustomerTopology.SEGMENTS_SINK, now, cause);
+            }
+        }
+        for (String s : was) {
+            if (!segments.contains(s)) {
+                publish(EventCatalog.SEGMENT_EXITED, new SegmentExited(membership(s, id), s, id, trigger), CustomerTopology.SEGMENTS_SINK, now, cause);
+            }
+        }
+        Optional<CustomerScores> published = before == null ? Optional.empty() : before.published();
+        if (scores.isPresent() && moved(published, scores.get())) {
+            var s = scores.get();
+            publish(EventCatalog.CUSTOMER_SCORED, new CustomerScored(id, s.churnRisk(), s.recency(), s.frequency(), s.monetary(), s.rfmSegment()),
+                    CustomerTopology.SCORES_SINK, now, cause);
+            published = scores;
+        }
+        var after = new CustomerState(profile, segments, published);
+        if (!after.equals(before)) {
+            customers.put(id, after);
+        }
+    }
+
+    private boolean moved(Optional<CustomerScores> published, CustomerScores now) {
+        return published.map(p -> Math.abs(p.churnRisk() - now.churnRisk()) >= settings.churnStep()
+                || p.recency() != now.recency() || p.frequency() != now.frequency() || p.monetary() != now.monetary()).orElse(true);
+    }
+
+    /** Drops the customer and writes tombstones for each of their memberships and their scores. */
+    private void erase(String id) {
+        CustomerState state = customers.delete(id);
+        if (state == null) {
+            return;
+        }
+        long at = context.currentSystemTimeMs();
+        for (String s : state.segments()) {
+            context.forward(new Record<String, byte[]>(membership(s, id), null, at), CustomerTopology.SEGMENTS_SINK);
+        }
+        context.forward(new Record<String, byte[]>(id, null, at), CustomerTopology.SCORES_SINK);
+    }
+
+    /**
+     * An output caused by an event keeps its correlation and trace and gets an id derived from it, so
+     * a reprocessed event yields the same ids; one the clock caused gets an id from the time.
+     */
+    private <T extends SpecificRecord> void publish(EventType<T> type, T payload, String sink, Instant now, Optional<Envelope> cause) {
+        String key = type.keyOf(payload);
+        Envelope envelope = cause.map(c -> c.causing(EventIds.derive(c.eventId(), type.name() + "/" + key), type.name(), type.version(), key, now))
+                .orElseGet(() -> {
+                    UUID id = EventIds.derive(now.toEpochMilli(), type.name() + "/" + key);
+                    return new Envelope(id, type.name(), type.version(), key, now, null, null, null);
+                });
+        context.forward(new Record<>(key, AvroCodec.encode(payload), now.toEpochMilli(), KafkaHeaders.of(envelope)), sink);
+    }
+
+    private static String membership(String segment, String customerId) {
+        return segment + "/" + customerId;
+    }
+
+    /** The profile's facts, with the scores readable by rules as {@code churnRisk} and {@code rfm.*}. */
+    private static Rule.Facts facts(CustomerProfile profile, Optional<CustomerScores> scores) {
+        Rule.Facts base = profile.facts();
+        return new Rule.Facts() {
+            @Override
+            public Optional<Object> property(String name) {
+                return switch (name) {
+                    case "churnRisk" -> scores.map(CustomerScores::churnRisk);
+                    case "rfm.recency" -> scores.map(CustomerScores::recency);
+                    case "rfm.frequency" -> scores.map(CustomerScores::frequency);
+                    case "rfm.monetary" -> scores.map(CustomerScores::monetary);
+                    case "rfm.segment" -> scores.map(CustomerScores::rfmSegment);
+                    default -> base.property(name);
+                };
+            }
+
+            @Override
+            public long eventCount(String type, Instant from, Instant to) {
+                return base.eventCount(type, from, to);
+            }
+
+            @Override
+            public boolean inSegment(String segment) {
+                return false; // answered by the catalogue, which evaluates in dependency order
+            }
+        };
+    }
+}

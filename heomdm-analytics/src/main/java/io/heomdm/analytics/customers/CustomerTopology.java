@@ -1,0 +1,44 @@
+package io.heomdm.analytics.customers;
+
+import io.heomdm.analytics.AnalyticsTopics;
+import io.heomdm.analytics.internal.JsonSerde;
+import io.heomdm.analytics.scores.CustomerScores;
+import io.heomdm.analytics.scores.ScoringNorms;
+import io.heomdm.analytics.segments.SegmentCatalog;
+import io.heomdm.eventlog.MarketTopics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The customer topology: {@code market.activity.v1} in, {@code analytics.segments.v1} and
+ * {@code analytics.scores.v1} out, profiles in a RocksDB store (changelogged). Built by a plain
+ * function, so tests drive it with {@code TopologyTestDriver} and the application runs the same.
+ */
+public final class CustomerTopology {
+    public static final String CUSTOMERS_STORE = "customers";
+    static final String NORMS_STORE = "scoring-norms";
+    static final String SEGMENTS_SINK = "segments";
+    static final String SCORES_SINK = "scores";
+
+    private CustomerTopology() {
+    }
+
+    public static Topology build(CustomerAnalyticsSettings settings, SegmentCatalog catalog) {
+        for (String name : catalog.names()) {
+            if (CustomerScores.RFM_SEGMENTS.contains(name)) {
+                throw new IllegalArgumentException("segments." + name + ": the name is an RFM segment's; choose another");
+            }
+        }
+        var topology = new Topology();
+        topology.addSource("activity", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), MarketTopics.ACTIVITY.name());
+        topology.addProcessor("customers", () -> new CustomerProcessor(settings, catalog), "activity");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMERS_STORE), Serdes.String(),
+                new JsonSerde<>(CustomerState.class)), "customers");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NORMS_STORE), Serdes.String(),
+                new JsonSerde<>(ScoringNorms.class)), "customers");
+        topology.addSink(SEGMENTS_SINK, AnalyticsTopics.SEGMENTS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "customers");
+        topology.addSink(SCORES_SINK, AnalyticsTopics.SCORES.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "customers");
+        return topology;
+    }
+}

@@ -1,0 +1,203 @@
+package io.heomdm.analytics.customers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heomdm.analytics.AnalyticsTopics;
+import io.heomdm.analytics.segments.RuleParser;
+import io.heomdm.analytics.segments.SegmentCatalog;
+import io.heomdm.eventlog.KafkaHeaders;
+import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.events.AvroCodec;
+import io.heomdm.events.Envelope;
+import io.heomdm.events.EventCatalog;
+import io.heomdm.events.schema.CustomerErased;
+import io.heomdm.events.schema.CustomerScored;
+import io.heomdm.events.schema.OrderPlaced;
+import io.heomdm.events.schema.ProductViewed;
+import io.heomdm.events.schema.SegmentEntered;
+import io.heomdm.events.schema.SegmentExited;
+import io.heomdm.events.schema.SegmentTrigger;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CustomerTopologyTest {
+    static final Instant T0 = Instant.parse("2026-09-01T08:00:00Z");
+    static final Duration SWEEP = Duration.ofMinutes(1);
+
+    @TempDir
+    Path stateDir;
+    TopologyTestDriver driver;
+    TestInputTopic<String, byte[]> activity;
+    TestOutputTopic<String, byte[]> segments;
+    TestOutputTopic<String, byte[]> scores;
+
+    void start(CustomerAnalyticsSettings settings, Map<String, String> rules, Instant wallClock) {
+        Map<String, io.heomdm.analytics.segments.Rule> parsed = new LinkedHashMap<>();
+        rules.forEach((name, json) -> parsed.put(name, RuleParser.parse(json)));
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(CustomerTopology.build(settings, SegmentCatalog.of(parsed)), props, wallClock);
+        activity = driver.createInputTopic(MarketTopics.ACTIVITY.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        segments = driver.createOutputTopic(AnalyticsTopics.SEGMENTS.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        scores = driver.createOutputTopic(AnalyticsTopics.SCORES.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    static CustomerAnalyticsSettings settings() {
+        return new CustomerAnalyticsSettings(SWEEP, SWEEP, 5, Optional.empty(), 10);
+    }
+
+    void send(String customerId, SpecificRecord payload, Instant at) {
+        var type = EventCatalog.byName(payload.getSchema().getName()).orElseThrow();
+        var envelope = new Envelope(UUID.randomUUID(), type.name(), type.version(), customerId, at, null, null, null);
+        activity.pipeInput(new TestRecord<>(customerId, AvroCodec.encode(payload), KafkaHeaders.of(envelope), at));
+    }
+
+    static OrderPlaced order(String customerId, String total) {
+        return OrderPlaced.newBuilder().setCustomerId(customerId).setOrderId(UUID.randomUUID().toString()).setLines(List.of())
+                .setTotal(new BigDecimal(total)).build();
+    }
+
+    record Out(String key, Envelope envelope, SpecificRecord payload) {
+    }
+
+    static List<Out> read(TestOutputTopic<String, byte[]> topic) {
+        List<Out> out = new ArrayList<>();
+        for (var r : topic.readRecordsToList()) {
+            if (r.value() == null) {
+                out.add(new Out(r.key(), null, null));
+            } else {
+                Envelope e = KafkaHeaders.envelope(r.headers(), r.key(), r.timestamp());
+                out.add(new Out(r.key(), e, AvroCodec.decode(e, r.value())));
+            }
+        }
+        return out;
+    }
+
+    static List<String> changes(List<Out> out) {
+        return out.stream().map(o -> o.payload() instanceof SegmentEntered s ? "+" + s.getSegment() + " " + s.getTrigger()
+                : o.payload() instanceof SegmentExited s ? "-" + s.getSegment() + " " + s.getTrigger() : "tombstone " + o.key()).toList();
+    }
+
+    @Test
+    void aSegmentIsEnteredOnAnEventAndLeftByTheClockWithNoEventArriving() {
+        start(settings(), Map.of(
+                "recent-buyers", "{\"pastEvent\": {\"type\": \"OrderPlaced\", \"days\": 30}}",
+                "lapsed", "{\"and\": [{\"property\": \"orderCount\", \"op\": \"gte\", \"value\": 1}, {\"pastEvent\": {\"type\": \"OrderPlaced\", \"days\": 30, \"notOccurred\": true}}]}"),
+                T0);
+        send("c-1", order("c-1", "30.00"), T0);
+        var first = read(segments);
+        assertThat(changes(first)).containsExactlyInAnyOrder("+recent-buyers EVENT", "+New EVENT");
+        assertThat(first).allSatisfy(o -> assertThat(o.key()).isEqualTo(((SegmentEntered) o.payload()).getSegment() + "/c-1"));
+        assertThat(first.get(0).envelope().causationId()).as("caused by the order").isNotNull();
+
+        driver.advanceWallClockTime(Duration.ofDays(29));
+        assertThat(changes(read(segments))).as("29 days on: still a recent buyer, but recency has fallen a score")
+                .containsExactlyInAnyOrder("-New CLOCK", "+Promising CLOCK");
+
+        driver.advanceWallClockTime(Duration.ofDays(2));
+        assertThat(changes(read(segments))).as("31 days on, with no new event")
+                .containsExactlyInAnyOrder("-recent-buyers CLOCK", "+lapsed CLOCK", "-Promising CLOCK", "+About to Sleep CLOCK");
+    }
+
+    @Test
+    void cutPointsAreReadAgainFromThePopulation() {
+        start(settings(), Map.of(), T0);
+        for (int i = 1; i <= 10; i++) {
+            send("c-" + i, order("c-" + i, i * 10 + ".00"), T0);
+        }
+        Map<String, CustomerScored> latest = latestScores();
+        assertThat(latest.get("c-10").getMonetary()).as("100 spent against the default cut points 50/100/250/500").isEqualTo(2);
+
+        driver.advanceWallClockTime(SWEEP); // this sweep reads the quintiles ...
+        driver.advanceWallClockTime(SWEEP); // ... which the next one scores against
+        latest.putAll(latestScores());
+        assertThat(latest.get("c-10").getMonetary()).as("the most spent of the population").isEqualTo(5);
+        assertThat(latest.get("c-1").getMonetary()).as("the least").isEqualTo(1);
+        assertThat(latest.get("c-6").getMonetary()).isEqualTo(3);
+    }
+
+    @Test
+    void churnRiskRisesAgainstTheCustomersOwnGapBetweenPurchases() {
+        Instant lastOrder = T0.plus(Duration.ofDays(20));
+        start(settings(), Map.of(), lastOrder);
+        for (int d = 0; d <= 20; d += 10) {
+            send("c-1", order("c-1", "40.00"), T0.plus(Duration.ofDays(d)));
+        }
+        assertThat(latestScores().get("c-1").getChurnRisk()).as("just bought").isZero();
+
+        driver.advanceWallClockTime(Duration.ofDays(20)); // twice the usual 10-day gap
+        assertThat(latestScores().get("c-1").getChurnRisk()).isEqualTo(50);
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(read(scores)).as("risk did not move by a step: nothing new is published").isEmpty();
+    }
+
+    @Test
+    void erasureDropsTheProfileAndWritesTombstones() {
+        start(settings(), Map.of("viewers", "{\"pastEvent\": {\"type\": \"ProductViewed\", \"days\": 7}}"), T0);
+        send("c-1", ProductViewed.newBuilder().setCustomerId("c-1").setProductId("p-1").build(), T0);
+        send("c-1", order("c-1", "25.00"), T0);
+        read(segments);
+        read(scores);
+
+        send("c-1", new CustomerErased("c-1"), T0);
+        assertThat(changes(read(segments))).containsExactlyInAnyOrder("tombstone viewers/c-1", "tombstone New/c-1");
+        assertThat(read(scores)).extracting(Out::key, Out::payload).containsExactly(org.assertj.core.groups.Tuple.tuple("c-1", null));
+        assertThat(driver.getKeyValueStore(CustomerTopology.CUSTOMERS_STORE).get("c-1")).isNull();
+
+        driver.advanceWallClockTime(Duration.ofDays(10));
+        assertThat(read(segments)).as("an erased customer is not brought back by the clock").isEmpty();
+    }
+
+    @Test
+    void anUnreadableRecordIsSkippedAndTheNextIsProcessed() {
+        start(settings(), Map.of("viewers", "{\"pastEvent\": {\"type\": \"ProductViewed\", \"days\": 7}}"), T0);
+        activity.pipeInput(new TestRecord<>("c-1", new byte[] {1, 2, 3}, new RecordHeaders(), T0));
+        send("c-1", ProductViewed.newBuilder().setCustomerId("c-1").setProductId("p-1").build(), T0);
+        assertThat(changes(read(segments))).containsExactly("+viewers EVENT");
+    }
+
+    @Test
+    void anRfmNameCannotBeTakenByARule() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CustomerTopology.build(settings(),
+                SegmentCatalog.of(Map.of("Champions", RuleParser.parse("{\"property\": \"orderCount\", \"op\": \"gt\", \"value\": 10}")))))
+                .hasMessageContaining("segments.Champions");
+    }
+
+    Map<String, CustomerScored> latestScores() {
+        Map<String, CustomerScored> latest = new LinkedHashMap<>();
+        for (Out o : read(scores)) {
+            latest.put(o.key(), (CustomerScored) o.payload());
+        }
+        return latest;
+    }
+}
