@@ -1,15 +1,26 @@
 package io.heomdm.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.heomdm.analytics.customers.CustomerAnalyticsSettings;
+import io.heomdm.analytics.scores.CustomerScores;
+import io.heomdm.analytics.scores.RfmCuts;
+import io.heomdm.analytics.segments.Rule;
+import io.heomdm.analytics.segments.RuleParser;
+import io.heomdm.analytics.segments.SegmentCatalog;
+import io.heomdm.events.Violation;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole configuration, read from YAML with environment overrides ({@link ConfigLoader}) and
  * validated at start-up: {@link #problems()} names each wrong setting and what is allowed.
  */
 public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Database database, Smtp smtp, Notifications notifications, Crm crm,
-        Workers workers, Tasks tasks) {
+        Workers workers, Tasks tasks, Analytics analytics) {
 
     public record Http(String host, int port, int maxBodyBytes, int maxBatchItems, int threads) {
     }
@@ -61,6 +72,40 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         }
     }
 
+    /**
+     * The customer analytics application (Kafka Streams).
+     *
+     * @param sweepEverySeconds how often every customer is evaluated again with no event arriving
+     * @param requantileEveryMinutes how often RFM cut points are read again from the population
+     * @param rfmCuts fixed RFM cut points (recencyDays, frequency, monetary: four ascending values each); absent: quantiles
+     * @param segments segment name → rule tree in the segment rule language
+     */
+    public record Analytics(boolean enabled, int threads, int sweepEverySeconds, int requantileEveryMinutes, int minPopulation, int churnStep,
+            RfmCuts rfmCuts, Map<String, JsonNode> segments) {
+
+        public CustomerAnalyticsSettings settings() {
+            return new CustomerAnalyticsSettings(Duration.ofSeconds(sweepEverySeconds), Duration.ofMinutes(requantileEveryMinutes), minPopulation,
+                    Optional.ofNullable(rfmCuts), churnStep);
+        }
+
+        /** The segments, parsed and checked together; an {@link RuleParser.InvalidRuleException} names each problem by its path. */
+        public SegmentCatalog catalog() {
+            Map<String, Rule> rules = new LinkedHashMap<>();
+            List<Violation> violations = new ArrayList<>();
+            segments.forEach((name, tree) -> {
+                try {
+                    rules.put(name, RuleParser.parse(tree, "analytics.segments." + name));
+                } catch (RuleParser.InvalidRuleException e) {
+                    violations.addAll(e.violations());
+                }
+            });
+            if (!violations.isEmpty()) {
+                throw new RuleParser.InvalidRuleException(violations);
+            }
+            return SegmentCatalog.of(rules);
+        }
+    }
+
     /** Every rule the configuration breaks, as "setting: rule"; empty when it is valid. */
     public List<String> problems() {
         List<String> p = new ArrayList<>();
@@ -99,6 +144,21 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
             p.add("tasks.transport: must be \"" + Tasks.SQS + "\" or \"" + Tasks.KAFKA_SHARE + "\", was \"" + tasks.transport() + "\"");
         }
         range(p, "tasks.partitions", tasks.partitions(), 1, 1000);
+        range(p, "analytics.threads", analytics.threads(), 1, 64);
+        range(p, "analytics.sweepEverySeconds", analytics.sweepEverySeconds(), 1, 86_400);
+        range(p, "analytics.requantileEveryMinutes", analytics.requantileEveryMinutes(), 1, 10_080);
+        if (analytics.requantileEveryMinutes() * 60L < analytics.sweepEverySeconds()) {
+            p.add("analytics.requantileEveryMinutes: must be at least analytics.sweepEverySeconds");
+        }
+        range(p, "analytics.minPopulation", analytics.minPopulation(), 5, Integer.MAX_VALUE);
+        range(p, "analytics.churnStep", analytics.churnStep(), 1, 100);
+        analytics.segments().keySet().stream().filter(CustomerScores.RFM_SEGMENTS::contains)
+                .forEach(n -> p.add("analytics.segments." + n + ": the name is an RFM segment's; choose another"));
+        try {
+            analytics.catalog();
+        } catch (RuleParser.InvalidRuleException e) {
+            e.violations().forEach(v -> p.add(v.field().replaceFirst("^segments\\.", "analytics.segments.") + ": " + v.rule()));
+        }
         if (dataDir == null || dataDir.isBlank()) {
             p.add("dataDir: must be a directory path");
         }

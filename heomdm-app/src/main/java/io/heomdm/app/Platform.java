@@ -5,6 +5,8 @@ import io.heomdm.embedded.EmbeddedDatabase;
 import io.heomdm.embedded.EmbeddedKafka;
 import io.heomdm.embedded.EmbeddedSmtp;
 import io.heomdm.embedded.EmbeddedSqs;
+import io.heomdm.analytics.AnalyticsTopics;
+import io.heomdm.analytics.CustomerAnalytics;
 import io.heomdm.eventlog.EventSubscriber;
 import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaEventSubscriber;
@@ -65,6 +67,7 @@ import org.slf4j.LoggerFactory;
 public final class Platform implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("heomdm");
     private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration ANALYTICS_START = Duration.ofSeconds(120);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private String kafkaBootstrap;
@@ -192,6 +195,14 @@ public final class Platform implements AutoCloseable {
                 .map(w -> CompletableFuture.runAsync(w::close)).toArray(CompletableFuture[]::new)).join());
         log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
                 config.workers().concurrency());
+        if (config.analytics().enabled()) {
+            var a = config.analytics();
+            var analytics = CustomerAnalytics.start(kafkaSettings, data.resolve("analytics"), a.threads(), a.settings(), a.catalog(), ANALYTICS_START);
+            resources.push(analytics);
+            healthChecks.add(HealthCheck.of("analytics", () -> analytics.state().isRunningOrRebalancing()));
+            log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk → {} (swept every {} s)", a.segments().size(),
+                    AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds());
+        }
 
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);

@@ -76,6 +76,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void segmentRulesAreReadFromTheFileAndEachMistakeIsNamedByItsPath() throws Exception {
+        Path good = Files.writeString(dir.resolve("segments.yaml"), """
+                analytics:
+                  rfmCuts: {recencyDays: [7, 14, 30, 60], frequency: [1, 2, 4, 8], monetary: [20, 50, 100, 200]}
+                  segments:
+                    lapsed-buyers:
+                      and:
+                        - {property: orderCount, op: gte, value: 1}
+                        - {pastEvent: {type: OrderPlaced, days: 30, notOccurred: true}}
+                    lapsed-vip:
+                      and: [{inSegment: lapsed-buyers}, {property: revenue, op: gt, value: 500}]
+                """);
+        HeomdmConfig c = ConfigLoader.load(Optional.of(good), Map.of());
+        assertThat(c.analytics().catalog().names()).containsExactly("lapsed-buyers", "lapsed-vip");
+        assertThat(c.analytics().settings().fixedCuts()).hasValueSatisfying(cuts -> assertThat(cuts.frequency()).containsExactly(1.0, 2.0, 4.0, 8.0));
+
+        Path bad = Files.writeString(dir.resolve("bad-segments.yaml"), """
+                analytics:
+                  segments:
+                    recent: {pastEvent: {type: OrderPlaced, days: -3}}
+                    vip: {inSegment: whales}
+                    Champions: {property: orderCount, op: gt, value: 10}
+                """);
+        var e = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.of(bad), Map.of()));
+        assertThat(e.problems()).hasSize(2).anySatisfy(p -> assertThat(p).startsWith("analytics.segments.recent.pastEvent.days: "));
+        assertThat(e.problems()).noneMatch(p -> p.startsWith("analytics.segments.vip")).as("the catalogue is checked once the rules parse");
+    }
+
+    @Test
     void environmentNamesAreUpperSnakeCase() {
         assertThat(ConfigLoader.snake("bootstrapServers")).isEqualTo("BOOTSTRAP_SERVERS");
         assertThat(ConfigLoader.snake("ackTimeoutMs")).isEqualTo("ACK_TIMEOUT_MS");

@@ -1,6 +1,7 @@
 package io.heomdm.eventlog;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the topics that do not exist yet; existing ones are left as they are. */
 public final class TopicAdmin {
@@ -27,10 +29,19 @@ public final class TopicAdmin {
                     .filter(t -> !existing.contains(t.name()))
                     .map(t -> new NewTopic(t.name(), t.partitions(), kafka.replicationFactor()).configs(configOf(t, kafka)))
                     .toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            Set<String> created = new HashSet<>();
+            for (var result : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    result.getValue().get(30, TimeUnit.SECONDS);
+                    created.add(result.getKey());
+                } catch (ExecutionException e) {
+                    // another process (or a listing that lagged a creation) got there first: the topic is there
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
             }
-            return missing.stream().map(NewTopic::name).collect(java.util.stream.Collectors.toSet());
+            return created;
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not create topics on " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -39,7 +39,7 @@ public final class RuleParser {
     public static final class InvalidRuleException extends IllegalArgumentException {
         private final List<Violation> violations;
 
-        InvalidRuleException(List<Violation> violations) {
+        public InvalidRuleException(List<Violation> violations) {
             super("invalid rule: " + String.join("; ", violations.stream().map(v -> v.field() + ": " + v.rule()).toList()));
             this.violations = List.copyOf(violations);
         }
