@@ -16,10 +16,14 @@ public final class AnalyticsTopics {
     public static final TopicSpec SCORES = new TopicSpec("analytics.scores.v1", "customerId",
             List.of(EventCatalog.CUSTOMER_SCORED), 12, TopicSpec.Cleanup.COMPACT, null);
 
+    /** Each product's demand per closed window, keyed by productId: what the pricing engine reads. */
+    public static final TopicSpec DEMAND = new TopicSpec("analytics.demand.v1", "productId",
+            List.of(EventCatalog.DEMAND_OBSERVED), 12, TopicSpec.Cleanup.DELETE, java.time.Duration.ofDays(7));
+
     private AnalyticsTopics() {
     }
 
     public static List<TopicSpec> all() {
-        return List.of(SEGMENTS, SCORES);
+        return List.of(SEGMENTS, SCORES, DEMAND);
     }
 }

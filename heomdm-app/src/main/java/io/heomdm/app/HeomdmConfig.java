@@ -2,6 +2,7 @@ package io.heomdm.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.heomdm.analytics.customers.CustomerAnalyticsSettings;
+import io.heomdm.analytics.demand.DemandSettings;
 import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.scores.RfmCuts;
 import io.heomdm.analytics.segments.Rule;
@@ -79,9 +80,17 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
      * @param requantileEveryMinutes how often RFM cut points are read again from the population
      * @param rfmCuts fixed RFM cut points (recencyDays, frequency, monetary: four ascending values each); absent: quantiles
      * @param segments segment name → rule tree in the segment rule language
+     * @param demand product demand windows and forecast
      */
     public record Analytics(boolean enabled, int threads, int sweepEverySeconds, int requantileEveryMinutes, int minPopulation, int churnStep,
-            RfmCuts rfmCuts, Map<String, JsonNode> segments) {
+            RfmCuts rfmCuts, Map<String, JsonNode> segments, Demand demand) {
+
+        public record Demand(int windowMinutes, int advanceMinutes, int graceSeconds, double alpha, double gamma) {
+            public DemandSettings settings() {
+                return new DemandSettings(Duration.ofMinutes(windowMinutes), Duration.ofMinutes(advanceMinutes), Duration.ofSeconds(graceSeconds),
+                        alpha, gamma);
+            }
+        }
 
         public CustomerAnalyticsSettings settings() {
             return new CustomerAnalyticsSettings(Duration.ofSeconds(sweepEverySeconds), Duration.ofMinutes(requantileEveryMinutes), minPopulation,
@@ -152,6 +161,16 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         }
         range(p, "analytics.minPopulation", analytics.minPopulation(), 5, Integer.MAX_VALUE);
         range(p, "analytics.churnStep", analytics.churnStep(), 1, 100);
+        var d = analytics.demand();
+        range(p, "analytics.demand.windowMinutes", d.windowMinutes(), 1, 7 * 1440);
+        range(p, "analytics.demand.advanceMinutes", d.advanceMinutes(), 1, d.windowMinutes());
+        if (d.advanceMinutes() > 0 && 60 % d.advanceMinutes() != 0 && d.advanceMinutes() % 60 != 0) {
+            p.add("analytics.demand.advanceMinutes: must divide an hour or be whole hours, so windows line up with the hours of the day");
+        }
+        range(p, "analytics.demand.graceSeconds", d.graceSeconds(), 0, 86_400);
+        if (!(d.alpha() > 0 && d.alpha() <= 1) || !(d.gamma() > 0 && d.gamma() <= 1)) {
+            p.add("analytics.demand.alpha, analytics.demand.gamma: must be above 0 and at most 1");
+        }
         analytics.segments().keySet().stream().filter(CustomerScores.RFM_SEGMENTS::contains)
                 .forEach(n -> p.add("analytics.segments." + n + ": the name is an RFM segment's; choose another"));
         try {

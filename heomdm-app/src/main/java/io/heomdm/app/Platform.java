@@ -6,7 +6,7 @@ import io.heomdm.embedded.EmbeddedKafka;
 import io.heomdm.embedded.EmbeddedSmtp;
 import io.heomdm.embedded.EmbeddedSqs;
 import io.heomdm.analytics.AnalyticsTopics;
-import io.heomdm.analytics.CustomerAnalytics;
+import io.heomdm.analytics.Analytics;
 import io.heomdm.eventlog.EventSubscriber;
 import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaEventSubscriber;
@@ -197,10 +197,11 @@ public final class Platform implements AutoCloseable {
                 config.workers().concurrency());
         if (config.analytics().enabled()) {
             var a = config.analytics();
-            var analytics = CustomerAnalytics.start(kafkaSettings, data.resolve("analytics"), a.threads(), a.settings(), a.catalog(), ANALYTICS_START);
+            var analytics = Analytics.start(kafkaSettings, data.resolve("analytics"), a.threads(), a.settings(), a.catalog(), a.demand().settings(),
+                    ANALYTICS_START);
             resources.push(analytics);
-            healthChecks.add(HealthCheck.of("analytics", () -> analytics.state().isRunningOrRebalancing()));
-            log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk → {} (swept every {} s)", a.segments().size(),
+            healthChecks.add(HealthCheck.of("analytics", analytics::isRunning));
+            log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk, product demand → {} (swept every {} s)", a.segments().size(),
                     AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds());
         }
 

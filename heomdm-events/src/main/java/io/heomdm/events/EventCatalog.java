@@ -6,6 +6,7 @@ import io.heomdm.events.schema.CartItemRemoved;
 import io.heomdm.events.schema.CustomerErased;
 import io.heomdm.events.schema.CustomerScored;
 import io.heomdm.events.schema.CustomerUpdated;
+import io.heomdm.events.schema.DemandObserved;
 import io.heomdm.events.schema.OrderPlaced;
 import io.heomdm.events.schema.ProductCatalogued;
 import io.heomdm.events.schema.ProductViewed;
@@ -46,6 +47,8 @@ public final class EventCatalog {
             new EventType<>("SegmentExited", 1, EventKind.DERIVED, SegmentExited.class, "membership", "a customer stopped matching a segment");
     public static final EventType<CustomerScored> CUSTOMER_SCORED =
             new EventType<>("CustomerScored", 1, EventKind.DERIVED, CustomerScored.class, "customerId", "a customer's churn risk or RFM scores moved");
+    public static final EventType<DemandObserved> DEMAND_OBSERVED =
+            new EventType<>("DemandObserved", 1, EventKind.DERIVED, DemandObserved.class, "productId", "a product's demand over a closed window, with a forecast");
     public static final EventType<SendNotification> SEND_NOTIFICATION =
             new EventType<>("SendNotification", 1, EventKind.TASK, SendNotification.class, "customerId", "deliver a message to a customer");
     public static final EventType<UpdateCrmRecord> UPDATE_CRM_RECORD =
@@ -61,7 +64,8 @@ public final class EventCatalog {
 
     static {
         for (EventType<?> t : List.of(PRODUCT_VIEWED, CART_ITEM_ADDED, CART_ITEM_REMOVED, ORDER_PLACED, CUSTOMER_UPDATED,
-                CUSTOMER_ERASED, PRODUCT_CATALOGUED, CAMPAIGN_TRIGGERED, SEGMENT_ENTERED, SEGMENT_EXITED, CUSTOMER_SCORED, SEND_NOTIFICATION, UPDATE_CRM_RECORD, RECORD_BILLING_CHARGE,
+                CUSTOMER_ERASED, PRODUCT_CATALOGUED, CAMPAIGN_TRIGGERED, SEGMENT_ENTERED, SEGMENT_EXITED, CUSTOMER_SCORED, DEMAND_OBSERVED,
+                SEND_NOTIFICATION, UPDATE_CRM_RECORD, RECORD_BILLING_CHARGE,
                 TASK_COMPLETED, TASK_FAILED)) {
             BY_NAME.put(t.name(), t);
         }
