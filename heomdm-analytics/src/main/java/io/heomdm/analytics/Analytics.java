@@ -1,6 +1,10 @@
 package io.heomdm.analytics;
 
 import io.heomdm.analytics.customers.CustomerAnalyticsSettings;
+import io.heomdm.analytics.customers.CustomerState;
+import io.heomdm.analytics.demand.DemandForecast;
+import io.heomdm.analytics.demand.ProductTouch;
+import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.customers.CustomerTopology;
 import io.heomdm.analytics.demand.DemandSettings;
 import io.heomdm.analytics.demand.DemandTopology;
@@ -10,7 +14,19 @@ import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.TopicAdmin;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
  * The analytics layer running: customer analytics (profiles, segments, scores) and product demand,
@@ -23,15 +39,21 @@ public final class Analytics implements AutoCloseable {
     public static final String DEMAND_APPLICATION_ID = "heomdm-analytics-demand";
     private final StreamsApp customers;
     private final StreamsApp demand;
+    private final SegmentCatalog catalog;
+    private final DemandSettings demandSettings;
+    private final InstantSource clock;
 
-    private Analytics(StreamsApp customers, StreamsApp demand) {
+    private Analytics(StreamsApp customers, StreamsApp demand, SegmentCatalog catalog, DemandSettings demandSettings, InstantSource clock) {
         this.customers = customers;
         this.demand = demand;
+        this.catalog = catalog;
+        this.demandSettings = demandSettings;
+        this.clock = clock;
     }
 
     /** Creates the output topics if missing, starts both applications side by side and waits until both run. */
     public static Analytics start(KafkaSettings kafka, Path stateDir, int threads, CustomerAnalyticsSettings customerSettings,
-            SegmentCatalog catalog, DemandSettings demandSettings, Duration startTimeout) {
+            SegmentCatalog catalog, DemandSettings demandSettings, Duration startTimeout, InstantSource clock) {
         TopicAdmin.ensure(kafka, AnalyticsTopics.all());
         var customers = CompletableFuture.supplyAsync(() -> StreamsApp.start(CUSTOMERS_APPLICATION_ID,
                 CustomerTopology.build(customerSettings, catalog), kafka, stateDir, threads, startTimeout));
@@ -39,7 +61,7 @@ public final class Analytics implements AutoCloseable {
                 DemandTopology.build(demandSettings), kafka, stateDir, threads, startTimeout));
         CompletableFuture.allOf(customers, demand).exceptionally(e -> null).join();
         if (customers.isCompletedExceptionally() || demand.isCompletedExceptionally()) {
-            for (var app : java.util.List.of(customers, demand)) {
+            for (var app : List.of(customers, demand)) {
                 if (!app.isCompletedExceptionally()) {
                     app.join().close();
                 }
@@ -47,7 +69,70 @@ public final class Analytics implements AutoCloseable {
             Throwable cause = (customers.isCompletedExceptionally() ? customers : demand).handle((v, e) -> e).join();
             throw new IllegalStateException("analytics did not start: " + cause.getMessage(), cause);
         }
-        return new Analytics(customers.join(), demand.join());
+        return new Analytics(customers.join(), demand.join(), catalog, demandSettings, clock);
+    }
+
+    // Queries read this instance's local stores (Kafka Streams interactive queries). With several
+    // instances, a key may live on another one: that needs application.server and forwarding, not built yet.
+    // While a rebalance moves the stores they throw InvalidStateStoreException: the caller answers 503.
+
+    public Optional<CustomerView> customer(String customerId) {
+        ReadOnlyKeyValueStore<String, CustomerState> store = store(customers, CustomerTopology.CUSTOMERS_STORE, QueryableStoreTypes.keyValueStore());
+        return Optional.ofNullable(store.get(customerId)).map(s -> CustomerView.of(s, clock.instant()));
+    }
+
+    /** Every segment: the rule-based ones from configuration, then the named RFM segments. */
+    public Map<String, String> segments() {
+        Map<String, String> all = new LinkedHashMap<>();
+        catalog.names().stream().sorted().forEach(n -> all.put(n, "rule"));
+        CustomerScores.RFM_SEGMENTS.stream().sorted().forEach(n -> all.put(n, "rfm"));
+        return all;
+    }
+
+    /** Up to {@code limit} members of {@code segment} after the customerId {@code after}; empty when there is no such segment. */
+    public Optional<MemberPage> members(String segment, Optional<String> after, int limit) {
+        if (!segments().containsKey(segment)) {
+            return Optional.empty();
+        }
+        ReadOnlyKeyValueStore<String, Long> store = store(customers, CustomerTopology.MEMBERS_STORE, QueryableStoreTypes.keyValueStore());
+        String prefix = segment + "/";
+        // keys are segment/customerId; '0' is the character after '/', so [prefix, segment + "0") is exactly the segment
+        String from = after.map(a -> prefix + a + "\0").orElse(prefix);
+        List<String> ids = new ArrayList<>();
+        boolean more = false;
+        try (var range = store.range(from, segment + "0")) {
+            while (range.hasNext()) {
+                String id = range.next().key.substring(prefix.length());
+                if (ids.size() == limit) {
+                    more = true;
+                    break;
+                }
+                ids.add(id);
+            }
+        }
+        return Optional.of(new MemberPage(segment, ids, more ? Optional.of(ids.get(ids.size() - 1)) : Optional.empty()));
+    }
+
+    public Optional<DemandView> demand(String productId) {
+        ReadOnlyWindowStore<String, ProductTouch> windows = store(demand, DemandTopology.WINDOWS_STORE, QueryableStoreTypes.windowStore());
+        ReadOnlyKeyValueStore<String, DemandForecast> forecasts = store(demand, DemandTopology.FORECAST_STORE, QueryableStoreTypes.keyValueStore());
+        Instant now = clock.instant();
+        List<DemandView.Window> held = new ArrayList<>();
+        try (var it = windows.fetch(productId, now.minus(demandSettings.window()).minus(demandSettings.grace()).minus(Duration.ofDays(1)), now)) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                var t = kv.value;
+                Instant start = Instant.ofEpochMilli(kv.key);
+                held.add(new DemandView.Window(start, start.plus(demandSettings.window()), t.views(), t.cartAdds(), t.orders(), t.units(), t.revenue()));
+            }
+        }
+        Optional<DemandView.Forecast> forecast = Optional.ofNullable(forecasts.get(productId))
+                .map(f -> new DemandView.Forecast(Instant.ofEpochMilli(f.lastWindowStart()), f.next(demandSettings), f.seasonal()));
+        return held.isEmpty() && forecast.isEmpty() ? Optional.empty() : Optional.of(new DemandView(productId, held, forecast));
+    }
+
+    private static <T> T store(StreamsApp app, String name, QueryableStoreType<T> type) {
+        return app.streams().store(StoreQueryParameters.fromNameAndType(name, type));
     }
 
     public boolean isRunning() {

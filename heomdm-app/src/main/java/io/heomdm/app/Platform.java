@@ -7,6 +7,8 @@ import io.heomdm.embedded.EmbeddedSmtp;
 import io.heomdm.embedded.EmbeddedSqs;
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.analytics.Analytics;
+import io.heomdm.gateway.AnalyticsQueries;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import io.heomdm.eventlog.EventSubscriber;
 import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaEventSubscriber;
@@ -195,12 +197,14 @@ public final class Platform implements AutoCloseable {
                 .map(w -> CompletableFuture.runAsync(w::close)).toArray(CompletableFuture[]::new)).join());
         log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
                 config.workers().concurrency());
+        AnalyticsQueries analyticsQueries = AnalyticsQueries.DISABLED;
         if (config.analytics().enabled()) {
             var a = config.analytics();
             var analytics = Analytics.start(kafkaSettings, data.resolve("analytics"), a.threads(), a.settings(), a.catalog(), a.demand().settings(),
-                    ANALYTICS_START);
+                    ANALYTICS_START, clock);
             resources.push(analytics);
             healthChecks.add(HealthCheck.of("analytics", analytics::isRunning));
+            analyticsQueries = queries(analytics);
             log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk, product demand → {} (swept every {} s)", a.segments().size(),
                     AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds());
         }
@@ -220,7 +224,7 @@ public final class Platform implements AutoCloseable {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
                     Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads()),
                     new EventIngestion(new EventIds(clock, random), clock), publisher, customerMessages::forCustomer,
-                    healthChecks,
+                    analyticsQueries, healthChecks,
                     metrics, random);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("http.port: cannot listen on " + h.host() + ":" + h.port() + " (" + e.getMessage() + ")", e);
@@ -235,6 +239,39 @@ public final class Platform implements AutoCloseable {
         Settings.nonBlank(config.notifications().smsWebhook()).ifPresent(u -> hooks.put(Channel.SMS, new Webhook(URI.create(u), WEBHOOK_TIMEOUT)));
         Settings.nonBlank(config.notifications().pushWebhook()).ifPresent(u -> hooks.put(Channel.PUSH, new Webhook(URI.create(u), WEBHOOK_TIMEOUT)));
         return hooks;
+    }
+
+    /** The analytics layer as the gateway asks it; stores on the move in a rebalance answer 503, not 500. */
+    private static AnalyticsQueries queries(Analytics analytics) {
+        return new AnalyticsQueries() {
+            @Override
+            public Optional<?> customer(String customerId) {
+                return unlessMoving(() -> analytics.customer(customerId));
+            }
+
+            @Override
+            public Map<String, String> segments() {
+                return analytics.segments();
+            }
+
+            @Override
+            public Optional<?> members(String segment, Optional<String> after, int limit) {
+                return unlessMoving(() -> analytics.members(segment, after, limit));
+            }
+
+            @Override
+            public Optional<?> productDemand(String productId) {
+                return unlessMoving(() -> analytics.demand(productId));
+            }
+
+            private static <T> T unlessMoving(java.util.function.Supplier<T> query) {
+                try {
+                    return query.get();
+                } catch (InvalidStateStoreException e) {
+                    throw new AnalyticsQueries.Unavailable("analytics stores are not ready (starting or rebalancing): " + e.getMessage());
+                }
+            }
+        };
     }
 
     private static DatabaseSettings embeddedDatabase(Path data, int pool) {

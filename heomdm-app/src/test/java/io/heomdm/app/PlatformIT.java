@@ -117,12 +117,62 @@ class PlatformIT {
     }
 
     @Test
+    void analyticsAnswersForACustomerASegmentAndAProductAndForgetsAnErasedCustomer() throws Exception {
+        assertThat(post("""
+                {"type":"ProductViewed","data":{"customerId":"c-88","productId":"p-8","category":"shoes"}}""").statusCode()).isEqualTo(202);
+        assertThat(post("""
+                {"type":"OrderPlaced","data":{"customerId":"c-88","orderId":"o-88","total":30.00,
+                 "lines":[{"productId":"p-8","quantity":3,"unitPrice":10.00}]}}""").statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            var r = get("/v1/customers/c-88");
+            return r.statusCode() == 200 && JSON.readTree(r.body()).get("orderCount").asInt() == 1;
+        });
+        JsonNode customer = JSON.readTree(get("/v1/customers/c-88").body());
+        assertThat(customer.get("revenue").decimalValue()).isEqualByComparingTo("30.00");
+        assertThat(customer.get("favouriteCategory").asText()).isEqualTo("shoes");
+        assertThat(customer.get("eventsLast30Days").get("ProductViewed").asInt()).isEqualTo(1);
+        assertThat(customer.get("scores").get("rfmSegment").asText()).isEqualTo("New");
+        assertThat(customer.get("segments")).extracting(JsonNode::asText).containsExactly("New");
+
+        assertThat(JSON.readTree(get("/v1/segments").body()).get("segments")).anySatisfy(s -> {
+            assertThat(s.get("name").asText()).isEqualTo("New");
+            assertThat(s.get("kind").asText()).isEqualTo("rfm");
+        });
+        assertThat(JSON.readTree(get("/v1/segments/New/members?limit=1000").body()).get("customerIds"))
+                .extracting(JsonNode::asText).contains("c-88");
+        var badLimit = get("/v1/segments/New/members?limit=0");
+        assertThat(badLimit.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badLimit.body()).get("errors").get(0).get("field").asText()).isEqualTo("limit");
+        assertThat(get("/v1/segments/no-such-segment/members").statusCode()).isEqualTo(404);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var r = get("/v1/products/p-8/demand");
+            return r.statusCode() == 200 && JSON.readTree(r.body()).get("windows").findValuesAsText("units").contains("3");
+        });
+        JsonNode demand = JSON.readTree(get("/v1/products/p-8/demand").body());
+        assertThat(demand.get("windows")).as("the open windows hold the view and the order").anySatisfy(w -> {
+            assertThat(w.get("units").asInt()).isEqualTo(3);
+            assertThat(w.get("views").asInt()).isEqualTo(1);
+            assertThat(w.get("revenue").decimalValue()).isEqualByComparingTo("30.00");
+        });
+
+        var erase = http.send(HttpRequest.newBuilder(uri("/v1/customers/c-88")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(erase.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(erase.body()).get("type").asText()).isEqualTo("CustomerErased");
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/customers/c-88").statusCode() == 404);
+        assertThat(JSON.readTree(get("/v1/segments/New/members?limit=1000").body()).get("customerIds"))
+                .extracting(JsonNode::asText).doesNotContain("c-88");
+    }
+
+    @Test
     void healthReportsEveryDependency() throws Exception {
         var health = get("/health");
         assertThat(health.statusCode()).isEqualTo(200);
         var checks = JSON.readTree(health.body()).get("checks");
         assertThat(checks.get("kafka").asText()).isEqualTo("UP");
         assertThat(checks.get("database").asText()).isEqualTo("UP");
+        assertThat(checks.get("analytics").asText()).isEqualTo("UP");
         if (platform.sqsEndpoint() != null) {
             assertThat(checks.get("sqs").asText()).isEqualTo("UP");
         } else {

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,8 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP edge: {@code POST /v1/events} (one JSON event, or an NDJSON batch), queries,
- * {@code GET /health} and {@code GET /metrics}.
+ * The HTTP edge: {@code POST /v1/events} (one JSON event, or an NDJSON batch); queries —
+ * {@code GET /v1/customers/{id}} and {@code /messages}, {@code GET /v1/segments} and
+ * {@code /v1/segments/{name}/members}, {@code GET /v1/products/{id}/demand}; erasure,
+ * {@code DELETE /v1/customers/{id}}; {@code GET /health} and {@code GET /metrics}.
  *
  * <p>An event is answered 202 only after Kafka acknowledged it ({@code acks=all}); when it was not
  * acknowledged in time the answer is 503 and the client retries with the same eventId. A batch is
@@ -50,11 +53,16 @@ public final class Gateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final Pattern CUSTOMER_MESSAGES = Pattern.compile("/v1/customers/([^/]{1,200})/messages");
+    private static final Pattern CUSTOMER = Pattern.compile("/v1/customers/([^/]{1,200})");
+    private static final Pattern SEGMENT_MEMBERS = Pattern.compile("/v1/segments/([^/]{1,200})/members");
+    private static final Pattern PRODUCT_DEMAND = Pattern.compile("/v1/products/([^/]{1,200})/demand");
+    private static final int MAX_PAGE = 1000;
 
     private final GatewaySettings settings;
     private final EventIngestion ingestion;
     private final EventPublisher publisher;
     private final CustomerQueries customers;
+    private final AnalyticsQueries analytics;
     private final List<HealthCheck> health;
     private final PrometheusMeterRegistry metrics;
     private final RandomGenerator random;
@@ -63,11 +71,12 @@ public final class Gateway implements AutoCloseable {
     private final Timer ackLatency;
 
     public Gateway(GatewaySettings settings, EventIngestion ingestion, EventPublisher publisher, CustomerQueries customers,
-            List<HealthCheck> health, PrometheusMeterRegistry metrics, RandomGenerator random) throws IOException {
+            AnalyticsQueries analytics, List<HealthCheck> health, PrometheusMeterRegistry metrics, RandomGenerator random) throws IOException {
         this.settings = settings;
         this.ingestion = ingestion;
         this.publisher = publisher;
         this.customers = customers;
+        this.analytics = analytics;
         this.health = List.copyOf(health);
         this.metrics = metrics;
         this.random = random;
@@ -94,6 +103,9 @@ public final class Gateway implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             Matcher customerMessages = CUSTOMER_MESSAGES.matcher(path);
+            Matcher customer = CUSTOMER.matcher(path);
+            Matcher members = SEGMENT_MEMBERS.matcher(path);
+            Matcher demand = PRODUCT_DEMAND.matcher(path);
             if (path.equals("/v1/events")) {
                 if (requireMethod(exchange, method, "POST")) {
                     postEvents(exchange);
@@ -110,8 +122,37 @@ public final class Gateway implements AutoCloseable {
                 if (requireMethod(exchange, method, "GET")) {
                     messages(exchange, URLDecoder.decode(customerMessages.group(1), StandardCharsets.UTF_8));
                 }
+            } else if (customer.matches()) {
+                String id = URLDecoder.decode(customer.group(1), StandardCharsets.UTF_8);
+                if (method.equals("DELETE")) {
+                    erase(exchange, id);
+                } else if (requireMethod(exchange, method, "GET, DELETE")) {
+                    found(exchange, analytics.customer(id), "no customer " + id);
+                }
+            } else if (path.equals("/v1/segments")) {
+                if (requireMethod(exchange, method, "GET")) {
+                    var list = JSON.createArrayNode();
+                    analytics.segments().forEach((name, kind) -> list.add(JSON.createObjectNode().put("name", name).put("kind", kind)));
+                    sendJson(exchange, 200, JSON.createObjectNode().set("segments", list));
+                }
+            } else if (members.matches()) {
+                if (requireMethod(exchange, method, "GET")) {
+                    segmentMembers(exchange, URLDecoder.decode(members.group(1), StandardCharsets.UTF_8));
+                }
+            } else if (demand.matches()) {
+                if (requireMethod(exchange, method, "GET")) {
+                    String id = URLDecoder.decode(demand.group(1), StandardCharsets.UTF_8);
+                    found(exchange, analytics.productDemand(id), "no demand seen for product " + id);
+                }
             } else {
                 problem(exchange, Problem.of(404, "not-found", "Not found", "no resource at " + path));
+            }
+        } catch (AnalyticsQueries.Unavailable e) {
+            try {
+                exchange.getResponseHeaders().set("Retry-After", "2");
+                problem(exchange, Problem.of(503, "analytics-unavailable", "Analytics unavailable", e.getMessage()));
+            } catch (IOException ignored) {
+                // the client is gone
             }
         } catch (Exception | LinkageError e) {
             log.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
@@ -124,7 +165,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private boolean requireMethod(HttpExchange exchange, String method, String allowed) throws IOException {
-        if (method.equals(allowed)) {
+        if (List.of(allowed.split(", ")).contains(method)) {
             return true;
         }
         exchange.getResponseHeaders().set("Allow", allowed);
@@ -263,6 +304,65 @@ public final class Gateway implements AutoCloseable {
         ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN");
         body.set("checks", JSON.valueToTree(checks));
         sendJson(exchange, up ? 200 : 503, body);
+    }
+
+    private void found(HttpExchange exchange, Optional<?> value, String missing) throws IOException {
+        if (value.isPresent()) {
+            sendJson(exchange, 200, value.get());
+        } else {
+            problem(exchange, Problem.of(404, "not-found", "Not found", missing));
+        }
+    }
+
+    /** {@code ?after=ID&limit=N}: a page of members in customerId order, with the {@code after} of the next page. */
+    private void segmentMembers(HttpExchange exchange, String segment) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        int limit = 100;
+        if (query.containsKey("limit")) {
+            try {
+                limit = Integer.parseInt(query.get("limit"));
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_PAGE) {
+                problem(exchange, Problem.of(400, "invalid-query", "Invalid query", "the query is not valid")
+                        .withErrors(List.of(new FieldError(null, "limit", "must be a whole number from 1 to " + MAX_PAGE))));
+                return;
+            }
+        }
+        found(exchange, analytics.members(segment, Optional.ofNullable(query.get("after")), limit),
+                "no segment " + segment + " (GET /v1/segments lists them)");
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return q;
+    }
+
+    /**
+     * Erasure is an event: {@code CustomerErased} on the activity log, in order with the customer's
+     * other events, so every service forgets them (and writes its tombstones) when it reads it.
+     */
+    private void erase(HttpExchange exchange, String customerId) throws Exception {
+        String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+        if (!Traceparent.isValid(traceparent)) {
+            traceparent = Traceparent.newTrace(random);
+        }
+        var item = ingestion.parse(JSON.writeValueAsString(JSON.createObjectNode().put("type", "CustomerErased")
+                .set("data", JSON.createObjectNode().put("customerId", customerId))), traceparent);
+        if (!item.isValid()) {
+            problem(exchange, Problem.of(400, "invalid-event", "Invalid event", "the customer id is not valid"));
+            return;
+        }
+        publishAll(exchange, List.of(item), false);
     }
 
     private void messages(HttpExchange exchange, String customerId) throws IOException {

@@ -51,6 +51,7 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, CustomerState> customers;
     private KeyValueStore<String, ScoringNorms> norms;
+    private KeyValueStore<String, Long> members;
     private long nextRequantile;
 
     CustomerProcessor(CustomerAnalyticsSettings settings, SegmentCatalog catalog) {
@@ -63,6 +64,7 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
         this.context = context;
         this.customers = context.getStateStore(CustomerTopology.CUSTOMERS_STORE);
         this.norms = context.getStateStore(CustomerTopology.NORMS_STORE);
+        this.members = context.getStateStore(CustomerTopology.MEMBERS_STORE);
         context.schedule(settings.sweepEvery(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
 
@@ -129,11 +131,13 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
         for (String s : segments) {
             if (!was.contains(s)) {
                 publish(EventCatalog.SEGMENT_ENTERED, new SegmentEntered(membership(s, id), s, id, trigger), CustomerTopology.SEGMENTS_SINK, now, cause);
+                members.put(membership(s, id), now.toEpochMilli());
             }
         }
         for (String s : was) {
             if (!segments.contains(s)) {
                 publish(EventCatalog.SEGMENT_EXITED, new SegmentExited(membership(s, id), s, id, trigger), CustomerTopology.SEGMENTS_SINK, now, cause);
+                members.delete(membership(s, id));
             }
         }
         Optional<CustomerScores> published = before == null ? Optional.empty() : before.published();
@@ -162,6 +166,7 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
         }
         long at = context.currentSystemTimeMs();
         for (String s : state.segments()) {
+            members.delete(membership(s, id));
             context.forward(new Record<String, byte[]>(membership(s, id), null, at), CustomerTopology.SEGMENTS_SINK);
         }
         context.forward(new Record<String, byte[]>(id, null, at), CustomerTopology.SCORES_SINK);
@@ -181,7 +186,7 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
         context.forward(new Record<>(key, AvroCodec.encode(payload), now.toEpochMilli(), KafkaHeaders.of(envelope)), sink);
     }
 
-    private static String membership(String segment, String customerId) {
+    static String membership(String segment, String customerId) {
         return segment + "/" + customerId;
     }
 

@@ -18,6 +18,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class CustomerTopology {
     public static final String CUSTOMERS_STORE = "customers";
     static final String NORMS_STORE = "scoring-norms";
+    /** segment/customerId → when they entered: a segment's members are a range of keys, for paging. */
+    public static final String MEMBERS_STORE = "segment-members";
     static final String SEGMENTS_SINK = "segments";
     static final String SCORES_SINK = "scores";
 
@@ -37,6 +39,8 @@ public final class CustomerTopology {
                 new JsonSerde<>(CustomerState.class)), "customers");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NORMS_STORE), Serdes.String(),
                 new JsonSerde<>(ScoringNorms.class)), "customers");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBERS_STORE), Serdes.String(), Serdes.Long()),
+                "customers");
         topology.addSink(SEGMENTS_SINK, AnalyticsTopics.SEGMENTS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "customers");
         topology.addSink(SCORES_SINK, AnalyticsTopics.SCORES.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "customers");
         return topology;

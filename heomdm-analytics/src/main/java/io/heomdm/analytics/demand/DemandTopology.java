@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DemandTopology {
     public static final String WINDOWS_STORE = "demand-windows";
-    static final String FORECAST_STORE = "demand-forecast";
+    public static final String FORECAST_STORE = "demand-forecast";
     private static final Logger LOG = LoggerFactory.getLogger(DemandTopology.class);
     private static final JsonSerde<ProductTouch> TOUCHES = new JsonSerde<>(ProductTouch.class);
 

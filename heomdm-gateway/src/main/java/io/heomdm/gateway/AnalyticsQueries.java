@@ -1,0 +1,52 @@
+package io.heomdm.gateway;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the gateway can ask the analytics layer; the launcher wires in the implementation. Values
+ * are returned as the analytics layer shapes them and written as JSON.
+ */
+public interface AnalyticsQueries {
+    /** Profile, scores and segments; empty for a customer never seen (or erased). */
+    Optional<?> customer(String customerId);
+
+    /** Every segment's name and kind ("rule" or "rfm"). */
+    Map<String, String> segments();
+
+    /** A page of a segment's members after {@code after}; empty when there is no such segment. */
+    Optional<?> members(String segment, Optional<String> after, int limit);
+
+    /** A product's current demand windows and forecast; empty for a product never seen. */
+    Optional<?> productDemand(String productId);
+
+    /** The analytics layer cannot answer now (disabled, starting, or its stores are moving in a rebalance): 503. */
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** For a platform run with analytics disabled: every query is answered 503. */
+    AnalyticsQueries DISABLED = new AnalyticsQueries() {
+        @Override
+        public Optional<?> customer(String customerId) {
+            throw new Unavailable("analytics is disabled (analytics.enabled: false)");
+        }
+
+        @Override
+        public Map<String, String> segments() {
+            throw new Unavailable("analytics is disabled (analytics.enabled: false)");
+        }
+
+        @Override
+        public Optional<?> members(String segment, Optional<String> after, int limit) {
+            throw new Unavailable("analytics is disabled (analytics.enabled: false)");
+        }
+
+        @Override
+        public Optional<?> productDemand(String productId) {
+            throw new Unavailable("analytics is disabled (analytics.enabled: false)");
+        }
+    };
+}
