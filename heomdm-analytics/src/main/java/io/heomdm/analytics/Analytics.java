@@ -12,6 +12,9 @@ import io.heomdm.analytics.internal.StreamsApp;
 import io.heomdm.analytics.segments.SegmentCatalog;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.TopicAdmin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +58,12 @@ public final class Analytics implements AutoCloseable {
     public static Analytics start(KafkaSettings kafka, Path stateDir, int threads, CustomerAnalyticsSettings customerSettings,
             SegmentCatalog catalog, DemandSettings demandSettings, Duration startTimeout, InstantSource clock) {
         TopicAdmin.ensure(kafka, AnalyticsTopics.all());
+        try {
+            // made here: two applications starting at once race to create it, and the loser gives up
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("analytics state directory " + stateDir + " cannot be created", e);
+        }
         var customers = CompletableFuture.supplyAsync(() -> StreamsApp.start(CUSTOMERS_APPLICATION_ID,
                 CustomerTopology.build(customerSettings, catalog), kafka, stateDir, threads, startTimeout));
         var demand = CompletableFuture.supplyAsync(() -> StreamsApp.start(DEMAND_APPLICATION_ID,
