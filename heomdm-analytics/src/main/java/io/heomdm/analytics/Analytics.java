@@ -1,17 +1,26 @@
 package io.heomdm.analytics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.heomdm.analytics.customers.CustomerAnalyticsSettings;
 import io.heomdm.analytics.customers.CustomerState;
-import io.heomdm.analytics.demand.DemandForecast;
-import io.heomdm.analytics.demand.ProductTouch;
-import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.customers.CustomerTopology;
+import io.heomdm.analytics.demand.DemandForecast;
 import io.heomdm.analytics.demand.DemandSettings;
 import io.heomdm.analytics.demand.DemandTopology;
+import io.heomdm.analytics.demand.ProductTouch;
 import io.heomdm.analytics.internal.StreamsApp;
+import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.segments.SegmentCatalog;
+import io.heomdm.analytics.segments.SegmentDefinitions;
+import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.TopicAdmin;
+import io.heomdm.events.Envelope;
+import io.heomdm.events.Event;
+import io.heomdm.events.EventCatalog;
+import io.heomdm.events.EventIds;
+import io.heomdm.events.Violation;
+import io.heomdm.events.schema.SegmentDefined;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.random.RandomGenerator;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -45,18 +56,23 @@ public final class Analytics implements AutoCloseable {
     private final SegmentCatalog catalog;
     private final DemandSettings demandSettings;
     private final InstantSource clock;
+    private final EventIds ids;
+    private final KafkaEventPublisher publisher;
 
-    private Analytics(StreamsApp customers, StreamsApp demand, SegmentCatalog catalog, DemandSettings demandSettings, InstantSource clock) {
+    private Analytics(StreamsApp customers, StreamsApp demand, SegmentCatalog catalog, DemandSettings demandSettings, InstantSource clock,
+            EventIds ids, KafkaEventPublisher publisher) {
         this.customers = customers;
         this.demand = demand;
         this.catalog = catalog;
         this.demandSettings = demandSettings;
         this.clock = clock;
+        this.ids = ids;
+        this.publisher = publisher;
     }
 
     /** Creates the output topics if missing, starts both applications side by side and waits until both run. */
     public static Analytics start(KafkaSettings kafka, Path stateDir, int threads, CustomerAnalyticsSettings customerSettings,
-            SegmentCatalog catalog, DemandSettings demandSettings, Duration startTimeout, InstantSource clock) {
+            SegmentCatalog catalog, DemandSettings demandSettings, Duration startTimeout, InstantSource clock, RandomGenerator random) {
         TopicAdmin.ensure(kafka, AnalyticsTopics.all());
         try {
             // made here: two applications starting at once race to create it, and the loser gives up
@@ -78,7 +94,8 @@ public final class Analytics implements AutoCloseable {
             Throwable cause = (customers.isCompletedExceptionally() ? customers : demand).handle((v, e) -> e).join();
             throw new IllegalStateException("analytics did not start: " + cause.getMessage(), cause);
         }
-        return new Analytics(customers.join(), demand.join(), catalog, demandSettings, clock);
+        return new Analytics(customers.join(), demand.join(), catalog, demandSettings, clock, new EventIds(clock, random),
+                new KafkaEventPublisher(kafka, "heomdm-analytics-definitions"));
     }
 
     // Queries read this instance's local stores (Kafka Streams interactive queries). With several
@@ -90,11 +107,36 @@ public final class Analytics implements AutoCloseable {
         return Optional.ofNullable(store.get(customerId)).map(s -> CustomerView.of(s, clock.instant()));
     }
 
-    /** Every segment: the rule-based ones from configuration, then the named RFM segments. */
+    /** Every segment: the rule-based ones (from configuration, then defined through the API), then the named RFM segments. */
     public Map<String, String> segments() {
         Map<String, String> all = new LinkedHashMap<>();
         catalog.names().stream().sorted().forEach(n -> all.put(n, "rule"));
+        defined().keySet().forEach(n -> all.putIfAbsent(n, "rule"));
         CustomerScores.RFM_SEGMENTS.stream().sorted().forEach(n -> all.put(n, "rfm"));
+        return all;
+    }
+
+    /**
+     * Defines (or defines again) a segment: checked against every other segment, then written to
+     * the definitions topic, from which every instance's topology takes it within seconds; its
+     * members fill in on their next event or the next sweep. The violations, empty when written.
+     */
+    public List<Violation> defineSegment(String name, JsonNode rule) {
+        List<Violation> violations = SegmentDefinitions.check(name, rule, catalog, defined(), CustomerScores.RFM_SEGMENTS);
+        if (violations.isEmpty()) {
+            var type = EventCatalog.SEGMENT_DEFINED;
+            var envelope = new Envelope(ids.next(), type.name(), type.version(), name, clock.instant(), null, null, null);
+            publisher.publish(AnalyticsTopics.SEGMENT_DEFINITIONS, new Event<>(envelope, new SegmentDefined(name, rule.toString()))).join();
+        }
+        return violations;
+    }
+
+    private Map<String, String> defined() {
+        ReadOnlyKeyValueStore<String, String> store = store(customers, CustomerTopology.DEFINITIONS_STORE, QueryableStoreTypes.keyValueStore());
+        Map<String, String> all = new TreeMap<>();
+        try (var it = store.all()) {
+            it.forEachRemaining(kv -> all.put(kv.key, kv.value));
+        }
         return all;
     }
 
@@ -150,6 +192,7 @@ public final class Analytics implements AutoCloseable {
 
     @Override
     public void close() {
+        publisher.close();
         CompletableFuture.allOf(CompletableFuture.runAsync(customers::close), CompletableFuture.runAsync(demand::close)).join();
     }
 }

@@ -16,6 +16,9 @@ public final class AnalyticsTopics {
     public static final TopicSpec SCORES = new TopicSpec("analytics.scores.v1", "customerId",
             List.of(EventCatalog.CUSTOMER_SCORED), 12, TopicSpec.Cleanup.COMPACT, null);
 
+    /** Segments defined through the API, keyed by name and compacted: read whole by every instance at start. */
+    public static final TopicSpec SEGMENT_DEFINITIONS = new TopicSpec("analytics.segment-definitions.v1", "name",
+            List.of(EventCatalog.SEGMENT_DEFINED), 1, TopicSpec.Cleanup.COMPACT, null);
     /** Each product's demand per closed window, keyed by productId: what the pricing engine reads. */
     public static final TopicSpec DEMAND = new TopicSpec("analytics.demand.v1", "productId",
             List.of(EventCatalog.DEMAND_OBSERVED), 12, TopicSpec.Cleanup.DELETE, java.time.Duration.ofDays(7));
@@ -24,6 +27,6 @@ public final class AnalyticsTopics {
     }
 
     public static List<TopicSpec> all() {
-        return List.of(SEGMENTS, SCORES, DEMAND);
+        return List.of(SEGMENTS, SCORES, DEMAND, SEGMENT_DEFINITIONS);
     }
 }

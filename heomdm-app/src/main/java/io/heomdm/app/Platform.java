@@ -1,14 +1,12 @@
 package io.heomdm.app;
 
+import io.heomdm.analytics.Analytics;
+import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.decisions.OrderConfirmation;
 import io.heomdm.embedded.EmbeddedDatabase;
 import io.heomdm.embedded.EmbeddedKafka;
 import io.heomdm.embedded.EmbeddedSmtp;
 import io.heomdm.embedded.EmbeddedSqs;
-import io.heomdm.analytics.AnalyticsTopics;
-import io.heomdm.analytics.Analytics;
-import io.heomdm.gateway.AnalyticsQueries;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import io.heomdm.eventlog.EventSubscriber;
 import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaEventSubscriber;
@@ -17,6 +15,9 @@ import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.events.EventIds;
 import io.heomdm.events.schema.Channel;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.heomdm.events.Violation;
+import io.heomdm.gateway.AnalyticsQueries;
 import io.heomdm.gateway.EventIngestion;
 import io.heomdm.gateway.Gateway;
 import io.heomdm.gateway.GatewaySettings;
@@ -34,11 +35,11 @@ import io.heomdm.taskqueue.WorkerSettings;
 import io.heomdm.tasks.BillingHandler;
 import io.heomdm.tasks.CrmUpdateHandler;
 import io.heomdm.tasks.NotificationHandler;
-import io.heomdm.tasks.TaskOutcomeLog;
-import io.heomdm.tasks.Webhook;
 import io.heomdm.tasks.NotificationTemplates;
 import io.heomdm.tasks.SmtpMailer;
 import io.heomdm.tasks.SmtpSettings;
+import io.heomdm.tasks.TaskOutcomeLog;
+import io.heomdm.tasks.Webhook;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -58,6 +59,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,7 +203,7 @@ public final class Platform implements AutoCloseable {
         if (config.analytics().enabled()) {
             var a = config.analytics();
             var analytics = Analytics.start(kafkaSettings, data.resolve("analytics"), a.threads(), a.settings(), a.catalog(), a.demand().settings(),
-                    ANALYTICS_START, clock);
+                    ANALYTICS_START, clock, random);
             resources.push(analytics);
             healthChecks.add(HealthCheck.of("analytics", analytics::isRunning));
             analyticsQueries = queries(analytics);
@@ -252,6 +254,11 @@ public final class Platform implements AutoCloseable {
             @Override
             public Map<String, String> segments() {
                 return analytics.segments();
+            }
+
+            @Override
+            public List<Violation> defineSegment(String name, JsonNode rule) {
+                return unlessMoving(() -> analytics.defineSegment(name, rule));
             }
 
             @Override

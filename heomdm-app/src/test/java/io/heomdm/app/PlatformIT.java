@@ -166,6 +166,32 @@ class PlatformIT {
     }
 
     @Test
+    void aSegmentDefinedOverHttpIsCheckedAndThenFilled() throws Exception {
+        var invalid = postTo("/v1/segments", """
+                {"name": "shoe-lovers", "rule": {"and": [{"property": "favouriteCategory", "op": "eq", "value": "shoes"},
+                                                         {"pastEvent": {"type": "ProductViewed", "days": 0}}]}}""");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(invalid.body()).get("errors").get(0).get("field").asText()).isEqualTo("rule.and[1].pastEvent.days");
+
+        var defined = postTo("/v1/segments", """
+                {"name": "shoe-lovers", "rule": {"property": "favouriteCategory", "op": "eq", "value": "shoes"}}""");
+        assertThat(defined.statusCode()).isEqualTo(201);
+        assertThat(defined.headers().firstValue("Location")).contains("/v1/segments/shoe-lovers/members");
+        assertThat(JSON.readTree(get("/v1/segments").body()).get("segments").findValuesAsText("name")).contains("shoe-lovers");
+        assertThat(postTo("/v1/segments", "{\"name\": \"Lost\", \"rule\": {\"inSegment\": \"shoe-lovers\"}}").statusCode())
+                .as("an RFM name").isEqualTo(400);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            // sent again until the topology has taken the definition in (it looks every 5 s)
+            post("{\"type\":\"ProductViewed\",\"data\":{\"customerId\":\"c-99\",\"productId\":\"p-9\",\"category\":\"shoes\"}}");
+            var r = get("/v1/customers/c-99");
+            return r.statusCode() == 200 && JSON.readTree(r.body()).get("segments").toString().contains("\"shoe-lovers\"");
+        });
+        assertThat(JSON.readTree(get("/v1/segments/shoe-lovers/members").body()).get("customerIds"))
+                .extracting(JsonNode::asText).containsExactly("c-99");
+    }
+
+    @Test
     void healthReportsEveryDependency() throws Exception {
         var health = get("/health");
         assertThat(health.statusCode()).isEqualTo(200);
@@ -183,6 +209,11 @@ class PlatformIT {
     private HttpResponse<String> post(String body) throws Exception {
         return http.send(HttpRequest.newBuilder(uri("/v1/events")).header("Content-Type", "application/json")
                 .header("traceparent", TRACEPARENT).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postTo(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

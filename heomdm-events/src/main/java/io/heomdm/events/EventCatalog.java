@@ -11,6 +11,7 @@ import io.heomdm.events.schema.OrderPlaced;
 import io.heomdm.events.schema.ProductCatalogued;
 import io.heomdm.events.schema.ProductViewed;
 import io.heomdm.events.schema.RecordBillingCharge;
+import io.heomdm.events.schema.SegmentDefined;
 import io.heomdm.events.schema.SegmentEntered;
 import io.heomdm.events.schema.SegmentExited;
 import io.heomdm.events.schema.SendNotification;
@@ -41,6 +42,8 @@ public final class EventCatalog {
             new EventType<>("ProductCatalogued", 1, EventKind.EVENT, ProductCatalogued.class, "productId", "a catalogue entry was created or changed");
     public static final EventType<CampaignTriggered> CAMPAIGN_TRIGGERED =
             new EventType<>("CampaignTriggered", 1, EventKind.EVENT, CampaignTriggered.class, "campaignId", "a marketer launched a campaign");
+    public static final EventType<SegmentDefined> SEGMENT_DEFINED =
+            new EventType<>("SegmentDefined", 1, EventKind.DERIVED, SegmentDefined.class, "name", "a segment was defined through the API");
     public static final EventType<SegmentEntered> SEGMENT_ENTERED =
             new EventType<>("SegmentEntered", 1, EventKind.DERIVED, SegmentEntered.class, "membership", "a customer came to match a segment");
     public static final EventType<SegmentExited> SEGMENT_EXITED =
@@ -64,7 +67,7 @@ public final class EventCatalog {
 
     static {
         for (EventType<?> t : List.of(PRODUCT_VIEWED, CART_ITEM_ADDED, CART_ITEM_REMOVED, ORDER_PLACED, CUSTOMER_UPDATED,
-                CUSTOMER_ERASED, PRODUCT_CATALOGUED, CAMPAIGN_TRIGGERED, SEGMENT_ENTERED, SEGMENT_EXITED, CUSTOMER_SCORED, DEMAND_OBSERVED,
+                CUSTOMER_ERASED, PRODUCT_CATALOGUED, CAMPAIGN_TRIGGERED, SEGMENT_DEFINED, SEGMENT_ENTERED, SEGMENT_EXITED, CUSTOMER_SCORED, DEMAND_OBSERVED,
                 SEND_NOTIFICATION, UPDATE_CRM_RECORD, RECORD_BILLING_CHARGE,
                 TASK_COMPLETED, TASK_FAILED)) {
             BY_NAME.put(t.name(), t);

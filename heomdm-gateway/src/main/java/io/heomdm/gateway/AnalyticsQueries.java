@@ -1,5 +1,8 @@
 package io.heomdm.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.heomdm.events.Violation;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +16,12 @@ public interface AnalyticsQueries {
 
     /** Every segment's name and kind ("rule" or "rfm"). */
     Map<String, String> segments();
+
+    /**
+     * Defines (or defines again) a segment through the API; the rule's violations, each named by its
+     * path ({@code rule.and[1].pastEvent.days}), or nothing when it was accepted and written.
+     */
+    List<Violation> defineSegment(String name, JsonNode rule);
 
     /** A page of a segment's members after {@code after}; empty when there is no such segment. */
     Optional<?> members(String segment, Optional<String> after, int limit);
@@ -36,6 +45,11 @@ public interface AnalyticsQueries {
 
         @Override
         public Map<String, String> segments() {
+            throw new Unavailable("analytics is disabled (analytics.enabled: false)");
+        }
+
+        @Override
+        public List<Violation> defineSegment(String name, JsonNode rule) {
             throw new Unavailable("analytics is disabled (analytics.enabled: false)");
         }
 

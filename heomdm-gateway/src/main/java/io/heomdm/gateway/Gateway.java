@@ -1,5 +1,6 @@
 package io.heomdm.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.heomdm.eventlog.EventPublisher;
 import io.heomdm.eventlog.LogPosition;
 import io.heomdm.events.Traceparent;
+import io.heomdm.events.Violation;
 import io.heomdm.gateway.Problem.FieldError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge: {@code POST /v1/events} (one JSON event, or an NDJSON batch); queries —
- * {@code GET /v1/customers/{id}} and {@code /messages}, {@code GET /v1/segments} and
+ * {@code GET /v1/customers/{id}} and {@code /messages}, {@code GET|POST /v1/segments} and
  * {@code /v1/segments/{name}/members}, {@code GET /v1/products/{id}/demand}; erasure,
  * {@code DELETE /v1/customers/{id}}; {@code GET /health} and {@code GET /metrics}.
  *
@@ -130,7 +132,9 @@ public final class Gateway implements AutoCloseable {
                     found(exchange, analytics.customer(id), "no customer " + id);
                 }
             } else if (path.equals("/v1/segments")) {
-                if (requireMethod(exchange, method, "GET")) {
+                if (method.equals("POST")) {
+                    defineSegment(exchange);
+                } else if (requireMethod(exchange, method, "GET, POST")) {
                     var list = JSON.createArrayNode();
                     analytics.segments().forEach((name, kind) -> list.add(JSON.createObjectNode().put("name", name).put("kind", kind)));
                     sendJson(exchange, 200, JSON.createObjectNode().set("segments", list));
@@ -312,6 +316,34 @@ public final class Gateway implements AutoCloseable {
         } else {
             problem(exchange, Problem.of(404, "not-found", "Not found", missing));
         }
+    }
+
+    /** {@code {"name": ..., "rule": {...}}}: 201 when written, 400 naming every broken rule by its path into the tree. */
+    private void defineSegment(HttpExchange exchange) throws IOException {
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            problem(exchange, Problem.of(413, "too-large", "Request body too large", "bodies are limited to " + settings.maxBodyBytes() + " bytes"));
+            return;
+        }
+        JsonNode definition;
+        try {
+            definition = JSON.readTree(body);
+        } catch (IOException e) {
+            definition = null;
+        }
+        if (definition == null || !definition.isObject()) {
+            problem(exchange, Problem.of(400, "invalid-segment", "Invalid segment", "the body must be a JSON object {\"name\": ..., \"rule\": {...}}"));
+            return;
+        }
+        String name = definition.path("name").isTextual() ? definition.get("name").asText() : null;
+        List<Violation> violations = analytics.defineSegment(name, definition.get("rule"));
+        if (!violations.isEmpty()) {
+            problem(exchange, Problem.of(400, "invalid-segment", "Invalid segment", "the segment was not defined")
+                    .withErrors(violations.stream().map(v -> new FieldError(null, v.field(), v.rule())).toList()));
+            return;
+        }
+        exchange.getResponseHeaders().set("Location", "/v1/segments/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8) + "/members");
+        sendJson(exchange, 201, JSON.createObjectNode().put("name", name).set("rule", definition.get("rule")));
     }
 
     /** {@code ?after=ID&limit=N}: a page of members in customerId order, with the {@code after} of the next page. */

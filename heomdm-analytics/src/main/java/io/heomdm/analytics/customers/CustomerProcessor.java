@@ -6,6 +6,7 @@ import io.heomdm.analytics.scores.Population;
 import io.heomdm.analytics.scores.ScoringNorms;
 import io.heomdm.analytics.segments.Rule;
 import io.heomdm.analytics.segments.SegmentCatalog;
+import io.heomdm.analytics.segments.SegmentDefinitions;
 import io.heomdm.eventlog.KafkaHeaders;
 import io.heomdm.events.AvroCodec;
 import io.heomdm.events.Envelope;
@@ -19,10 +20,13 @@ import io.heomdm.events.schema.CustomerScored;
 import io.heomdm.events.schema.SegmentEntered;
 import io.heomdm.events.schema.SegmentExited;
 import io.heomdm.events.schema.SegmentTrigger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -46,17 +50,22 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
     private static final Logger LOG = LoggerFactory.getLogger(CustomerProcessor.class);
     private static final String NORMS = "norms";
 
+    private static final Duration DEFINITIONS_EVERY = Duration.ofSeconds(5);
     private final CustomerAnalyticsSettings settings;
-    private final SegmentCatalog catalog;
+    private final SegmentCatalog configured;
+    private SegmentCatalog catalog;
+    private Map<String, String> defined = Map.of();
+    private KeyValueStore<String, String> definitions;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, CustomerState> customers;
     private KeyValueStore<String, ScoringNorms> norms;
     private KeyValueStore<String, Long> members;
     private long nextRequantile;
 
-    CustomerProcessor(CustomerAnalyticsSettings settings, SegmentCatalog catalog) {
+    CustomerProcessor(CustomerAnalyticsSettings settings, SegmentCatalog configured) {
         this.settings = settings;
-        this.catalog = catalog;
+        this.configured = configured;
+        this.catalog = configured;
     }
 
     @Override
@@ -65,6 +74,9 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
         this.customers = context.getStateStore(CustomerTopology.CUSTOMERS_STORE);
         this.norms = context.getStateStore(CustomerTopology.NORMS_STORE);
         this.members = context.getStateStore(CustomerTopology.MEMBERS_STORE);
+        this.definitions = context.getStateStore(CustomerTopology.DEFINITIONS_STORE);
+        readDefinitions(context.currentSystemTimeMs());
+        context.schedule(DEFINITIONS_EVERY, PunctuationType.WALL_CLOCK_TIME, this::readDefinitions);
         context.schedule(settings.sweepEvery(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
 
@@ -88,6 +100,22 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
         CustomerState before = customers.get(id);
         CustomerProfile profile = (before == null ? CustomerProfile.first(id, event.envelope().occurredAt()) : before.profile()).with(event);
         update(id, before, profile, now(), Optional.of(event.envelope()));
+    }
+
+    /**
+     * Takes in segments defined through the API since the last look (a handful of small entries:
+     * reading them all is cheaper than tracking changes). Members fill in on their next event or
+     * sweep.
+     */
+    private void readDefinitions(long wallClockMillis) {
+        Map<String, String> now = new TreeMap<>();
+        try (var all = definitions.all()) {
+            all.forEachRemaining(kv -> now.put(kv.key, kv.value));
+        }
+        if (!now.equals(defined)) {
+            catalog = SegmentDefinitions.merge(configured, now, LOG::warn);
+            defined = now;
+        }
     }
 
     private Instant now() {

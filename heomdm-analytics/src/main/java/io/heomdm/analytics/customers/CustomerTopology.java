@@ -5,9 +5,17 @@ import io.heomdm.analytics.internal.JsonSerde;
 import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.scores.ScoringNorms;
 import io.heomdm.analytics.segments.SegmentCatalog;
+import io.heomdm.eventlog.KafkaHeaders;
 import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.events.AvroCodec;
+import io.heomdm.events.Envelope;
+import io.heomdm.events.schema.SegmentDefined;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -20,10 +28,34 @@ public final class CustomerTopology {
     static final String NORMS_STORE = "scoring-norms";
     /** segment/customerId → when they entered: a segment's members are a range of keys, for paging. */
     public static final String MEMBERS_STORE = "segment-members";
+    /** name → rule JSON of the segments defined through the API: a global store, the same on every instance. */
+    public static final String DEFINITIONS_STORE = "segment-definitions";
     static final String SEGMENTS_SINK = "segments";
     static final String SCORES_SINK = "scores";
 
     private CustomerTopology() {
+    }
+
+    /** Keeps the global store in step with the definitions topic; a tombstone removes a definition. */
+    static final class DefinitionsLoader implements Processor<String, byte[], Void, Void> {
+        private KeyValueStore<String, String> store;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(DEFINITIONS_STORE);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            if (record.value() == null) {
+                store.delete(record.key());
+                return;
+            }
+            Envelope envelope = KafkaHeaders.envelope(record.headers(), record.key(), record.timestamp());
+            if (AvroCodec.decode(envelope, record.value()) instanceof SegmentDefined d) {
+                store.put(d.getName(), d.getRule());
+            }
+        }
     }
 
     public static Topology build(CustomerAnalyticsSettings settings, SegmentCatalog catalog) {
@@ -41,6 +73,10 @@ public final class CustomerTopology {
                 new JsonSerde<>(ScoringNorms.class)), "customers");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBERS_STORE), Serdes.String(), Serdes.Long()),
                 "customers");
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEFINITIONS_STORE), Serdes.String(), Serdes.String())
+                        .withLoggingDisabled(), // a global store is restored from its own topic
+                "definitions", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), AnalyticsTopics.SEGMENT_DEFINITIONS.name(),
+                "definitions-loader", DefinitionsLoader::new);
         topology.addSink(SEGMENTS_SINK, AnalyticsTopics.SEGMENTS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "customers");
         topology.addSink(SCORES_SINK, AnalyticsTopics.SCORES.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "customers");
         return topology;

@@ -3,6 +3,7 @@ package io.heomdm.analytics.segments;
 import io.heomdm.events.Violation;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -84,6 +85,11 @@ public final class SegmentCatalog {
 
     public Set<String> names() {
         return ordered.keySet();
+    }
+
+    /** The rules by name, in evaluation order. */
+    public Map<String, Rule> rules() {
+        return Collections.unmodifiableMap(ordered);
     }
 
     /**

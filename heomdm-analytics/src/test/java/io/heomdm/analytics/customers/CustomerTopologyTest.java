@@ -14,6 +14,7 @@ import io.heomdm.events.schema.CustomerErased;
 import io.heomdm.events.schema.CustomerScored;
 import io.heomdm.events.schema.OrderPlaced;
 import io.heomdm.events.schema.ProductViewed;
+import io.heomdm.events.schema.SegmentDefined;
 import io.heomdm.events.schema.SegmentEntered;
 import io.heomdm.events.schema.SegmentExited;
 import io.heomdm.events.schema.SegmentTrigger;
@@ -50,6 +51,7 @@ class CustomerTopologyTest {
     TestInputTopic<String, byte[]> activity;
     TestOutputTopic<String, byte[]> segments;
     TestOutputTopic<String, byte[]> scores;
+    TestInputTopic<String, byte[]> definitions;
 
     void start(CustomerAnalyticsSettings settings, Map<String, String> rules, Instant wallClock) {
         Map<String, io.heomdm.analytics.segments.Rule> parsed = new LinkedHashMap<>();
@@ -63,6 +65,7 @@ class CustomerTopologyTest {
         activity = driver.createInputTopic(MarketTopics.ACTIVITY.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         segments = driver.createOutputTopic(AnalyticsTopics.SEGMENTS.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         scores = driver.createOutputTopic(AnalyticsTopics.SCORES.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        definitions = driver.createInputTopic(AnalyticsTopics.SEGMENT_DEFINITIONS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
     }
 
     @AfterEach
@@ -184,6 +187,26 @@ class CustomerTopologyTest {
         activity.pipeInput(new TestRecord<>("c-1", new byte[] {1, 2, 3}, new RecordHeaders(), T0));
         send("c-1", ProductViewed.newBuilder().setCustomerId("c-1").setProductId("p-1").build(), T0);
         assertThat(changes(read(segments))).containsExactly("+viewers EVENT");
+    }
+
+    @Test
+    void aSegmentDefinedThroughTheApiIsTakenInAndFilledByTheSweep() {
+        start(settings(), Map.of(), T0);
+        send("c-1", ProductViewed.newBuilder().setCustomerId("c-1").setProductId("p-1").build(), T0);
+        assertThat(read(segments)).isEmpty();
+
+        var defined = new SegmentDefined("viewers", "{\"pastEvent\": {\"type\": \"ProductViewed\", \"days\": 7}}");
+        var envelope = new Envelope(UUID.randomUUID(), "SegmentDefined", 1, "viewers", T0, null, null, null);
+        definitions.pipeInput(new TestRecord<>("viewers", AvroCodec.encode(defined), KafkaHeaders.of(envelope), T0));
+        driver.advanceWallClockTime(SWEEP);
+        assertThat(changes(read(segments))).as("the existing customer joins on the sweep").containsExactly("+viewers CLOCK");
+
+        send("c-2", ProductViewed.newBuilder().setCustomerId("c-2").setProductId("p-1").build(), T0.plus(SWEEP));
+        assertThat(changes(read(segments))).as("a new one on their event").containsExactly("+viewers EVENT");
+
+        definitions.pipeInput(new TestRecord<>("viewers", null, new RecordHeaders(), T0)); // the definition removed
+        driver.advanceWallClockTime(SWEEP);
+        assertThat(changes(read(segments))).containsExactlyInAnyOrder("-viewers CLOCK", "-viewers CLOCK");
     }
 
     @Test
