@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the topics that do not exist yet; existing ones are left as they are. */
 public final class TopicAdmin {
@@ -41,12 +42,38 @@ public final class TopicAdmin {
                     }
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             return created;
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not create topics on " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A created topic is in use only once every partition has a leader in the metadata the broker
+     * answers from: a client that asks before (a Streams global store reading its topic, seen here)
+     * finds no partitions and gives up.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!names.isEmpty()) {
+            try {
+                var described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                if (described.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + names + " still without a leader after 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 
