@@ -58,7 +58,8 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
     private KeyValueStore<String, String> definitions;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, CustomerState> customers;
-    private KeyValueStore<String, ScoringNorms> norms;
+    private KeyValueStore<String, ScoringNorms> normsStore;
+    private ScoringNorms norms; // what normsStore holds: read once, not per event
     private KeyValueStore<String, Long> members;
     private long nextRequantile;
 
@@ -72,7 +73,10 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.customers = context.getStateStore(CustomerTopology.CUSTOMERS_STORE);
-        this.norms = context.getStateStore(CustomerTopology.NORMS_STORE);
+        this.normsStore = context.getStateStore(CustomerTopology.NORMS_STORE);
+        this.norms = settings.fixedCuts().map(c -> new ScoringNorms(c, ScoringNorms.DEFAULT.usualGap()))
+                .or(() -> Optional.ofNullable(normsStore.get(NORMS)))
+                .orElse(ScoringNorms.DEFAULT);
         this.members = context.getStateStore(CustomerTopology.MEMBERS_STORE);
         this.definitions = context.getStateStore(CustomerTopology.DEFINITIONS_STORE);
         readDefinitions(context.currentSystemTimeMs());
@@ -136,21 +140,17 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
             }
         }
         if (population != null) {
-            population.norms(settings.minPopulation(), currentNorms()).ifPresent(n -> norms.put(NORMS, n));
+            population.norms(settings.minPopulation(), norms).ifPresent(n -> {
+                normsStore.put(NORMS, n);
+                norms = n;
+            });
             nextRequantile = wallClockMillis + settings.requantileEvery().toMillis();
         }
     }
 
-    private ScoringNorms currentNorms() {
-        return settings.fixedCuts().map(c -> new ScoringNorms(c, ScoringNorms.DEFAULT.usualGap()))
-                .or(() -> Optional.ofNullable(norms.get(NORMS)))
-                .orElse(ScoringNorms.DEFAULT);
-    }
-
     /** Evaluates one customer at {@code now} and publishes what changed since {@code before}; {@code cause} is empty for the clock. */
     private void update(String id, CustomerState before, CustomerProfile profile, Instant now, Optional<Envelope> cause) {
-        ScoringNorms n = currentNorms();
-        Optional<CustomerScores> scores = CustomerScores.of(profile, now, n.cuts(), n.usualGap());
+        Optional<CustomerScores> scores = CustomerScores.of(profile, now, norms.cuts(), norms.usualGap());
         Set<String> segments = new LinkedHashSet<>(catalog.evaluate(facts(profile, scores), now));
         scores.ifPresent(s -> segments.add(s.rfmSegment()));
 

@@ -1,7 +1,5 @@
 package io.heomdm.analytics.scores;
 
-import java.util.Arrays;
-
 /**
  * A small histogram of non-negative values in buckets 10 % wide (log-spaced), enough to read RFM
  * cut points and the population's usual gap between purchases to within a tenth, in a few hundred
@@ -44,10 +42,5 @@ final class LogHistogram {
 
     private static double upperBound(int bucket) {
         return Math.pow(GROWTH, bucket + 1) - 1;
-    }
-
-    @Override
-    public String toString() {
-        return "LogHistogram" + Arrays.toString(counts);
     }
 }
