@@ -8,7 +8,7 @@ import io.heomdm.analytics.demand.DemandForecast;
 import io.heomdm.analytics.demand.DemandSettings;
 import io.heomdm.analytics.demand.DemandTopology;
 import io.heomdm.analytics.demand.ProductTouch;
-import io.heomdm.analytics.internal.StreamsApp;
+import io.heomdm.eventlog.streams.StreamsApp;
 import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.segments.SegmentCatalog;
 import io.heomdm.analytics.segments.SegmentDefinitions;

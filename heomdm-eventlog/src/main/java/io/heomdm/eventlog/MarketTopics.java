@@ -3,6 +3,7 @@ package io.heomdm.eventlog;
 import static io.heomdm.events.EventCatalog.CAMPAIGN_TRIGGERED;
 import static io.heomdm.events.EventCatalog.CART_ITEM_ADDED;
 import static io.heomdm.events.EventCatalog.CART_ITEM_REMOVED;
+import static io.heomdm.events.EventCatalog.COMPETITOR_PRICE_OBSERVED;
 import static io.heomdm.events.EventCatalog.CUSTOMER_ERASED;
 import static io.heomdm.events.EventCatalog.CUSTOMER_UPDATED;
 import static io.heomdm.events.EventCatalog.ORDER_PLACED;
@@ -24,6 +25,13 @@ public final class MarketTopics {
     /** The catalogue, keyed by productId and compacted: the latest entry per product is kept for replay. */
     public static final TopicSpec CATALOG = new TopicSpec("market.catalog.v1", "productId",
             List.of(PRODUCT_CATALOGUED), 6, TopicSpec.Cleanup.COMPACT, null);
+    /**
+     * Competitors' prices, keyed by productId and partitioned like {@code analytics.demand.v1}, so the
+     * pricing engine reads both for a product in one task. Not on the catalogue topic: compaction there
+     * would let a competitor's price replace the product's catalogue entry.
+     */
+    public static final TopicSpec COMPETITOR_PRICES = new TopicSpec("market.competitor-prices.v1", "productId",
+            List.of(COMPETITOR_PRICE_OBSERVED), 12, TopicSpec.Cleanup.DELETE, Duration.ofDays(7));
     public static final TopicSpec CAMPAIGNS = new TopicSpec("market.campaigns.v1", "campaignId",
             List.of(CAMPAIGN_TRIGGERED), 3, TopicSpec.Cleanup.DELETE, Duration.ofDays(30));
     /** What happened to every task, keyed by the task's eventId. */
@@ -34,7 +42,7 @@ public final class MarketTopics {
     }
 
     public static List<TopicSpec> all() {
-        return List.of(ACTIVITY, CATALOG, CAMPAIGNS, TASK_OUTCOMES);
+        return List.of(ACTIVITY, CATALOG, COMPETITOR_PRICES, CAMPAIGNS, TASK_OUTCOMES);
     }
 
     /** The topic an event type is published to, if it is an event-log type. */

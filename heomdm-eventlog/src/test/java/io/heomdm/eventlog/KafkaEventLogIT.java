@@ -42,7 +42,7 @@ class KafkaEventLogIT {
     static void start() {
         kafka = EmbeddedKafka.start(dir, 0);
         settings = KafkaSettings.singleBroker(kafka.bootstrapServers());
-        assertThat(TopicAdmin.ensure(settings, MarketTopics.all())).hasSize(4);
+        assertThat(TopicAdmin.ensure(settings, MarketTopics.all())).hasSize(5);
     }
 
     @AfterAll

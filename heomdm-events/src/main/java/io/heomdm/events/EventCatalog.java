@@ -1,6 +1,7 @@
 package io.heomdm.events;
 
 import io.heomdm.events.schema.CampaignTriggered;
+import io.heomdm.events.schema.CompetitorPriceObserved;
 import io.heomdm.events.schema.CartItemAdded;
 import io.heomdm.events.schema.CartItemRemoved;
 import io.heomdm.events.schema.CustomerErased;
@@ -8,8 +9,11 @@ import io.heomdm.events.schema.CustomerScored;
 import io.heomdm.events.schema.CustomerUpdated;
 import io.heomdm.events.schema.DemandObserved;
 import io.heomdm.events.schema.OrderPlaced;
+import io.heomdm.events.schema.PriceApproved;
+import io.heomdm.events.schema.PriceChanged;
 import io.heomdm.events.schema.ProductCatalogued;
 import io.heomdm.events.schema.ProductViewed;
+import io.heomdm.events.schema.RecommendationsUpdated;
 import io.heomdm.events.schema.RecordBillingCharge;
 import io.heomdm.events.schema.SegmentDefined;
 import io.heomdm.events.schema.SegmentEntered;
@@ -39,7 +43,9 @@ public final class EventCatalog {
     public static final EventType<CustomerErased> CUSTOMER_ERASED =
             new EventType<>("CustomerErased", 1, EventKind.EVENT, CustomerErased.class, "customerId", "a customer asked to be forgotten");
     public static final EventType<ProductCatalogued> PRODUCT_CATALOGUED =
-            new EventType<>("ProductCatalogued", 1, EventKind.EVENT, ProductCatalogued.class, "productId", "a catalogue entry was created or changed");
+            new EventType<>("ProductCatalogued", 2, EventKind.EVENT, ProductCatalogued.class, "productId", "a catalogue entry was created or changed");
+    public static final EventType<CompetitorPriceObserved> COMPETITOR_PRICE_OBSERVED =
+            new EventType<>("CompetitorPriceObserved", 1, EventKind.EVENT, CompetitorPriceObserved.class, "productId", "a competitor's price for a product was seen");
     public static final EventType<CampaignTriggered> CAMPAIGN_TRIGGERED =
             new EventType<>("CampaignTriggered", 1, EventKind.EVENT, CampaignTriggered.class, "campaignId", "a marketer launched a campaign");
     public static final EventType<SegmentDefined> SEGMENT_DEFINED =
@@ -52,6 +58,12 @@ public final class EventCatalog {
             new EventType<>("CustomerScored", 1, EventKind.DERIVED, CustomerScored.class, "customerId", "a customer's churn risk or RFM scores moved");
     public static final EventType<DemandObserved> DEMAND_OBSERVED =
             new EventType<>("DemandObserved", 1, EventKind.DERIVED, DemandObserved.class, "productId", "a product's demand over a closed window, with a forecast");
+    public static final EventType<PriceChanged> PRICE_CHANGED =
+            new EventType<>("PriceChanged", 1, EventKind.DERIVED, PriceChanged.class, "productId", "the pricing engine decided (or recommended) a product's price");
+    public static final EventType<PriceApproved> PRICE_APPROVED =
+            new EventType<>("PriceApproved", 1, EventKind.DERIVED, PriceApproved.class, "productId", "a recommended price was approved");
+    public static final EventType<RecommendationsUpdated> RECOMMENDATIONS_UPDATED =
+            new EventType<>("RecommendationsUpdated", 1, EventKind.DERIVED, RecommendationsUpdated.class, "productId", "an item's top neighbours changed");
     public static final EventType<SendNotification> SEND_NOTIFICATION =
             new EventType<>("SendNotification", 1, EventKind.TASK, SendNotification.class, "customerId", "deliver a message to a customer");
     public static final EventType<UpdateCrmRecord> UPDATE_CRM_RECORD =
@@ -67,7 +79,8 @@ public final class EventCatalog {
 
     static {
         for (EventType<?> t : List.of(PRODUCT_VIEWED, CART_ITEM_ADDED, CART_ITEM_REMOVED, ORDER_PLACED, CUSTOMER_UPDATED,
-                CUSTOMER_ERASED, PRODUCT_CATALOGUED, CAMPAIGN_TRIGGERED, SEGMENT_DEFINED, SEGMENT_ENTERED, SEGMENT_EXITED, CUSTOMER_SCORED, DEMAND_OBSERVED,
+                CUSTOMER_ERASED, PRODUCT_CATALOGUED, COMPETITOR_PRICE_OBSERVED, CAMPAIGN_TRIGGERED, SEGMENT_DEFINED, SEGMENT_ENTERED, SEGMENT_EXITED, CUSTOMER_SCORED, DEMAND_OBSERVED,
+                PRICE_CHANGED, PRICE_APPROVED, RECOMMENDATIONS_UPDATED,
                 SEND_NOTIFICATION, UPDATE_CRM_RECORD, RECORD_BILLING_CHARGE,
                 TASK_COMPLETED, TASK_FAILED)) {
             BY_NAME.put(t.name(), t);

@@ -1,7 +1,7 @@
 package io.heomdm.analytics.customers;
 
 import io.heomdm.analytics.AnalyticsTopics;
-import io.heomdm.analytics.internal.JsonSerde;
+import io.heomdm.eventlog.streams.JsonSerde;
 import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.scores.ScoringNorms;
 import io.heomdm.analytics.segments.SegmentCatalog;

@@ -1,7 +1,7 @@
 package io.heomdm.analytics.demand;
 
 import io.heomdm.analytics.AnalyticsTopics;
-import io.heomdm.analytics.internal.JsonSerde;
+import io.heomdm.eventlog.streams.JsonSerde;
 import io.heomdm.eventlog.KafkaHeaders;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.events.AvroCodec;

@@ -1,4 +1,4 @@
-package io.heomdm.analytics.internal;
+package io.heomdm.eventlog.streams;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.heomdm.analytics.internal;
+package io.heomdm.eventlog.streams;
 
 import io.heomdm.eventlog.KafkaSettings;
 import java.nio.file.Path;
