@@ -1,6 +1,7 @@
 package io.heomdm.analytics;
 
 import io.heomdm.events.EventCatalog;
+import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.eventlog.TopicSpec;
 import java.util.List;
 
@@ -20,8 +21,7 @@ public final class AnalyticsTopics {
     public static final TopicSpec SEGMENT_DEFINITIONS = new TopicSpec("analytics.segment-definitions.v1", "name",
             List.of(EventCatalog.SEGMENT_DEFINED), 1, TopicSpec.Cleanup.COMPACT, null);
     /** Each product's demand per closed window, keyed by productId: what the pricing engine reads. */
-    public static final TopicSpec DEMAND = new TopicSpec("analytics.demand.v1", "productId",
-            List.of(EventCatalog.DEMAND_OBSERVED), 12, TopicSpec.Cleanup.DELETE, java.time.Duration.ofDays(7));
+    public static final TopicSpec DEMAND = SharedTopics.DEMAND;
 
     private AnalyticsTopics() {
     }

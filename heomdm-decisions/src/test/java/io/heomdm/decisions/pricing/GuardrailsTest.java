@@ -17,7 +17,7 @@ class GuardrailsTest {
 
     static CatalogEntry product(String floor, String ceiling, String cost, String map) {
         return new CatalogEntry("p1", "Kettle", "kitchen", new BigDecimal("20.00"), new BigDecimal(floor), new BigDecimal(ceiling),
-                new BigDecimal(cost), map == null ? null : new BigDecimal(map), 10, false, "EUR");
+                new BigDecimal(cost), map == null ? null : new BigDecimal(map), 10, false, "EUR", null);
     }
 
     static Guardrails.Outcome run(PricingSettings s, String proposed, String current, Instant lastChange, CatalogEntry p, String competitor) {

@@ -25,7 +25,7 @@ class PricingEngineTest {
 
     static CatalogEntry product(String floor, String ceiling, String price) {
         return new CatalogEntry("p1", "Kettle", "kitchen", new BigDecimal(price), new BigDecimal(floor), new BigDecimal(ceiling),
-                new BigDecimal("1.00"), null, 100, false, "EUR");
+                new BigDecimal("1.00"), null, 100, false, "EUR", null);
     }
 
     static long poisson(double mean, SplittableRandom random) {
@@ -84,7 +84,7 @@ class PricingEngineTest {
                 1, 0.98, 3, 1, PricingSettings.Mode.AUTO, Map.of(), Map.of(), 10, 7);
         var engine = new PricingEngine(settings);
         var item = new CatalogEntry("p1", "Kettle", "kitchen", new BigDecimal("8"), new BigDecimal("5"), new BigDecimal("17"),
-                new BigDecimal("6.00"), null, 100, false, "EUR");
+                new BigDecimal("6.00"), null, 100, false, "EUR", null);
         var state = engine.start(item, T0);
         var market = new SplittableRandom(3);
         var choices = new SplittableRandom(4);

@@ -1,0 +1,67 @@
+package io.heomdm.decisions;
+
+import io.heomdm.decisions.internal.CatalogLoader;
+import io.heomdm.decisions.pricing.PricingProcessor;
+import io.heomdm.decisions.pricing.PricingSettings;
+import io.heomdm.decisions.pricing.ProductPricing;
+import io.heomdm.decisions.recommendations.CustomerTaste;
+import io.heomdm.decisions.recommendations.ItemProcessor;
+import io.heomdm.decisions.recommendations.ItemSignal;
+import io.heomdm.decisions.recommendations.ItemStats;
+import io.heomdm.decisions.recommendations.RecommendationSettings;
+import io.heomdm.decisions.recommendations.TasteProcessor;
+import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.eventlog.SharedTopics;
+import io.heomdm.eventlog.streams.JsonSerde;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The decision services' Kafka Streams topology: the catalogue as a global store both read; pricing
+ * keyed by product (demand windows, competitor prices and approvals, all partitioned alike); and
+ * recommendations, customer-keyed (tastes, sessions) then re-keyed by item (co-occurrence, trend).
+ */
+public final class DecisionsTopology {
+    public static final String CATALOG_STORE = "decisions-catalog";
+    public static final String PRICING_STORE = "pricing-products";
+    public static final String TASTE_STORE = "recommendation-tastes";
+    public static final String TOTALS_STORE = "recommendation-totals";
+    public static final String ITEM_STORE = "recommendation-items";
+
+    private DecisionsTopology() {
+    }
+
+    public static Topology build(PricingSettings pricing, RecommendationSettings recommendations) {
+        var builder = new StreamsBuilder();
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CATALOG_STORE), Serdes.String(),
+                        new JsonSerde<>(CatalogEntry.class)).withLoggingDisabled(),
+                MarketTopics.CATALOG.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("catalog"),
+                () -> new CatalogLoader(CATALOG_STORE));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICING_STORE), Serdes.String(),
+                new JsonSerde<>(ProductPricing.class)));
+        builder.stream(List.of(SharedTopics.DEMAND.name(), MarketTopics.COMPETITOR_PRICES.name(), DecisionsTopics.PRICE_APPROVALS.name()),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("pricing-inputs"))
+                .process(() -> new PricingProcessor(pricing, PRICING_STORE, CATALOG_STORE), Named.as("pricing"), PRICING_STORE)
+                .to(DecisionsTopics.PRICES.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("prices"));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASTE_STORE), Serdes.String(),
+                new JsonSerde<>(CustomerTaste.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOTALS_STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_STORE), Serdes.String(),
+                new JsonSerde<>(ItemStats.class)));
+        builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("activity"))
+                .process(() -> new TasteProcessor(recommendations, TASTE_STORE, TOTALS_STORE), Named.as("tastes"), TASTE_STORE, TOTALS_STORE)
+                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(ItemSignal.class)).withName("by-item"))
+                .process(() -> new ItemProcessor(recommendations, ITEM_STORE), Named.as("items"), ITEM_STORE)
+                .to(DecisionsTopics.RECOMMENDATIONS.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("recommendations"));
+        return builder.build();
+    }
+}

@@ -1,0 +1,18 @@
+package io.heomdm.eventlog;
+
+import io.heomdm.events.EventCatalog;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Derived topics that one layer writes and another reads. They are declared here, below both, since
+ * the layers may not depend on each other; either creates them, whichever starts first.
+ */
+public final class SharedTopics {
+    /** Each product's demand per closed window, keyed by productId: written by analytics, read by the pricing engine. */
+    public static final TopicSpec DEMAND = new TopicSpec("analytics.demand.v1", "productId",
+            List.of(EventCatalog.DEMAND_OBSERVED), 12, TopicSpec.Cleanup.DELETE, Duration.ofDays(7));
+
+    private SharedTopics() {
+    }
+}
