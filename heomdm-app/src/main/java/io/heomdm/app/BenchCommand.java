@@ -6,6 +6,7 @@ import io.heomdm.bench.SetUp;
 import io.heomdm.bench.WorkerThroughput;
 import io.heomdm.taskqueue.SqsSettings;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code heomdm bench}: measurements on this machine. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class, BenchCommand.DecisionsRate.class},
         description = {"Measure kafka-only, sqs-only, hybrid and kafka-queues on the same simulated market workload: open-loop load, "
                 + "latency from each event's intended send time, raw Kafka and SQS ceilings in the same run. Writes report.md, CSV, JSON "
                 + "and PNG charts to --out.", "Without --kafka / --sqs-endpoint it starts a local Kafka broker and ElasticMQ itself."})
@@ -117,6 +118,31 @@ final class BenchCommand implements Callable<Integer> {
 
         private static long[] round(double[] values) {
             return Arrays.stream(values).mapToLong(Math::round).toArray();
+        }
+    }
+
+    @Command(name = "decisions", mixinStandardHelpOptions = true,
+            description = "Inputs per second the decision services take in on an embedded broker: pricing on closed demand windows, "
+                    + "recommendations on simulated market activity (2 KB events). Inputs are written first, then drained.")
+    static final class DecisionsRate implements Callable<Integer> {
+        @Option(names = "--events", defaultValue = "100000", description = "market events for recommendations (default ${DEFAULT-VALUE})")
+        int events;
+        @Option(names = "--windows", defaultValue = "20000", description = "demand windows for pricing (default ${DEFAULT-VALUE})")
+        int windows;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Files.createTempDirectory("heomdm-bench-decisions");
+            try {
+                var r = DecisionsThroughput.run(events, windows, dir, System.out);
+                System.out.printf("pricing:         %,d windows, %.0f cycles/s%n", r.windows(), r.cyclesPerSecond());
+                System.out.printf("recommendations: %,d events, %.0f events/s%n", r.events(), r.eventsPerSecond());
+            } finally {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+            return 0;
         }
     }
 }

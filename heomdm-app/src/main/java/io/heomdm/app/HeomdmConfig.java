@@ -8,11 +8,15 @@ import io.heomdm.analytics.scores.RfmCuts;
 import io.heomdm.analytics.segments.Rule;
 import io.heomdm.analytics.segments.RuleParser;
 import io.heomdm.analytics.segments.SegmentCatalog;
+import io.heomdm.decisions.pricing.PricingSettings;
+import io.heomdm.decisions.recommendations.RecommendationSettings;
 import io.heomdm.events.Violation;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,7 +25,7 @@ import java.util.Optional;
  * validated at start-up: {@link #problems()} names each wrong setting and what is allowed.
  */
 public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Database database, Smtp smtp, Notifications notifications, Crm crm,
-        Workers workers, Tasks tasks, Analytics analytics) {
+        Workers workers, Tasks tasks, Analytics analytics, Decisions decisions) {
 
     public record Http(String host, int port, int maxBodyBytes, int maxBatchItems, int threads) {
     }
@@ -115,6 +119,86 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         }
     }
 
+    /** The decision services (Kafka Streams): pricing and recommendations. */
+    public record Decisions(boolean enabled, int threads, Pricing pricing, Recommendations recommendations) {
+
+        /**
+         * @param priceEnding      prices end in this fraction, e.g. 0.99; null rounds to the cent
+         * @param mode             recommend or auto; categoryModes and productModes override it
+         */
+        public record Pricing(int levels, String objective, double maxChangePercent, int minIntervalMinutes, BigDecimal priceEnding,
+                double competitorBelowPercent, double competitorAbovePercent, int competitorMaxAgeHours, double marginFloorPercent,
+                double forgetting, double elasticityForgetting, int minDistinctPrices, double priorShape, String mode,
+                Map<String, String> categoryModes, Map<String, String> productModes, int decisionsKept, long seed) {
+
+            public PricingSettings settings() {
+                return new PricingSettings(levels, PricingSettings.Objective.valueOf(objective.toUpperCase(Locale.ROOT)), maxChangePercent / 100,
+                        Duration.ofMinutes(minIntervalMinutes), priceEnding, competitorBelowPercent / 100, competitorAbovePercent / 100,
+                        Duration.ofHours(competitorMaxAgeHours), marginFloorPercent / 100, forgetting, elasticityForgetting, minDistinctPrices,
+                        priorShape, mode(mode), modes(categoryModes), modes(productModes), decisionsKept, seed);
+            }
+
+            private static Map<String, PricingSettings.Mode> modes(Map<String, String> modes) {
+                Map<String, PricingSettings.Mode> out = new LinkedHashMap<>();
+                modes.forEach((k, v) -> out.put(k, mode(v)));
+                return out;
+            }
+
+            private static PricingSettings.Mode mode(String name) {
+                return PricingSettings.Mode.valueOf(name.toUpperCase(Locale.ROOT));
+            }
+        }
+
+        public record Recommendations(int maxBasketItems, int maxNeighbours, int topN, int affinityHalfLifeDays, int trendHalfLifeHours,
+                double viewWeight, double cartWeight, double orderWeight, String score, double explorationShare, int affinityItems, int boughtKept) {
+
+            public RecommendationSettings settings() {
+                return new RecommendationSettings(maxBasketItems, maxNeighbours, topN, Duration.ofDays(affinityHalfLifeDays),
+                        Duration.ofHours(trendHalfLifeHours), viewWeight, cartWeight, orderWeight,
+                        RecommendationSettings.Score.valueOf(score.toUpperCase(Locale.ROOT)), explorationShare, affinityItems, boughtKept);
+            }
+        }
+
+        void check(List<String> p) {
+            range(p, "decisions.threads", threads, 1, 64);
+            var pr = pricing;
+            range(p, "decisions.pricing.levels", pr.levels(), 5, 7);
+            oneOf(p, "decisions.pricing.objective", pr.objective(), List.of("revenue", "margin"));
+            between(p, "decisions.pricing.maxChangePercent", pr.maxChangePercent(), 0.1, 100);
+            range(p, "decisions.pricing.minIntervalMinutes", pr.minIntervalMinutes(), 0, 10_080);
+            if (pr.priceEnding() != null && (pr.priceEnding().signum() < 0 || pr.priceEnding().compareTo(BigDecimal.ONE) >= 0
+                    || pr.priceEnding().scale() > 2)) {
+                p.add("decisions.pricing.priceEnding: must be a fraction of a unit in cents, 0.00 to 0.99 (e.g. 0.99), or null for the cent");
+            }
+            between(p, "decisions.pricing.competitorBelowPercent", pr.competitorBelowPercent(), 0, 100);
+            between(p, "decisions.pricing.competitorAbovePercent", pr.competitorAbovePercent(), 0, 1000);
+            range(p, "decisions.pricing.competitorMaxAgeHours", pr.competitorMaxAgeHours(), 1, 24 * 365);
+            between(p, "decisions.pricing.marginFloorPercent", pr.marginFloorPercent(), 0, 1000);
+            between(p, "decisions.pricing.forgetting", pr.forgetting(), 0.5, 1);
+            between(p, "decisions.pricing.elasticityForgetting", pr.elasticityForgetting(), 0.5, 1);
+            range(p, "decisions.pricing.minDistinctPrices", pr.minDistinctPrices(), 2, 16);
+            between(p, "decisions.pricing.priorShape", pr.priorShape(), 0.01, 100);
+            List<String> modes = List.of("recommend", "auto");
+            oneOf(p, "decisions.pricing.mode", pr.mode(), modes);
+            pr.categoryModes().forEach((k, v) -> oneOf(p, "decisions.pricing.categoryModes." + k, v, modes));
+            pr.productModes().forEach((k, v) -> oneOf(p, "decisions.pricing.productModes." + k, v, modes));
+            range(p, "decisions.pricing.decisionsKept", pr.decisionsKept(), 1, 100);
+            var r = recommendations;
+            range(p, "decisions.recommendations.maxBasketItems", r.maxBasketItems(), 2, 100);
+            range(p, "decisions.recommendations.maxNeighbours", r.maxNeighbours(), 1, 10_000);
+            range(p, "decisions.recommendations.topN", r.topN(), 1, r.maxNeighbours());
+            range(p, "decisions.recommendations.affinityHalfLifeDays", r.affinityHalfLifeDays(), 1, 3650);
+            range(p, "decisions.recommendations.trendHalfLifeHours", r.trendHalfLifeHours(), 1, 24 * 365);
+            for (var w : Map.of("viewWeight", r.viewWeight(), "cartWeight", r.cartWeight(), "orderWeight", r.orderWeight()).entrySet()) {
+                between(p, "decisions.recommendations." + w.getKey(), w.getValue(), 0, 1000);
+            }
+            oneOf(p, "decisions.recommendations.score", r.score(), List.of("jaccard", "lift"));
+            between(p, "decisions.recommendations.explorationShare", r.explorationShare(), 0, 0.5);
+            range(p, "decisions.recommendations.affinityItems", r.affinityItems(), 1, 10_000);
+            range(p, "decisions.recommendations.boughtKept", r.boughtKept(), 0, 100_000);
+        }
+    }
+
     /** Every rule the configuration breaks, as "setting: rule"; empty when it is valid. */
     public List<String> problems() {
         List<String> p = new ArrayList<>();
@@ -178,6 +262,7 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         } catch (RuleParser.InvalidRuleException e) {
             e.violations().forEach(v -> p.add(v.field().replaceFirst("^segments\\.", "analytics.segments.") + ": " + v.rule()));
         }
+        decisions.check(p);
         if (dataDir == null || dataDir.isBlank()) {
             p.add("dataDir: must be a directory path");
         }
@@ -187,6 +272,18 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
     private static void url(List<String> p, String name, String value) {
         if (value != null && !value.isBlank() && !value.matches("https?://\\S+")) {
             p.add(name + ": must be an http(s) URL, or empty");
+        }
+    }
+
+    private static void between(List<String> p, String name, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            p.add(name + ": must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    private static void oneOf(List<String> p, String name, String value, List<String> allowed) {
+        if (value == null || !allowed.contains(value.toLowerCase(Locale.ROOT))) {
+            p.add(name + ": must be one of " + allowed + ", was " + value);
         }
     }
 

@@ -2,6 +2,8 @@ package io.heomdm.app;
 
 import io.heomdm.analytics.Analytics;
 import io.heomdm.analytics.AnalyticsTopics;
+import io.heomdm.decisions.Decisions;
+import io.heomdm.decisions.DecisionsTopics;
 import io.heomdm.decisions.OrderConfirmation;
 import io.heomdm.embedded.EmbeddedDatabase;
 import io.heomdm.embedded.EmbeddedKafka;
@@ -18,6 +20,8 @@ import io.heomdm.events.schema.Channel;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.heomdm.events.Violation;
 import io.heomdm.gateway.AnalyticsQueries;
+import io.heomdm.gateway.DecisionQueries;
+import io.heomdm.gateway.Unavailable;
 import io.heomdm.gateway.EventIngestion;
 import io.heomdm.gateway.Gateway;
 import io.heomdm.gateway.GatewaySettings;
@@ -211,6 +215,18 @@ public final class Platform implements AutoCloseable {
                     AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds());
         }
 
+        DecisionQueries decisionQueries = DecisionQueries.DISABLED;
+        if (config.decisions().enabled()) {
+            var d = config.decisions();
+            var decisions = Decisions.start(kafkaSettings, data.resolve("decisions"), d.threads(), d.pricing().settings(),
+                    d.recommendations().settings(), ANALYTICS_START, clock, random);
+            resources.push(decisions);
+            healthChecks.add(HealthCheck.of("decisions", decisions::isRunning));
+            decisionQueries = queries(decisions);
+            log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {}", d.pricing().mode(), d.pricing().levels(),
+                    d.recommendations().score(), DecisionsTopics.all().stream().map(spec -> spec.name()).toList());
+        }
+
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
@@ -226,7 +242,7 @@ public final class Platform implements AutoCloseable {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
                     Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads()),
                     new EventIngestion(new EventIds(clock, random), clock), publisher, customerMessages::forCustomer,
-                    analyticsQueries, healthChecks,
+                    analyticsQueries, decisionQueries, healthChecks,
                     metrics, random);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("http.port: cannot listen on " + h.host() + ":" + h.port() + " (" + e.getMessage() + ")", e);
@@ -248,7 +264,7 @@ public final class Platform implements AutoCloseable {
         return new AnalyticsQueries() {
             @Override
             public Optional<?> customer(String customerId) {
-                return unlessMoving(() -> analytics.customer(customerId));
+                return unlessMoving("analytics", () -> analytics.customer(customerId));
             }
 
             @Override
@@ -258,27 +274,63 @@ public final class Platform implements AutoCloseable {
 
             @Override
             public List<Violation> defineSegment(String name, JsonNode rule) {
-                return unlessMoving(() -> analytics.defineSegment(name, rule));
+                return unlessMoving("analytics", () -> analytics.defineSegment(name, rule));
             }
 
             @Override
             public Optional<?> members(String segment, Optional<String> after, int limit) {
-                return unlessMoving(() -> analytics.members(segment, after, limit));
+                return unlessMoving("analytics", () -> analytics.members(segment, after, limit));
             }
 
             @Override
             public Optional<?> productDemand(String productId) {
-                return unlessMoving(() -> analytics.demand(productId));
+                return unlessMoving("analytics", () -> analytics.demand(productId));
             }
 
-            private static <T> T unlessMoving(java.util.function.Supplier<T> query) {
-                try {
-                    return query.get();
-                } catch (InvalidStateStoreException e) {
-                    throw new AnalyticsQueries.Unavailable("analytics stores are not ready (starting or rebalancing): " + e.getMessage());
+        };
+    }
+
+    /** The decision services as the gateway asks them. */
+    private static DecisionQueries queries(Decisions decisions) {
+        return new DecisionQueries() {
+            @Override
+            public Optional<?> price(String productId) {
+                return unlessMoving("decisions", () -> decisions.price(productId));
+            }
+
+            @Override
+            public Approval approve(String productId, String decisionId, String approvedBy) {
+                Decisions.Approval answer = unlessMoving("decisions", () -> decisions.approve(productId, decisionId, approvedBy));
+                if (answer instanceof Decisions.Approval.Applied a) {
+                    return new Approval(200, a.price(), null);
+                } else if (answer instanceof Decisions.Approval.Queued q) {
+                    return new Approval(202, q.decision(), null);
+                } else if (answer instanceof Decisions.Approval.NotPending n) {
+                    return new Approval(409, null, n.pending() == null ? "no recommended price is pending for " + n.productId()
+                            : "the pending recommendation for " + n.productId() + " is " + n.pending().decisionId());
                 }
+                return new Approval(404, null, "product " + productId + " has not been priced");
+            }
+
+            @Override
+            public List<?> recommendations(String customerId, int n, Optional<String> category) {
+                return unlessMoving("decisions", () -> decisions.recommendations(customerId, n, category));
+            }
+
+            @Override
+            public Optional<List<?>> related(String productId, String kind, int n) {
+                return unlessMoving("decisions", () -> decisions.related(productId, kind, n).map(list -> (List<?>) list));
             }
         };
+    }
+
+    /** Stores on the move in a rebalance answer 503, not 500. */
+    private static <T> T unlessMoving(String service, java.util.function.Supplier<T> query) {
+        try {
+            return query.get();
+        } catch (InvalidStateStoreException e) {
+            throw new Unavailable(service, service + " stores are not ready (starting or rebalancing): " + e.getMessage());
+        }
     }
 
     private static DatabaseSettings embeddedDatabase(Path data, int pool) {

@@ -5,8 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heomdm.decisions.DecisionsTopics;
 import io.heomdm.decisions.OrderConfirmation;
+import io.heomdm.eventlog.KafkaEventPublisher;
+import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.events.AvroCodec;
 import io.heomdm.events.EventCatalog;
 import io.heomdm.events.EventIds;
@@ -192,6 +196,83 @@ class PlatformIT {
     }
 
     @Test
+    void pricesAndRecommendationsAreDecidedOnTheBrokerAndServedOverHttp() throws Exception {
+        for (String p : List.of("k-1", "k-2", "k-3", "k-4")) {
+            assertThat(post("""
+                    {"type":"ProductCatalogued","data":{"productId":"%s","name":"Kettle %s","category":"kitchen","price":20.00,"floor":10.00,
+                     "ceiling":30.00,"cost":5.00,"stock":50}}""".formatted(p, p)).statusCode()).isEqualTo(202);
+        }
+        String[][] baskets = {{"k-1", "k-2"}, {"k-1", "k-2"}, {"k-1", "k-2"}, {"k-1", "k-3"}};
+        for (int i = 0; i < baskets.length; i++) {
+            String lines = java.util.Arrays.stream(baskets[i]).map(p -> "{\"productId\":\"" + p + "\",\"quantity\":1,\"unitPrice\":20.00}")
+                    .collect(java.util.stream.Collectors.joining(","));
+            assertThat(post("""
+                    {"type":"OrderPlaced","data":{"customerId":"b-%d","orderId":"ob-%d","total":40.00,"lines":[%s]}}""".formatted(i, i, lines))
+                    .statusCode()).isEqualTo(202);
+        }
+        assertThat(post("""
+                {"type":"ProductViewed","data":{"customerId":"c-rec","productId":"k-1","sessionId":"s-rec"}}""").statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            var r = get("/v1/products/k-1/related?kind=bought-together");
+            return r.statusCode() == 200 && JSON.readTree(r.body()).get("related").size() == 2;
+        });
+        JsonNode related = JSON.readTree(get("/v1/products/k-1/related?kind=bought-together").body()).get("related");
+        assertThat(related.get(0).get("productId").asText()).isEqualTo("k-2");
+        assertThat(related.get(0).get("together").asInt()).isEqualTo(3);
+        assertThat(related.get(0).get("score").asDouble()).isEqualTo(0.75);
+        await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get("/v1/customers/c-rec/recommendations?n=3").body())
+                .get("recommendations").findValuesAsText("source").contains("item-based"));
+        JsonNode recs = JSON.readTree(get("/v1/customers/c-rec/recommendations?n=3").body()).get("recommendations");
+        assertThat(recs.get(0).get("productId").asText()).isEqualTo("k-2");
+        assertThat(recs.findValuesAsText("productId")).doesNotContain("k-1");
+        assertThat(get("/v1/customers/c-rec/recommendations?n=0").statusCode()).isEqualTo(400);
+        assertThat(get("/v1/products/k-1/related?kind=sideways").statusCode()).isEqualTo(400);
+        assertThat(get("/v1/products/no-such/related").statusCode()).isEqualTo(404);
+        find(DecisionsTopics.RECOMMENDATIONS.name(), r -> r.key().equals("k-1"));
+
+        // pricing reads the analytics layer's closed demand windows: hourly ones in the past, written as analytics would
+        try (var publisher = new KafkaEventPublisher(new KafkaSettings(platform.kafkaBootstrapServers(), Map.of(), Duration.ofSeconds(10),
+                (short) 1, 1), "it-demand")) {
+            var hour = Duration.ofHours(1);
+            var start = java.time.Instant.parse("2026-01-05T00:00:00Z");
+            for (int w = 0; w < 24; w++) {
+                var from = start.plus(hour.multipliedBy(w));
+                var type = EventCatalog.DEMAND_OBSERVED;
+                var envelope = new io.heomdm.events.Envelope(UUID.randomUUID(), type.name(), type.version(), "k-1", from.plus(hour), null, null, null);
+                var observed = io.heomdm.events.schema.DemandObserved.newBuilder().setProductId("k-1").setWindowStart(from)
+                        .setWindowEnd(from.plus(hour)).setViews(400).setCartAdds(20).setOrders(12).setUnits(12)
+                        .setRevenue(new java.math.BigDecimal("240.00")).setForecastUnits(12).setSeasonal(false).build();
+                publisher.publish(SharedTopics.DEMAND, new io.heomdm.events.Event<>(envelope, observed)).join();
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            var r = get("/v1/products/k-1/price");
+            return r.statusCode() == 200 && JSON.readTree(r.body()).get("cycles").asInt() == 24;
+        });
+        JsonNode price = JSON.readTree(get("/v1/products/k-1/price").body());
+        assertThat(price.get("mode").asText()).isEqualTo("recommend");
+        assertThat(price.get("price").decimalValue()).as("recommend mode changes nothing by itself").isEqualByComparingTo("20.00");
+        assertThat(price.get("ladder")).hasSize(5);
+        assertThat(price.get("decisions").get(0).get("trail").findValuesAsText("rule")).contains("competitor-band", "margin-floor");
+        assertThat(price.get("pending").isObject()).as("a recommendation is pending: " + price).isTrue();
+        String decisionId = price.get("pending").get("decisionId").asText();
+        var finalPrice = price.get("pending").get("finalPrice").decimalValue();
+        find(DecisionsTopics.PRICES.name(), r -> header(r, "heomdm-type").equals("PriceChanged.v1"));
+
+        var bad = postTo("/v1/pricing/approve", "{\"decisionId\": 7}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("errors").findValuesAsText("field")).containsExactly("productId", "decisionId");
+        assertThat(postTo("/v1/pricing/approve", "{\"productId\": \"k-1\", \"decisionId\": \"another\"}").statusCode()).isEqualTo(409);
+        var approved = postTo("/v1/pricing/approve", "{\"productId\": \"k-1\", \"decisionId\": \"" + decisionId + "\", \"approvedBy\": \"it\"}");
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        assertThat(JSON.readTree(approved.body()).get("price").decimalValue()).isEqualByComparingTo(finalPrice);
+        assertThat(JSON.readTree(get("/v1/products/k-1/price").body()).get("pending").isNull()).isTrue();
+        assertThat(postTo("/v1/pricing/approve", "{\"productId\": \"k-1\"}").statusCode()).as("nothing left to approve").isEqualTo(409);
+        assertThat(get("/v1/products/k-4/price").statusCode()).as("never priced").isEqualTo(404);
+    }
+
+    @Test
     void healthReportsEveryDependency() throws Exception {
         var health = get("/health");
         assertThat(health.statusCode()).isEqualTo(200);
@@ -199,6 +280,7 @@ class PlatformIT {
         assertThat(checks.get("kafka").asText()).isEqualTo("UP");
         assertThat(checks.get("database").asText()).isEqualTo("UP");
         assertThat(checks.get("analytics").asText()).isEqualTo("UP");
+        assertThat(checks.get("decisions").asText()).isEqualTo("UP");
         if (platform.sqsEndpoint() != null) {
             assertThat(checks.get("sqs").asText()).isEqualTo("UP");
         } else {

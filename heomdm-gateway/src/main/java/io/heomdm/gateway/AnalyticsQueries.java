@@ -29,38 +29,31 @@ public interface AnalyticsQueries {
     /** A product's current demand windows and forecast; empty for a product never seen. */
     Optional<?> productDemand(String productId);
 
-    /** The analytics layer cannot answer now (disabled, starting, or its stores are moving in a rebalance): 503. */
-    final class Unavailable extends RuntimeException {
-        public Unavailable(String message) {
-            super(message);
-        }
-    }
-
     /** For a platform run with analytics disabled: every query is answered 503. */
     AnalyticsQueries DISABLED = new AnalyticsQueries() {
         @Override
         public Optional<?> customer(String customerId) {
-            throw new Unavailable("analytics is disabled (analytics.enabled: false)");
+            throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
         }
 
         @Override
         public Map<String, String> segments() {
-            throw new Unavailable("analytics is disabled (analytics.enabled: false)");
+            throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
         }
 
         @Override
         public List<Violation> defineSegment(String name, JsonNode rule) {
-            throw new Unavailable("analytics is disabled (analytics.enabled: false)");
+            throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
         }
 
         @Override
         public Optional<?> members(String segment, Optional<String> after, int limit) {
-            throw new Unavailable("analytics is disabled (analytics.enabled: false)");
+            throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
         }
 
         @Override
         public Optional<?> productDemand(String productId) {
-            throw new Unavailable("analytics is disabled (analytics.enabled: false)");
+            throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
         }
     };
 }

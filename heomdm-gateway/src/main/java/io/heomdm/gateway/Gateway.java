@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP edge: {@code POST /v1/events} (one JSON event, or an NDJSON batch); queries —
  * {@code GET /v1/customers/{id}} and {@code /messages}, {@code GET|POST /v1/segments} and
- * {@code /v1/segments/{name}/members}, {@code GET /v1/products/{id}/demand}; erasure,
+ * {@code /v1/segments/{name}/members}, {@code GET /v1/products/{id}/demand}; decisions —
+ * {@code GET /v1/products/{id}/price}, {@code POST /v1/pricing/approve},
+ * {@code GET /v1/customers/{id}/recommendations}, {@code GET /v1/products/{id}/related}; erasure,
  * {@code DELETE /v1/customers/{id}}; {@code GET /health} and {@code GET /metrics}.
  *
  * <p>An event is answered 202 only after Kafka acknowledged it ({@code acks=all}); when it was not
@@ -58,6 +60,10 @@ public final class Gateway implements AutoCloseable {
     private static final Pattern CUSTOMER = Pattern.compile("/v1/customers/([^/]{1,200})");
     private static final Pattern SEGMENT_MEMBERS = Pattern.compile("/v1/segments/([^/]{1,200})/members");
     private static final Pattern PRODUCT_DEMAND = Pattern.compile("/v1/products/([^/]{1,200})/demand");
+    private static final Pattern PRODUCT_PRICE = Pattern.compile("/v1/products/([^/]{1,200})/price");
+    private static final Pattern PRODUCT_RELATED = Pattern.compile("/v1/products/([^/]{1,200})/related");
+    private static final Pattern CUSTOMER_RECOMMENDATIONS = Pattern.compile("/v1/customers/([^/]{1,200})/recommendations");
+    private static final int MAX_RECOMMENDATIONS = 100;
     private static final int MAX_PAGE = 1000;
 
     private final GatewaySettings settings;
@@ -65,6 +71,7 @@ public final class Gateway implements AutoCloseable {
     private final EventPublisher publisher;
     private final CustomerQueries customers;
     private final AnalyticsQueries analytics;
+    private final DecisionQueries decisions;
     private final List<HealthCheck> health;
     private final PrometheusMeterRegistry metrics;
     private final RandomGenerator random;
@@ -73,12 +80,13 @@ public final class Gateway implements AutoCloseable {
     private final Timer ackLatency;
 
     public Gateway(GatewaySettings settings, EventIngestion ingestion, EventPublisher publisher, CustomerQueries customers,
-            AnalyticsQueries analytics, List<HealthCheck> health, PrometheusMeterRegistry metrics, RandomGenerator random) throws IOException {
+            AnalyticsQueries analytics, DecisionQueries decisions, List<HealthCheck> health, PrometheusMeterRegistry metrics, RandomGenerator random) throws IOException {
         this.settings = settings;
         this.ingestion = ingestion;
         this.publisher = publisher;
         this.customers = customers;
         this.analytics = analytics;
+        this.decisions = decisions;
         this.health = List.copyOf(health);
         this.metrics = metrics;
         this.random = random;
@@ -108,6 +116,9 @@ public final class Gateway implements AutoCloseable {
             Matcher customer = CUSTOMER.matcher(path);
             Matcher members = SEGMENT_MEMBERS.matcher(path);
             Matcher demand = PRODUCT_DEMAND.matcher(path);
+            Matcher price = PRODUCT_PRICE.matcher(path);
+            Matcher related = PRODUCT_RELATED.matcher(path);
+            Matcher recommendations = CUSTOMER_RECOMMENDATIONS.matcher(path);
             if (path.equals("/v1/events")) {
                 if (requireMethod(exchange, method, "POST")) {
                     postEvents(exchange);
@@ -148,13 +159,30 @@ public final class Gateway implements AutoCloseable {
                     String id = URLDecoder.decode(demand.group(1), StandardCharsets.UTF_8);
                     found(exchange, analytics.productDemand(id), "no demand seen for product " + id);
                 }
+            } else if (price.matches()) {
+                if (requireMethod(exchange, method, "GET")) {
+                    String id = URLDecoder.decode(price.group(1), StandardCharsets.UTF_8);
+                    found(exchange, decisions.price(id), "product " + id + " has not been priced yet (it needs a catalogue entry and a closed demand window)");
+                }
+            } else if (path.equals("/v1/pricing/approve")) {
+                if (requireMethod(exchange, method, "POST")) {
+                    approve(exchange);
+                }
+            } else if (recommendations.matches()) {
+                if (requireMethod(exchange, method, "GET")) {
+                    recommend(exchange, URLDecoder.decode(recommendations.group(1), StandardCharsets.UTF_8));
+                }
+            } else if (related.matches()) {
+                if (requireMethod(exchange, method, "GET")) {
+                    related(exchange, URLDecoder.decode(related.group(1), StandardCharsets.UTF_8));
+                }
             } else {
                 problem(exchange, Problem.of(404, "not-found", "Not found", "no resource at " + path));
             }
-        } catch (AnalyticsQueries.Unavailable e) {
+        } catch (Unavailable e) {
             try {
                 exchange.getResponseHeaders().set("Retry-After", "2");
-                problem(exchange, Problem.of(503, "analytics-unavailable", "Analytics unavailable", e.getMessage()));
+                problem(exchange, Problem.of(503, e.service() + "-unavailable", "Service unavailable", e.getMessage()));
             } catch (IOException ignored) {
                 // the client is gone
             }
@@ -364,6 +392,98 @@ public final class Gateway implements AutoCloseable {
         }
         found(exchange, analytics.members(segment, Optional.ofNullable(query.get("after")), limit),
                 "no segment " + segment + " (GET /v1/segments lists them)");
+    }
+
+    /** {@code {"productId": ..., "decisionId": optional, "approvedBy": optional}}: 200 with the applied price, 202 when not applied yet. */
+    private void approve(HttpExchange exchange) throws IOException {
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            problem(exchange, Problem.of(413, "too-large", "Request body too large", "bodies are limited to " + settings.maxBodyBytes() + " bytes"));
+            return;
+        }
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (IOException e) {
+            request = null;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null || !request.isObject()) {
+            errors.add(new FieldError(null, "(body)", "must be a JSON object {\"productId\": ..., \"decisionId\": ...}"));
+        } else {
+            if (!request.path("productId").isTextual() || request.get("productId").asText().isBlank()) {
+                errors.add(new FieldError(null, "productId", "is required: the product whose recommended price is approved"));
+            }
+            for (String optional : List.of("decisionId", "approvedBy")) {
+                if (request.has(optional) && !request.get(optional).isTextual() && !request.get(optional).isNull()) {
+                    errors.add(new FieldError(null, optional, "must be a string when given"));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            problem(exchange, Problem.of(400, "invalid-approval", "Invalid approval", "nothing was approved").withErrors(errors));
+            return;
+        }
+        var answer = decisions.approve(request.get("productId").asText(), textOrNull(request, "decisionId"), textOrNull(request, "approvedBy"));
+        if (answer.status() >= 400) {
+            problem(exchange, Problem.of(answer.status(), answer.status() == 404 ? "not-found" : "nothing-pending",
+                    answer.status() == 404 ? "Not found" : "Nothing to approve", answer.detail()));
+        } else {
+            sendJson(exchange, answer.status(), answer.body());
+        }
+    }
+
+    private static String textOrNull(JsonNode node, String field) {
+        return node.path(field).isTextual() ? node.get(field).asText() : null;
+    }
+
+    /** {@code ?n=10&category=C}: the customer's recommendations, each with its score and where it came from. */
+    private void recommend(HttpExchange exchange, String customerId) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Optional<Integer> n = count(exchange, query, 10);
+        if (n.isPresent()) {
+            sendJson(exchange, 200, JSON.createObjectNode().put("customerId", customerId)
+                    .set("recommendations", JSON.valueToTree(decisions.recommendations(customerId, n.get(), Optional.ofNullable(query.get("category"))))));
+        }
+    }
+
+    /** {@code ?kind=bought-together|viewed-together&n=10}: the product's neighbours, scored. */
+    private void related(HttpExchange exchange, String productId) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String kind = query.getOrDefault("kind", "bought-together");
+        if (!kind.equals("bought-together") && !kind.equals("viewed-together")) {
+            problem(exchange, Problem.of(400, "invalid-query", "Invalid query", "the query is not valid")
+                    .withErrors(List.of(new FieldError(null, "kind", "must be bought-together or viewed-together"))));
+            return;
+        }
+        Optional<Integer> n = count(exchange, query, 10);
+        if (n.isPresent()) {
+            var list = decisions.related(productId, kind, n.get());
+            if (list.isPresent()) {
+                sendJson(exchange, 200, JSON.createObjectNode().put("productId", productId).put("kind", kind).set("related", JSON.valueToTree(list.get())));
+            } else {
+                problem(exchange, Problem.of(404, "not-found", "Not found", "no product " + productId + " in the catalogue"));
+            }
+        }
+    }
+
+    /** The {@code n} parameter, or the default; empty once a 400 naming it has been sent. */
+    private static Optional<Integer> count(HttpExchange exchange, Map<String, String> query, int fallback) throws IOException {
+        if (!query.containsKey("n")) {
+            return Optional.of(fallback);
+        }
+        int n;
+        try {
+            n = Integer.parseInt(query.get("n"));
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > MAX_RECOMMENDATIONS) {
+            problem(exchange, Problem.of(400, "invalid-query", "Invalid query", "the query is not valid")
+                    .withErrors(List.of(new FieldError(null, "n", "must be a whole number from 1 to " + MAX_RECOMMENDATIONS))));
+            return Optional.empty();
+        }
+        return Optional.of(n);
     }
 
     private static Map<String, String> query(String raw) {

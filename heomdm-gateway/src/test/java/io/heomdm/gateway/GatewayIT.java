@@ -57,7 +57,7 @@ class GatewayIT {
     static Gateway gateway(KafkaEventPublisher publisher, int maxBody, int maxItems) throws Exception {
         return new Gateway(new GatewaySettings("127.0.0.1", 0, maxBody, maxItems, Duration.ofSeconds(2), 4),
                 new EventIngestion(new EventIds(InstantSource.system(), new SplittableRandom(1)), InstantSource.system()), publisher,
-                (customer, limit) -> List.of(), AnalyticsQueries.DISABLED, List.of(HealthCheck.of("kafka", () -> true)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                (customer, limit) -> List.of(), AnalyticsQueries.DISABLED, DecisionQueries.DISABLED, List.of(HealthCheck.of("kafka", () -> true)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 new SplittableRandom(2));
     }
 

@@ -1,0 +1,51 @@
+package io.heomdm.gateway;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What the gateway can ask the decision services (pricing, recommendations); the launcher wires in the implementation. */
+public interface DecisionQueries {
+    /** A product's current price, mode, pending recommendation and latest decisions with their trails; empty if never priced. */
+    Optional<?> price(String productId);
+
+    /** Approves a recommended price ({@code decisionId} null: whichever is pending). */
+    Approval approve(String productId, String decisionId, String approvedBy);
+
+    /**
+     * @param status 200 applied, 202 written but not applied yet, 404 no such product, 409 nothing (or another decision) pending
+     * @param body   the price after approval, the decision, or null
+     * @param detail what went wrong, for 404 and 409
+     */
+    record Approval(int status, Object body, String detail) {
+    }
+
+    List<?> recommendations(String customerId, int n, Optional<String> category);
+
+    /** Empty when the product is not in the catalogue. */
+    Optional<List<?>> related(String productId, String kind, int n);
+
+    /** For a platform run with the decision services disabled: every query is answered 503. */
+    DecisionQueries DISABLED = new DecisionQueries() {
+        private static final String OFF = "the decision services are disabled (decisions.enabled: false)";
+
+        @Override
+        public Optional<?> price(String productId) {
+            throw new Unavailable("decisions", OFF);
+        }
+
+        @Override
+        public Approval approve(String productId, String decisionId, String approvedBy) {
+            throw new Unavailable("decisions", OFF);
+        }
+
+        @Override
+        public List<?> recommendations(String customerId, int n, Optional<String> category) {
+            throw new Unavailable("decisions", OFF);
+        }
+
+        @Override
+        public Optional<List<?>> related(String productId, String kind, int n) {
+            throw new Unavailable("decisions", OFF);
+        }
+    };
+}
