@@ -15,7 +15,6 @@ import io.heomdm.events.Envelope;
 import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
 import io.heomdm.events.schema.DemandObserved;
-import io.heomdm.events.schema.ProductCatalogued;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -57,11 +56,7 @@ final class DecisionsThroughput {
             progress.step("writing the catalogue and " + windows + " demand windows");
             try (var publisher = new KafkaEventPublisher(kafka, "bench-decisions")) {
                 var sent = new ArrayList<CompletableFuture<?>>();
-                for (var p : simulator.market().products()) {
-                    var product = ProductCatalogued.newBuilder().setProductId(p.id()).setName(p.name()).setCategory(p.category())
-                            .setPrice(p.price()).setFloor(p.floor()).setCeiling(p.ceiling()).setCost(p.cost()).setStock(p.stock()).build();
-                    sent.add(publisher.publish(MarketTopics.CATALOG, event(p.id(), product, T0)));
-                }
+                simulator.catalogue(T0).forEach(e -> sent.add(publisher.publish(MarketTopics.CATALOG, e)));
                 var random = new SplittableRandom(11);
                 int products = simulator.market().products().size();
                 for (int i = 0; i < windows; i++) {

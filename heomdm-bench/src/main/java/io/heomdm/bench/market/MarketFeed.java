@@ -84,6 +84,11 @@ public final class MarketFeed implements AutoCloseable {
 
     private void feed(Duration duration) throws Exception {
         int batch = target instanceof Gateway g ? g.batch() : 1;
+        List<? extends Event<? extends SpecificRecord>> catalogue = simulator.catalogue(Instant.now());
+        for (int i = 0; i < catalogue.size(); i += Math.max(batch, 100)) {
+            send(List.copyOf(catalogue.subList(i, Math.min(catalogue.size(), i + Math.max(batch, 100)))));
+        }
+        log.printf("simulate: the catalogue (%d products) sent first%n", catalogue.size());
         var loop = new OpenLoop(OpenLoop.Ticker.SYSTEM, rate / batch);
         long start = System.nanoTime();
         long batches = duration == null ? Long.MAX_VALUE : loop.firstDueAfter(duration.toNanos());

@@ -7,6 +7,7 @@ import io.heomdm.events.EventCatalog;
 import io.heomdm.events.EventIds;
 import io.heomdm.events.EventType;
 import io.heomdm.events.schema.CampaignTriggered;
+import io.heomdm.events.schema.CompetitorPriceObserved;
 import io.heomdm.events.schema.CartItemAdded;
 import io.heomdm.events.schema.Channel;
 import io.heomdm.events.schema.ChannelConsent;
@@ -33,6 +34,7 @@ import org.apache.avro.specific.SpecificRecord;
  * producer thread.
  */
 public final class MarketSimulator {
+    private static final String[] COMPETITORS = {"shopzilla", "megamart", "bargainly"};
     /** How the generated events are mixed and sized. */
     public record Profile(double views, double cartAdds, double orders, double customerUpdates, double priceChanges, double campaigns,
             int averageEventBytes) {
@@ -96,6 +98,13 @@ public final class MarketSimulator {
         return market;
     }
 
+    /** The whole catalogue, one {@code ProductCatalogued} per product: what a shop publishes before its first visitor. */
+    public List<Event<ProductCatalogued>> catalogue(Instant at) {
+        return market.products().stream().map(p -> event(EventCatalog.PRODUCT_CATALOGUED, ProductCatalogued.newBuilder().setProductId(p.id())
+                .setName(p.name()).setCategory(p.category()).setPrice(p.price()).setFloor(p.floor()).setCeiling(p.ceiling()).setCost(p.cost())
+                .setStock(p.stock()).build(), -1, at)).toList();
+    }
+
     /** The next event of the market, occurring at {@code at}; {@code seq} numbers it within its producer. */
     public Event<? extends SpecificRecord> next(long seq, Instant at) {
         double r = random.nextDouble();
@@ -108,7 +117,9 @@ public final class MarketSimulator {
             case 1 -> event(EventCatalog.CART_ITEM_ADDED, cartAdd(seq, cartPads[random.nextInt(PADS)]), seq, at);
             case 2 -> event(EventCatalog.ORDER_PLACED, order(seq), seq, at);
             case 3 -> event(EventCatalog.CUSTOMER_UPDATED, customerUpdate(), seq, at);
-            case 4 -> event(EventCatalog.PRODUCT_CATALOGUED, priceChange(), seq, at);
+            // every other price change is a competitor's, seen by a price feed; the rest, the shop's own list price following it
+            case 4 -> seq % 2 == 0 ? event(EventCatalog.COMPETITOR_PRICE_OBSERVED, competitorPrice(), seq, at)
+                    : event(EventCatalog.PRODUCT_CATALOGUED, priceChange(), seq, at);
             default -> event(EventCatalog.CAMPAIGN_TRIGGERED, campaign(seq), seq, at);
         };
     }
@@ -195,6 +206,13 @@ public final class MarketSimulator {
         BigDecimal price = Market.money(Math.min(p.ceiling().doubleValue(), Math.max(p.floor().doubleValue(), moved)));
         return ProductCatalogued.newBuilder().setProductId(p.id()).setName(p.name()).setCategory(p.category()).setPrice(price)
                 .setFloor(p.floor()).setCeiling(p.ceiling()).setCost(p.cost()).setStock(random.nextInt(500)).build();
+    }
+
+    /** A competitor's price for one of the products, within ±15 % of the list price. */
+    private CompetitorPriceObserved competitorPrice() {
+        var p = product();
+        BigDecimal price = Market.money(p.price().doubleValue() * (0.85 + random.nextDouble() * 0.3));
+        return new CompetitorPriceObserved(p.id(), COMPETITORS[random.nextInt(COMPETITORS.length)], price, "EUR");
     }
 
     private CampaignTriggered campaign(long seq) {

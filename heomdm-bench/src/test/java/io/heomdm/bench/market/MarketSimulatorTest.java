@@ -33,7 +33,7 @@ class MarketSimulatorTest {
         assertThat(types.get("ProductViewed") / (double) n).isBetween(0.960, 0.970);
         assertThat(types.get("CartItemAdded") / (double) n).isBetween(0.022, 0.028);
         assertThat(types.get("OrderPlaced") / (double) n).isBetween(0.0065, 0.0095);
-        assertThat(types).containsKeys("CustomerUpdated", "ProductCatalogued");
+        assertThat(types).containsKeys("CustomerUpdated", "ProductCatalogued", "CompetitorPriceObserved");
         assertThat(bytes / (double) n).isBetween(1900.0, 2200.0);
     }
 
