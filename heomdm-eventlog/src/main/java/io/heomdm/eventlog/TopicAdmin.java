@@ -1,5 +1,6 @@
 package io.heomdm.eventlog;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +12,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -55,14 +60,17 @@ public final class TopicAdmin {
     /**
      * A created topic is in use only once every partition has a leader in the metadata the broker
      * answers from: a client that asks before (a Streams global store reading its topic, seen here)
-     * finds no partitions and gives up.
+     * finds no partitions and gives up — and until each leader serves it: the metadata names a leader
+     * a moment before the broker has opened the partition, and an idempotent producer whose first batch
+     * is refused then (NOT_LEADER_OR_FOLLOWER) while a later one lands loops on OUT_OF_ORDER_SEQUENCE_NUMBER.
      */
     private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!names.isEmpty()) {
             try {
                 var described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-                if (described.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+                if (described.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))
+                        && leadersServe(admin, described.values())) {
                     return;
                 }
             } catch (ExecutionException e) {
@@ -74,6 +82,23 @@ public final class TopicAdmin {
                 throw new TimeoutException("partitions of " + names + " still without a leader after 30 s");
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** Whether every partition's leader answers ListOffsets, which, like a produce, it does only once it has opened the partition. */
+    private static boolean leadersServe(Admin admin, Collection<TopicDescription> topics)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        topics.forEach(t -> t.partitions().forEach(p -> partitions.put(new TopicPartition(t.name(), p.partition()),
+                OffsetSpec.latest())));
+        try {
+            admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.heomdm.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -348,18 +349,11 @@ public final class Gateway implements AutoCloseable {
 
     /** {@code {"name": ..., "rule": {...}}}: 201 when written, 400 naming every broken rule by its path into the tree. */
     private void defineSegment(HttpExchange exchange) throws IOException {
-        byte[] body = readBody(exchange);
-        if (body == null) {
-            problem(exchange, Problem.of(413, "too-large", "Request body too large", "bodies are limited to " + settings.maxBodyBytes() + " bytes"));
+        JsonNode definition = jsonBody(exchange);
+        if (definition == null) {
             return;
         }
-        JsonNode definition;
-        try {
-            definition = JSON.readTree(body);
-        } catch (IOException e) {
-            definition = null;
-        }
-        if (definition == null || !definition.isObject()) {
+        if (!definition.isObject()) {
             problem(exchange, Problem.of(400, "invalid-segment", "Invalid segment", "the body must be a JSON object {\"name\": ..., \"rule\": {...}}"));
             return;
         }
@@ -377,38 +371,21 @@ public final class Gateway implements AutoCloseable {
     /** {@code ?after=ID&limit=N}: a page of members in customerId order, with the {@code after} of the next page. */
     private void segmentMembers(HttpExchange exchange, String segment) throws IOException {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        int limit = 100;
-        if (query.containsKey("limit")) {
-            try {
-                limit = Integer.parseInt(query.get("limit"));
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_PAGE) {
-                problem(exchange, Problem.of(400, "invalid-query", "Invalid query", "the query is not valid")
-                        .withErrors(List.of(new FieldError(null, "limit", "must be a whole number from 1 to " + MAX_PAGE))));
-                return;
-            }
+        Optional<Integer> limit = count(exchange, query, "limit", 100, MAX_PAGE);
+        if (limit.isPresent()) {
+            found(exchange, analytics.members(segment, Optional.ofNullable(query.get("after")), limit.get()),
+                    "no segment " + segment + " (GET /v1/segments lists them)");
         }
-        found(exchange, analytics.members(segment, Optional.ofNullable(query.get("after")), limit),
-                "no segment " + segment + " (GET /v1/segments lists them)");
     }
 
     /** {@code {"productId": ..., "decisionId": optional, "approvedBy": optional}}: 200 with the applied price, 202 when not applied yet. */
     private void approve(HttpExchange exchange) throws IOException {
-        byte[] body = readBody(exchange);
-        if (body == null) {
-            problem(exchange, Problem.of(413, "too-large", "Request body too large", "bodies are limited to " + settings.maxBodyBytes() + " bytes"));
+        JsonNode request = jsonBody(exchange);
+        if (request == null) {
             return;
         }
-        JsonNode request;
-        try {
-            request = JSON.readTree(body);
-        } catch (IOException e) {
-            request = null;
-        }
         List<FieldError> errors = new ArrayList<>();
-        if (request == null || !request.isObject()) {
+        if (!request.isObject()) {
             errors.add(new FieldError(null, "(body)", "must be a JSON object {\"productId\": ..., \"decisionId\": ...}"));
         } else {
             if (!request.path("productId").isTextual() || request.get("productId").asText().isBlank()) {
@@ -440,7 +417,7 @@ public final class Gateway implements AutoCloseable {
     /** {@code ?n=10&category=C}: the customer's recommendations, each with its score and where it came from. */
     private void recommend(HttpExchange exchange, String customerId) throws IOException {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        Optional<Integer> n = count(exchange, query, 10);
+        Optional<Integer> n = count(exchange, query, "n", 10, MAX_RECOMMENDATIONS);
         if (n.isPresent()) {
             sendJson(exchange, 200, JSON.createObjectNode().put("customerId", customerId)
                     .set("recommendations", JSON.valueToTree(decisions.recommendations(customerId, n.get(), Optional.ofNullable(query.get("category"))))));
@@ -456,7 +433,7 @@ public final class Gateway implements AutoCloseable {
                     .withErrors(List.of(new FieldError(null, "kind", "must be bought-together or viewed-together"))));
             return;
         }
-        Optional<Integer> n = count(exchange, query, 10);
+        Optional<Integer> n = count(exchange, query, "n", 10, MAX_RECOMMENDATIONS);
         if (n.isPresent()) {
             var list = decisions.related(productId, kind, n.get());
             if (list.isPresent()) {
@@ -467,23 +444,38 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The {@code n} parameter, or the default; empty once a 400 naming it has been sent. */
-    private static Optional<Integer> count(HttpExchange exchange, Map<String, String> query, int fallback) throws IOException {
-        if (!query.containsKey("n")) {
+    /** A whole-number query parameter from 1 to {@code max}, or the default; empty once a 400 naming it has been sent. */
+    private static Optional<Integer> count(HttpExchange exchange, Map<String, String> query, String name, int fallback, int max) throws IOException {
+        if (!query.containsKey(name)) {
             return Optional.of(fallback);
         }
         int n;
         try {
-            n = Integer.parseInt(query.get("n"));
+            n = Integer.parseInt(query.get(name));
         } catch (NumberFormatException e) {
             n = -1;
         }
-        if (n < 1 || n > MAX_RECOMMENDATIONS) {
+        if (n < 1 || n > max) {
             problem(exchange, Problem.of(400, "invalid-query", "Invalid query", "the query is not valid")
-                    .withErrors(List.of(new FieldError(null, "n", "must be a whole number from 1 to " + MAX_RECOMMENDATIONS))));
+                    .withErrors(List.of(new FieldError(null, name, "must be a whole number from 1 to " + max))));
             return Optional.empty();
         }
         return Optional.of(n);
+    }
+
+    /** The request body as JSON (a MissingNode when it is not JSON); null once a 413 has been sent for a body too large. */
+    private JsonNode jsonBody(HttpExchange exchange) throws IOException {
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            problem(exchange, Problem.of(413, "too-large", "Request body too large", "bodies are limited to " + settings.maxBodyBytes() + " bytes"));
+            return null;
+        }
+        try {
+            JsonNode tree = JSON.readTree(body);
+            return tree == null ? MissingNode.getInstance() : tree;
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
     }
 
     private static Map<String, String> query(String raw) {
