@@ -21,9 +21,6 @@ import io.heomdm.events.EventCatalog;
 import io.heomdm.events.EventIds;
 import io.heomdm.events.Violation;
 import io.heomdm.events.schema.SegmentDefined;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,12 +71,6 @@ public final class Analytics implements AutoCloseable {
     public static Analytics start(KafkaSettings kafka, Path stateDir, int threads, CustomerAnalyticsSettings customerSettings,
             SegmentCatalog catalog, DemandSettings demandSettings, Duration startTimeout, InstantSource clock, RandomGenerator random) {
         TopicAdmin.ensure(kafka, AnalyticsTopics.all());
-        try {
-            // made here: two applications starting at once race to create it, and the loser gives up
-            Files.createDirectories(stateDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("analytics state directory " + stateDir + " cannot be created", e);
-        }
         var customers = CompletableFuture.supplyAsync(() -> StreamsApp.start(CUSTOMERS_APPLICATION_ID,
                 CustomerTopology.build(customerSettings, catalog), kafka, stateDir, threads, startTimeout));
         var demand = CompletableFuture.supplyAsync(() -> StreamsApp.start(DEMAND_APPLICATION_ID,

@@ -11,8 +11,7 @@ public final class AnalyticsTopics {
      * Segment entries and exits keyed by segment/customerId and compacted: the latest change per
      * membership is kept, so reading the topic from the start gives every segment's members.
      */
-    public static final TopicSpec SEGMENTS = new TopicSpec("analytics.segments.v1", "membership",
-            List.of(EventCatalog.SEGMENT_ENTERED, EventCatalog.SEGMENT_EXITED), 12, TopicSpec.Cleanup.COMPACT, null);
+    public static final TopicSpec SEGMENTS = SharedTopics.SEGMENTS;
     /** Each customer's latest scores (churn risk, RFM), keyed by customerId and compacted. */
     public static final TopicSpec SCORES = new TopicSpec("analytics.scores.v1", "customerId",
             List.of(EventCatalog.CUSTOMER_SCORED), 12, TopicSpec.Cleanup.COMPACT, null);

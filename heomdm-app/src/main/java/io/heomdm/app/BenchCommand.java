@@ -123,7 +123,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Command(name = "decisions", mixinStandardHelpOptions = true,
             description = "Inputs per second the decision services take in on an embedded broker: pricing on closed demand windows, "
-                    + "recommendations on simulated market activity (2 KB events). Inputs are written first, then drained.")
+                    + "recommendations and then the campaign journeys on simulated market activity (2 KB events). Inputs are written first, "
+                    + "then drained.")
     static final class DecisionsRate implements Callable<Integer> {
         @Option(names = "--events", defaultValue = "100000", description = "market events for recommendations (default ${DEFAULT-VALUE})")
         int events;
@@ -137,6 +138,7 @@ final class BenchCommand implements Callable<Integer> {
                 var r = DecisionsThroughput.run(events, windows, dir, System.out);
                 System.out.printf("pricing:         %,d windows, %.0f cycles/s%n", r.windows(), r.cyclesPerSecond());
                 System.out.printf("recommendations: %,d events, %.0f events/s%n", r.events(), r.eventsPerSecond());
+                System.out.printf("journeys:        %,d events, %.0f events/s%n", r.events(), r.journeyEventsPerSecond());
             } finally {
                 try (var files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -3,6 +3,11 @@ package io.heomdm.app;
 import io.heomdm.bench.Progress;
 import io.heomdm.bench.market.MarketSimulator;
 import io.heomdm.decisions.Decisions;
+import io.heomdm.decisions.campaigns.BuiltInJourneys;
+import io.heomdm.decisions.campaigns.CampaignSettings;
+import io.heomdm.decisions.campaigns.Campaigns;
+import io.heomdm.decisions.campaigns.GateSettings;
+import io.heomdm.decisions.campaigns.PriceDropSettings;
 import io.heomdm.decisions.pricing.PricingSettings;
 import io.heomdm.decisions.recommendations.RecommendationSettings;
 import io.heomdm.embedded.EmbeddedKafka;
@@ -36,18 +41,25 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * {@code heomdm bench decisions}: how many inputs per second each decision service takes in on this
  * machine. Closed demand windows are written first and the decisions application starts on them;
- * then simulated market activity is written (a few seconds; processing it takes far longer). Each
+ * then simulated market activity is written (a few seconds; processing it takes far longer), which
+ * the campaign journeys then read again with the decisions application stopped. Each
  * rate is read off the application's committed offsets, from the first commit seen until nothing is
  * left, repartition topic included, so start-up is not in the figure.
  */
 final class DecisionsThroughput {
     private static final Instant T0 = Instant.parse("2026-01-05T00:00:00Z");
+    /** No committed progress for this long is a stall, reported rather than waited out. */
+    private static final Duration STALL = Duration.ofSeconds(60);
 
-    record Result(long windows, double cyclesPerSecond, long events, double eventsPerSecond) {
+    /**
+     * @param eventsPerSecond  what recommendations take in
+     * @param journeyEventsPerSecond what the campaign journeys take in (every built-in journey on, the gate's defaults)
+     */
+    record Result(long windows, double cyclesPerSecond, long events, double eventsPerSecond, double journeyEventsPerSecond) {
     }
 
     static Result run(int events, int windows, Path dir, PrintStream out) throws Exception {
-        var progress = new Progress(out, 4);
+        var progress = new Progress(out, 5);
         try (var kafkaServer = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             var kafka = new KafkaSettings(kafkaServer.bootstrapServers(), Map.of(), Duration.ofSeconds(30), (short) 1, 1);
             TopicAdmin.ensure(kafka, MarketTopics.all());
@@ -76,11 +88,12 @@ final class DecisionsThroughput {
             // one start for both: a Streams application restarted at once on the same broker can find its
             // transactional producer refused (OUT_OF_ORDER_SEQUENCE_NUMBER after the epoch bump) — see the issue note
             try (var admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
-                    var decisions = Decisions.start(kafka, dir.resolve("decisions"), 1, auto, RecommendationSettings.defaults(), Duration.ofMinutes(2),
+                    var decisions = Decisions.start(kafka, dir.resolve("decisions"), 1, auto, RecommendationSettings.defaults(), List.of(), Duration.ofMinutes(2),
                             InstantSource.system(), new SplittableRandom(1))) {
                 progress.step("pricing " + windows + " windows");
-                double cycles = drain(admin, List.of(SharedTopics.DEMAND.name()));
+                double cycles = drain(admin, Decisions.APPLICATION_ID, List.of(SharedTopics.DEMAND.name()));
                 progress.done(String.format("pricing: %.0f cycles/s", cycles));
+
 
                 progress.step("writing " + events + " market events");
                 long activity = 0;
@@ -97,9 +110,22 @@ final class DecisionsThroughput {
                 }
                 progress.done("written (the service has started on them meanwhile)");
                 progress.step("recommending from " + events + " market events");
-                double perSecond = drain(admin, List.of(MarketTopics.ACTIVITY.name(), Decisions.APPLICATION_ID + "-by-item-repartition"));
+                double perSecond = drain(admin, Decisions.APPLICATION_ID,
+                        List.of(MarketTopics.ACTIVITY.name(), Decisions.APPLICATION_ID + "-by-item-repartition"));
                 progress.done(String.format("recommendations: %.0f events/s", perSecond));
-                return new Result(windows, cycles, activity, perSecond);
+                decisions.close();
+
+                progress.step("journeys on the same " + activity + " events");
+                var journeys = new CampaignSettings(List.of(
+                        BuiltInJourneys.cartAbandonment(Duration.ofHours(1), Duration.ofHours(24), Duration.ofDays(7)),
+                        BuiltInJourneys.priceDrop("price-drop")), GateSettings.defaults(), Duration.ofSeconds(5),
+                        new PriceDropSettings(10, Duration.ofDays(14), "price-drop"));
+                double journeyRate;
+                try (var campaigns = Campaigns.start(kafka, dir.resolve("campaigns"), 1, journeys, Duration.ofMinutes(2))) {
+                    journeyRate = drain(admin, Campaigns.APPLICATION_ID, List.of(MarketTopics.ACTIVITY.name()));
+                }
+                progress.done(String.format("journeys: %.0f events/s", journeyRate));
+                return new Result(windows, cycles, activity, perSecond, journeyRate);
             }
         }
     }
@@ -113,12 +139,14 @@ final class DecisionsThroughput {
      * Waits until the application's group has committed everything on {@code topics}; records per
      * second of the first (input) topic from the first commit seen, so start-up is not in the figure.
      */
-    private static double drain(Admin admin, List<String> topics) throws Exception {
+    private static double drain(Admin admin, String group, List<String> topics) throws Exception {
         long firstAt = 0;
         long firstProcessed = -1;
+        long lastProcessed = -1;
+        long lastProgressAt = System.nanoTime();
         while (true) {
-            Map<TopicPartition, Long> lag = lag(admin, topics);
-            long processed = committed(admin, topics.get(0));
+            Map<TopicPartition, Long> lag = lag(admin, group, topics);
+            long processed = committed(admin, group, topics.get(0));
             long now = System.nanoTime();
             if (firstProcessed < 0 && processed > 0) {
                 firstProcessed = processed;
@@ -129,20 +157,28 @@ final class DecisionsThroughput {
                 double seconds = (now - firstAt) / 1e9;
                 return seconds <= 0 ? Double.NaN : (processed - firstProcessed) / seconds;
             }
+            if (processed != lastProcessed) {
+                lastProcessed = processed;
+                lastProgressAt = now;
+            } else if (now - lastProgressAt > STALL.toNanos()) {
+                Map<String, Long> left = new java.util.TreeMap<>();
+                lag.forEach((tp, l) -> left.merge(tp.topic(), l, Long::sum));
+                throw new IllegalStateException(group + " took in nothing for " + STALL.toSeconds() + " s; records left: " + left);
+            }
             Thread.sleep(200);
         }
     }
 
-    private static Map<TopicPartition, Long> lag(Admin admin, List<String> topics) throws Exception {
+    private static Map<TopicPartition, Long> lag(Admin admin, String group, List<String> topics) throws Exception {
         var ends = admin.listOffsets(partitions(admin, topics).stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
                 .all().get();
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(Decisions.APPLICATION_ID).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         return ends.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()
                 - (committed.get(e.getKey()) == null ? 0 : committed.get(e.getKey()).offset())));
     }
 
-    private static long committed(Admin admin, String topic) throws Exception {
-        return admin.listConsumerGroupOffsets(Decisions.APPLICATION_ID).partitionsToOffsetAndMetadata().get().entrySet().stream()
+    private static long committed(Admin admin, String group, String topic) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
                 .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset()).sum();
     }

@@ -8,11 +8,22 @@ import io.heomdm.analytics.scores.RfmCuts;
 import io.heomdm.analytics.segments.Rule;
 import io.heomdm.analytics.segments.RuleParser;
 import io.heomdm.analytics.segments.SegmentCatalog;
+import io.heomdm.decisions.campaigns.BuiltInJourneys;
+import io.heomdm.decisions.campaigns.CampaignSettings;
+import io.heomdm.decisions.campaigns.PriceDropSettings;
+import io.heomdm.decisions.campaigns.GateSettings;
+import io.heomdm.decisions.campaigns.Journey;
+import io.heomdm.decisions.campaigns.JourneyEngine;
+import io.heomdm.decisions.campaigns.JourneySpec;
+import io.heomdm.decisions.pricing.PriceTest;
+import io.heomdm.events.schema.Channel;
 import io.heomdm.decisions.pricing.PricingSettings;
 import io.heomdm.decisions.recommendations.RecommendationSettings;
 import io.heomdm.events.Violation;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +36,7 @@ import java.util.Optional;
  * validated at start-up: {@link #problems()} names each wrong setting and what is allowed.
  */
 public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Database database, Smtp smtp, Notifications notifications, Crm crm,
-        Workers workers, Tasks tasks, Analytics analytics, Decisions decisions) {
+        Workers workers, Tasks tasks, Analytics analytics, Decisions decisions, Campaigns campaigns) {
 
     public record Http(String host, int port, int maxBodyBytes, int maxBatchItems, int threads) {
     }
@@ -119,6 +130,109 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         }
     }
 
+    /**
+     * Campaign journeys (Kafka Streams) and the delivery gate.
+     *
+     * @param tickSeconds how often the journeys' timers are looked at
+     * @param journeys    journeys of one's own, by id, in the shape of {@link JourneySpec}
+     */
+    public record Campaigns(boolean enabled, int threads, int tickSeconds, CartAbandonment cartAbandonment, WinBack winBack, PriceDrop priceDrop,
+            Gate gate, Map<String, JourneySpec> journeys) {
+
+        public record PriceDrop(boolean enabled, double minDropPercent, int viewedWithinDays, String template) {
+        }
+
+        public record CartAbandonment(boolean enabled, int firstAfterMinutes, int secondAfterHours, int cooldownHours) {
+        }
+
+        public record WinBack(boolean enabled, List<String> segments, String template, int cooldownDays) {
+        }
+
+        /** @param channel email, sms, push, or all (every channel together) */
+        public record Cap(String channel, int max, int windowHours) {
+        }
+
+        /** @param quietFrom quiet hours' start in the customer's time zone, "HH:mm"; empty for none */
+        public record Gate(List<Cap> caps, String quietFrom, String quietUntil) {
+        }
+
+        /** The built-in journeys switched on, then one's own; call after {@link #check} found nothing. */
+        private List<Journey> allJourneys() {
+            List<Journey> all = new java.util.ArrayList<>();
+            if (cartAbandonment.enabled()) {
+                all.add(BuiltInJourneys.cartAbandonment(Duration.ofMinutes(cartAbandonment.firstAfterMinutes()),
+                        Duration.ofHours(cartAbandonment.secondAfterHours()), Duration.ofHours(cartAbandonment.cooldownHours())));
+            }
+            if (winBack.enabled()) {
+                all.addAll(BuiltInJourneys.winBack(winBack.segments(), winBack.template(), Duration.ofDays(winBack.cooldownDays())));
+            }
+            if (priceDrop.enabled()) {
+                all.add(BuiltInJourneys.priceDrop(priceDrop.template()));
+            }
+            List<String> ignored = new java.util.ArrayList<>();
+            journeys.forEach((id, spec) -> spec.compile(id, "campaigns.journeys." + id, ignored).ifPresent(all::add));
+            return all;
+        }
+
+        public CampaignSettings settings() {
+            return new CampaignSettings(allJourneys(), gateSettings(), Duration.ofSeconds(tickSeconds), priceDrop.enabled()
+                    ? new PriceDropSettings(priceDrop.minDropPercent(), Duration.ofDays(priceDrop.viewedWithinDays()), priceDrop.template()) : null);
+        }
+
+        private GateSettings gateSettings() {
+            var caps = gate.caps().stream().map(c -> new GateSettings.FrequencyCap(c.channel().equals("all") ? null
+                    : Channel.valueOf(c.channel().toUpperCase(Locale.ROOT)), c.max(), Duration.ofHours(c.windowHours()))).toList();
+            boolean quiet = !gate.quietFrom().isBlank();
+            return new GateSettings(caps, quiet ? LocalTime.parse(gate.quietFrom()) : null, quiet ? LocalTime.parse(gate.quietUntil()) : null);
+        }
+
+        void check(List<String> p) {
+            range(p, "campaigns.threads", threads, 1, 64);
+            range(p, "campaigns.tickSeconds", tickSeconds, 1, 3600);
+            range(p, "campaigns.cartAbandonment.firstAfterMinutes", cartAbandonment.firstAfterMinutes(), 1, 10_080);
+            range(p, "campaigns.cartAbandonment.secondAfterHours", cartAbandonment.secondAfterHours(), 1, 720);
+            range(p, "campaigns.cartAbandonment.cooldownHours", cartAbandonment.cooldownHours(), 0, 8_760);
+            if (winBack.segments() == null || winBack.segments().isEmpty()) {
+                p.add("campaigns.winBack.segments: must name at least one segment");
+            }
+            if (winBack.template() == null || winBack.template().isBlank()) {
+                p.add("campaigns.winBack.template: must name a template");
+            }
+            range(p, "campaigns.winBack.cooldownDays", winBack.cooldownDays(), 0, 3650);
+            between(p, "campaigns.priceDrop.minDropPercent", priceDrop.minDropPercent(), 0.1, 100);
+            range(p, "campaigns.priceDrop.viewedWithinDays", priceDrop.viewedWithinDays(), 1, 365);
+            if (priceDrop.template() == null || priceDrop.template().isBlank()) {
+                p.add("campaigns.priceDrop.template: must name a template");
+            }
+            for (int i = 0; i < gate.caps().size(); i++) {
+                var cap = gate.caps().get(i);
+                oneOf(p, "campaigns.gate.caps[" + i + "].channel", cap.channel(), List.of("all", "email", "sms", "push"));
+                range(p, "campaigns.gate.caps[" + i + "].max", cap.max(), 0, 10_000);
+                range(p, "campaigns.gate.caps[" + i + "].windowHours", cap.windowHours(), 1, 24 * 365);
+            }
+            if (gate.quietFrom().isBlank() != gate.quietUntil().isBlank()) {
+                p.add("campaigns.gate.quietFrom, campaigns.gate.quietUntil: give both, or neither for no quiet hours");
+            } else if (!gate.quietFrom().isBlank()) {
+                for (var t : Map.of("quietFrom", gate.quietFrom(), "quietUntil", gate.quietUntil()).entrySet()) {
+                    try {
+                        LocalTime.parse(t.getValue());
+                    } catch (java.time.format.DateTimeParseException e) {
+                        p.add("campaigns.gate." + t.getKey() + ": must be a time of day such as 21:00");
+                    }
+                }
+            }
+            journeys.forEach((id, spec) -> {
+                if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")) {
+                    p.add("campaigns.journeys." + id + ": a journey id is letters, digits, '_', '.' and '-'");
+                } else if (id.equals(JourneyEngine.CAMPAIGN) || id.equals(BuiltInJourneys.CART_ABANDONMENT) || id.equals(BuiltInJourneys.PRICE_DROP)
+                        || id.startsWith(BuiltInJourneys.WIN_BACK_PREFIX)) {
+                    p.add("campaigns.journeys." + id + ": the id is a built-in journey's (or campaigns'); choose another");
+                }
+                spec.compile(id, "campaigns.journeys." + id, p);
+            });
+        }
+    }
+
     /** The decision services (Kafka Streams): pricing and recommendations. */
     public record Decisions(boolean enabled, int threads, Pricing pricing, Recommendations recommendations) {
 
@@ -129,7 +243,18 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         public record Pricing(int levels, String objective, double maxChangePercent, int minIntervalMinutes, BigDecimal priceEnding,
                 double competitorBelowPercent, double competitorAbovePercent, int competitorMaxAgeHours, double marginFloorPercent,
                 double forgetting, double elasticityForgetting, int minDistinctPrices, double priorShape, String mode,
-                Map<String, String> categoryModes, Map<String, String> productModes, int decisionsKept, long seed) {
+                Map<String, String> categoryModes, Map<String, String> productModes, int decisionsKept, long seed,
+                Map<String, PriceTestConfig> tests) {
+
+            /** A price test: its prices (the arms) and the instant from which new customers are split between them. */
+            public record PriceTestConfig(String productId, List<BigDecimal> prices, String startsAt) {
+            }
+
+            public List<PriceTest> priceTests() {
+                return tests.entrySet().stream()
+                        .map(t -> new PriceTest(t.getKey(), t.getValue().productId(), t.getValue().prices(), Instant.parse(t.getValue().startsAt())))
+                        .toList();
+            }
 
             public PricingSettings settings() {
                 return new PricingSettings(levels, PricingSettings.Objective.valueOf(objective.toUpperCase(Locale.ROOT)), maxChangePercent / 100,
@@ -183,6 +308,21 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
             pr.categoryModes().forEach((k, v) -> oneOf(p, "decisions.pricing.categoryModes." + k, v, modes));
             pr.productModes().forEach((k, v) -> oneOf(p, "decisions.pricing.productModes." + k, v, modes));
             range(p, "decisions.pricing.decisionsKept", pr.decisionsKept(), 1, 100);
+            pr.tests().forEach((id, t) -> {
+                String at = "decisions.pricing.tests." + id;
+                if (t.productId() == null || t.productId().isBlank()) {
+                    p.add(at + ".productId: must name the product under test");
+                }
+                if (t.prices() == null || t.prices().size() < 2 || t.prices().size() > 4
+                        || t.prices().stream().anyMatch(price -> price == null || price.signum() <= 0)) {
+                    p.add(at + ".prices: must be 2 to 4 positive prices, one per arm");
+                }
+                try {
+                    Instant.parse(String.valueOf(t.startsAt()));
+                } catch (java.time.format.DateTimeParseException e) {
+                    p.add(at + ".startsAt: must be an instant such as 2026-12-01T00:00:00Z (customers first seen from then on take part)");
+                }
+            });
             var r = recommendations;
             range(p, "decisions.recommendations.maxBasketItems", r.maxBasketItems(), 2, 100);
             range(p, "decisions.recommendations.maxNeighbours", r.maxNeighbours(), 1, 10_000);
@@ -263,6 +403,7 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
             e.violations().forEach(v -> p.add(v.field().replaceFirst("^segments\\.", "analytics.segments.") + ": " + v.rule()));
         }
         decisions.check(p);
+        campaigns.check(p);
         if (dataDir == null || dataDir.isBlank()) {
             p.add("dataDir: must be a directory path");
         }

@@ -1,10 +1,14 @@
 package io.heomdm.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.heomdm.analytics.Analytics;
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.decisions.Decisions;
 import io.heomdm.decisions.DecisionsTopics;
 import io.heomdm.decisions.OrderConfirmation;
+import io.heomdm.decisions.campaigns.Campaigns;
+import io.heomdm.decisions.campaigns.CampaignsTopics;
+import io.heomdm.decisions.campaigns.DeliveryDispatcher;
 import io.heomdm.embedded.EmbeddedDatabase;
 import io.heomdm.embedded.EmbeddedKafka;
 import io.heomdm.embedded.EmbeddedSmtp;
@@ -16,16 +20,17 @@ import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.events.EventIds;
-import io.heomdm.events.schema.Channel;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.heomdm.events.Violation;
+import io.heomdm.events.schema.Channel;
 import io.heomdm.gateway.AnalyticsQueries;
+import io.heomdm.gateway.CustomerQueries;
 import io.heomdm.gateway.DecisionQueries;
-import io.heomdm.gateway.Unavailable;
 import io.heomdm.gateway.EventIngestion;
 import io.heomdm.gateway.Gateway;
 import io.heomdm.gateway.GatewaySettings;
 import io.heomdm.gateway.HealthCheck;
+import io.heomdm.gateway.Unavailable;
+import io.heomdm.storage.CampaignDeliveries;
 import io.heomdm.storage.CustomerMessages;
 import io.heomdm.storage.Database;
 import io.heomdm.storage.DatabaseSettings;
@@ -219,12 +224,26 @@ public final class Platform implements AutoCloseable {
         if (config.decisions().enabled()) {
             var d = config.decisions();
             var decisions = Decisions.start(kafkaSettings, data.resolve("decisions"), d.threads(), d.pricing().settings(),
-                    d.recommendations().settings(), ANALYTICS_START, clock, random);
+                    d.recommendations().settings(), d.pricing().priceTests(), ANALYTICS_START, clock, random);
             resources.push(decisions);
             healthChecks.add(HealthCheck.of("decisions", decisions::isRunning));
             decisionQueries = queries(decisions);
             log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {}", d.pricing().mode(), d.pricing().levels(),
                     d.recommendations().score(), DecisionsTopics.all().stream().map(spec -> spec.name()).toList());
+        }
+
+        var deliveries = new CampaignDeliveries(database);
+        if (config.campaigns().enabled()) {
+            var c = config.campaigns();
+            var settings = c.settings();
+            var campaigns = Campaigns.start(kafkaSettings, data.resolve("campaigns"), c.threads(), settings, ANALYTICS_START);
+            resources.push(campaigns);
+            healthChecks.add(HealthCheck.of("campaigns", campaigns::isRunning));
+            resources.push(subscriber.subscribeAsync(DeliveryDispatcher.CONSUMER_GROUP, CampaignsTopics.DELIVERIES,
+                    new DeliveryDispatcher(taskQueue, deliveries, clock)));
+            log.info("  Campaigns ready  {} journey(s) {}, gate: consent, suppression, {} frequency cap(s), quiet hours {} → {}", settings.journeys().size(),
+                    settings.journeys().stream().map(j -> j.id()).toList(), c.gate().caps().size(),
+                    c.gate().quietFrom().isBlank() ? "none" : c.gate().quietFrom() + "-" + c.gate().quietUntil(), CampaignsTopics.DELIVERIES.name());
         }
 
         new JvmMemoryMetrics().bindTo(metrics);
@@ -241,7 +260,22 @@ public final class Platform implements AutoCloseable {
         try {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
                     Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads()),
-                    new EventIngestion(new EventIds(clock, random), clock), publisher, customerMessages::forCustomer,
+                    new EventIngestion(new EventIds(clock, random), clock), publisher, new CustomerQueries() {
+                        @Override
+                        public List<CustomerMessages.CustomerMessage> messages(String customerId, int limit) {
+                            return customerMessages.forCustomer(customerId, limit);
+                        }
+
+                        @Override
+                        public List<CampaignDeliveries.Delivery> deliveries(String customerId, int limit) {
+                            return deliveries.forCustomer(customerId, limit);
+                        }
+
+                        @Override
+                        public CampaignDeliveries.Stats campaignStats(String id) {
+                            return deliveries.stats(id);
+                        }
+                    },
                     analyticsQueries, decisionQueries, healthChecks,
                     metrics, random);
         } catch (java.io.IOException e) {
@@ -294,8 +328,13 @@ public final class Platform implements AutoCloseable {
     private static DecisionQueries queries(Decisions decisions) {
         return new DecisionQueries() {
             @Override
-            public Optional<?> price(String productId) {
-                return unlessMoving("decisions", () -> decisions.price(productId));
+            public Optional<?> price(String productId, Optional<String> customerId) {
+                return unlessMoving("decisions", () -> decisions.price(productId, customerId));
+            }
+
+            @Override
+            public Optional<?> priceTest(String testId) {
+                return unlessMoving("decisions", () -> decisions.priceTest(testId));
             }
 
             @Override

@@ -105,6 +105,66 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void priceTestsAreReadFromTheFileAndEachMistakeIsNamed() throws Exception {
+        Path good = Files.writeString(dir.resolve("tests.yaml"), """
+                decisions:
+                  pricing:
+                    tests:
+                      kettle-price: {productId: p-17, prices: [18.99, 21.99], startsAt: "2026-12-01T00:00:00Z"}
+                """);
+        var tests = ConfigLoader.load(Optional.of(good), Map.of()).decisions().pricing().priceTests();
+        assertThat(tests).singleElement().satisfies(t -> {
+            assertThat(t.testId()).isEqualTo("kettle-price");
+            assertThat(t.prices()).containsExactly(new java.math.BigDecimal("18.99"), new java.math.BigDecimal("21.99"));
+            assertThat(t.startsAt()).isEqualTo(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+        });
+
+        Path bad = Files.writeString(dir.resolve("bad-tests.yaml"), """
+                decisions:
+                  pricing:
+                    tests:
+                      one-arm: {productId: p-17, prices: [18.99], startsAt: "next week"}
+                """);
+        var e = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.of(bad), Map.of()));
+        assertThat(e.problems()).hasSize(2).anySatisfy(p -> assertThat(p).startsWith("decisions.pricing.tests.one-arm.prices: "))
+                .anySatisfy(p -> assertThat(p).startsWith("decisions.pricing.tests.one-arm.startsAt: "));
+    }
+
+    @Test
+    void journeysAreReadFromTheFileBesideTheBuiltInOnesAndEachMistakeIsNamed() throws Exception {
+        Path good = Files.writeString(dir.resolve("journeys.yaml"), """
+                campaigns:
+                  winBack: {enabled: false}
+                  journeys:
+                    browse-abandonment:
+                      entry: {event: ProductViewed, condition: {field: category, op: eq, value: shoes}}
+                      exitOn: [CartItemAdded, OrderPlaced]
+                      steps:
+                        - {delayMinutes: 120}
+                        - {id: nudge, message: {channel: email, template: cart-reminder}}
+                        - {waitFor: {event: ProductViewed, timeoutMinutes: 1440, onEvent: done, onTimeout: half}}
+                        - {id: half, split: {percent: 50, then: sms, else: done}}
+                        - {id: sms, message: {channel: sms, template: cart-reminder}}
+                        - {id: done, exit: true}
+                """);
+        var settings = ConfigLoader.load(Optional.of(good), Map.of()).campaigns().settings();
+        assertThat(settings.journeys()).extracting(j -> j.id()).containsExactly("cart-abandonment", "price-drop", "browse-abandonment");
+        assertThat(settings.gate().quietFrom()).isEqualTo(java.time.LocalTime.of(21, 0));
+
+        Path bad = Files.writeString(dir.resolve("bad-journeys.yaml"), """
+                campaigns:
+                  gate: {quietFrom: "25:00", caps: [{channel: fax, max: 1, windowHours: 24}]}
+                  journeys:
+                    broken:
+                      entry: {segment: VIP}
+                      steps: [{waitFor: {segment: VIP, timeoutMinutes: 60, onEvent: nowhere, onTimeout: step-1}}]
+                """);
+        var e = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.of(bad), Map.of()));
+        assertThat(e.problems()).extracting(p -> p.substring(0, p.indexOf(':'))).containsExactlyInAnyOrder(
+                "campaigns.gate.caps[0].channel", "campaigns.gate.quietFrom", "campaigns.journeys.broken.steps[0].waitFor.onEvent");
+    }
+
+    @Test
     void environmentNamesAreUpperSnakeCase() {
         assertThat(ConfigLoader.snake("bootstrapServers")).isEqualTo("BOOTSTRAP_SERVERS");
         assertThat(ConfigLoader.snake("ackTimeoutMs")).isEqualTo("ACK_TIMEOUT_MS");

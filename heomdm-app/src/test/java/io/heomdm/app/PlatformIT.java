@@ -52,8 +52,26 @@ class PlatformIT {
         return Map.of();
     }
 
+    /** A price test on k-1 open to every customer (all are new since 2020). */
+    static final io.heomdm.decisions.pricing.PriceTest KETTLE_TEST = new io.heomdm.decisions.pricing.PriceTest("kettle", "k-1",
+            List.of(new java.math.BigDecimal("18.00"), new java.math.BigDecimal("22.00")), java.time.Instant.parse("2020-01-01T00:00:00Z"));
+
     @BeforeAll
-    void start(@TempDir Path dir) {
+    void start(@TempDir Path dir) throws java.io.IOException {
+        Path config = java.nio.file.Files.writeString(dir.resolve("heomdm.yaml"), """
+                decisions:
+                  pricing:
+                    tests:
+                      kettle: {productId: k-1, prices: [18.00, 22.00], startsAt: "2020-01-01T00:00:00Z"}
+                campaigns:
+                  tickSeconds: 1
+                  journeys:
+                    instant-cart:
+                      entry: {event: CartItemAdded, condition: {field: productId, op: eq, value: j-1}}
+                      exitOn: [OrderPlaced]
+                      steps:
+                        - {message: {channel: email, template: cart-reminder}}
+                """);
         var env = new java.util.HashMap<>(settings());
         env.putAll(Map.of(
                 "HEOMDM_DATA_DIR", dir.toString(),
@@ -61,7 +79,7 @@ class PlatformIT {
                 "HEOMDM_KAFKA_EMBEDDED_PORT", "0",
                 "HEOMDM_SQS_EMBEDDED_PORT", "0",
                 "HEOMDM_SMTP_EMBEDDED_PORT", "0"));
-        platform = Platform.start(ConfigLoader.load(Optional.empty(), env));
+        platform = Platform.start(ConfigLoader.load(Optional.of(config), env));
     }
 
     @AfterAll
@@ -82,12 +100,15 @@ class PlatformIT {
         // the e-mail arrives at the SMTP server
         var smtp = platform.embeddedSmtp().orElseThrow();
         await().atMost(Duration.ofSeconds(30)).until(() -> mailsTo(smtp.receivedMessages(), "ada@example.com") == 1);
-        MimeMessage mail = smtp.receivedMessages().get(0);
+        MimeMessage mail = mailTo(smtp.receivedMessages(), "ada@example.com");
         assertThat(mail.getSubject()).isEqualTo("Your order o-77 is confirmed");
 
         // the outcome row holds the envelope that travelled through the task queue: same correlation, cause and trace
         UUID taskId = EventIds.derive(orderEventId, OrderConfirmation.TEMPLATE);
-        var outcome = new TaskOutcomes(platform.database()).find(taskId, NotificationHandler.CONSUMER).orElseThrow();
+        // the mail leaves inside the worker's transaction, so the row is committed a moment after it arrives
+        var outcomes = new TaskOutcomes(platform.database());
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.find(taskId, NotificationHandler.CONSUMER).isPresent());
+        var outcome = outcomes.find(taskId, NotificationHandler.CONSUMER).orElseThrow();
         assertThat(outcome.status()).isEqualTo("COMPLETED");
         assertThat(outcome.correlationId()).isEqualTo(orderEventId.toString());
         assertThat(outcome.causationId()).isEqualTo(orderEventId.toString());
@@ -270,6 +291,60 @@ class PlatformIT {
         assertThat(JSON.readTree(get("/v1/products/k-1/price").body()).get("pending").isNull()).isTrue();
         assertThat(postTo("/v1/pricing/approve", "{\"productId\": \"k-1\"}").statusCode()).as("nothing left to approve").isEqualTo(409);
         assertThat(get("/v1/products/k-4/price").statusCode()).as("never priced").isEqualTo(404);
+
+        // a price test: the customer's arm is a stable hash, a view exposes them, their order counts for the arm
+        int arm = KETTLE_TEST.arm("t-new");
+        JsonNode armPrice = JSON.readTree(get("/v1/products/k-1/price?customerId=t-new").body());
+        assertThat(armPrice.get("price").decimalValue()).isEqualByComparingTo(KETTLE_TEST.prices().get(arm));
+        assertThat(armPrice.get("test").get("arm").asInt()).isEqualTo(arm);
+        assertThat(post("""
+                {"type":"ProductViewed","data":{"customerId":"t-new","productId":"k-1"}}""").statusCode()).isEqualTo(202);
+        assertThat(post("""
+                {"type":"OrderPlaced","data":{"customerId":"t-new","orderId":"o-t","total":%1$s,"lines":[{"productId":"k-1","quantity":1,"unitPrice":%1$s}]}}"""
+                .formatted(KETTLE_TEST.prices().get(arm))).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> JSON.readTree(get("/v1/pricing/tests/kettle").body()).get("arms").get(arm).get("orders").asInt() == 1);
+        JsonNode test = JSON.readTree(get("/v1/pricing/tests/kettle").body());
+        assertThat(test.get("status").asText()).isEqualTo("collecting");
+        assertThat(test.get("arms").get(arm).get("margin").decimalValue()).as("price less the cost of 5.00")
+                .isEqualByComparingTo(KETTLE_TEST.prices().get(arm).subtract(new java.math.BigDecimal("5.00")));
+        assertThat(test.get("arms").get(0).get("exposed").asInt() + test.get("arms").get(1).get("exposed").asInt())
+                .as("c-rec and t-new viewed k-1; the buyers of the baskets never did").isEqualTo(2);
+        assertThat(get("/v1/pricing/tests/none").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aJourneyTurnsACartAddIntoAnEmailThroughTheGateAndRecordsEveryDecision() throws Exception {
+        // a zone where it is about noon now, so quiet hours (21:00-08:00 local) never defer this test's message
+        String noon = java.time.ZoneOffset.ofHours(12 - java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour()).getId();
+        for (var c : List.of(List.of("j-ann", "true"), List.of("j-bob", "false"))) {
+            assertThat(post("""
+                    {"type":"CustomerUpdated","data":{"customerId":"%s","email":"%s@example.com","timeZone":"%s","consent":{"email":%s}}}"""
+                    .formatted(c.get(0), c.get(0), noon, c.get(1))).statusCode()).isEqualTo(202);
+            assertThat(post("""
+                    {"type":"CartItemAdded","data":{"customerId":"%s","productId":"j-1","quantity":1,"unitPrice":12.50}}""".formatted(c.get(0)))
+                    .statusCode()).isEqualTo(202);
+        }
+        var smtp = platform.embeddedSmtp().orElseThrow();
+        await().atMost(Duration.ofSeconds(60)).until(() -> mailsTo(smtp.receivedMessages(), "j-ann@example.com") == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get("/v1/campaigns/instant-cart/stats").body())
+                .get("outcomes").path("SUPPRESSED").asInt() == 1);
+        JsonNode stats = JSON.readTree(get("/v1/campaigns/instant-cart/stats").body());
+        assertThat(stats.get("outcomes").get("SENT").asInt()).isEqualTo(1);
+        assertThat(stats.get("reasons").get("consent").asInt()).as("bob gave no consent").isEqualTo(1);
+        assertThat(mailsTo(smtp.receivedMessages(), "j-bob@example.com")).isZero();
+
+        JsonNode ann = JSON.readTree(get("/v1/customers/j-ann/messages").body());
+        JsonNode decision = ann.get("decisions").get(0);
+        assertThat(decision.get("outcome").asText()).isEqualTo("SENT");
+        assertThat(decision.get("source").asText()).isEqualTo("journey:instant-cart");
+        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(get("/v1/customers/j-ann/messages").body()).get("messages").size() == 1);
+        JsonNode message = JSON.readTree(get("/v1/customers/j-ann/messages").body()).get("messages").get(0);
+        assertThat(message.get("messageId").asText()).as("the task's id is the message's idempotency key")
+                .isEqualTo(decision.get("deliveryId").asText());
+        assertThat(message.get("subject").asText()).isEqualTo("You left something in your cart");
+        assertThat(JSON.readTree(get("/v1/customers/j-bob/messages").body()).get("decisions").get(0).get("reason").asText())
+                .startsWith("consent");
     }
 
     @Test
@@ -281,6 +356,7 @@ class PlatformIT {
         assertThat(checks.get("database").asText()).isEqualTo("UP");
         assertThat(checks.get("analytics").asText()).isEqualTo("UP");
         assertThat(checks.get("decisions").asText()).isEqualTo("UP");
+        assertThat(checks.get("campaigns").asText()).isEqualTo("UP");
         if (platform.sqsEndpoint() != null) {
             assertThat(checks.get("sqs").asText()).isEqualTo("UP");
         } else {
@@ -312,6 +388,16 @@ class PlatformIT {
             n += m.getAllRecipients()[0].toString().equals(to) ? 1 : 0;
         }
         return n;
+    }
+
+    /** The other tests' mails arrive at the same server, in any order. */
+    private static MimeMessage mailTo(List<MimeMessage> messages, String to) throws Exception {
+        for (MimeMessage m : messages) {
+            if (m.getAllRecipients()[0].toString().equals(to)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no mail to " + to);
     }
 
     private static String header(ConsumerRecord<String, byte[]> r, String name) {

@@ -2,6 +2,9 @@ package io.heomdm.decisions;
 
 import io.heomdm.decisions.pricing.Elasticity;
 import io.heomdm.decisions.pricing.PriceDecision;
+import io.heomdm.decisions.pricing.PriceTest;
+import io.heomdm.decisions.pricing.PriceTestProcessor;
+import io.heomdm.decisions.pricing.PriceTestResult;
 import io.heomdm.decisions.pricing.PricingEngine;
 import io.heomdm.decisions.pricing.PricingSettings;
 import io.heomdm.decisions.pricing.ProductPricing;
@@ -21,10 +24,7 @@ import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
 import io.heomdm.events.EventIds;
 import io.heomdm.events.schema.PriceApproved;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,17 +50,21 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class Decisions implements AutoCloseable {
     public static final String APPLICATION_ID = "heomdm-decisions";
     private static final Duration APPROVAL_WAIT = Duration.ofSeconds(5);
+    /** Arms are judged once each has this many exposed customers. */
+    static final long MIN_EXPOSED = 100;
     private final StreamsApp app;
     private final PricingSettings pricing;
+    private final List<PriceTest> tests;
     private final Recommender recommender;
     private final InstantSource clock;
     private final EventIds ids;
     private final KafkaEventPublisher publisher;
 
-    private Decisions(StreamsApp app, PricingSettings pricing, RecommendationSettings recommendations, InstantSource clock, RandomGenerator random,
-            KafkaEventPublisher publisher) {
+    private Decisions(StreamsApp app, PricingSettings pricing, RecommendationSettings recommendations, List<PriceTest> tests, InstantSource clock,
+            RandomGenerator random, KafkaEventPublisher publisher) {
         this.app = app;
         this.pricing = pricing;
+        this.tests = List.copyOf(tests);
         this.clock = clock;
         this.ids = new EventIds(clock, random);
         this.publisher = publisher;
@@ -69,17 +73,12 @@ public final class Decisions implements AutoCloseable {
 
     /** Creates the topics it reads and writes if missing (the demand topic too: analytics may be off), starts the application and waits until it runs. */
     public static Decisions start(KafkaSettings kafka, Path stateDir, int threads, PricingSettings pricing, RecommendationSettings recommendations,
-            Duration startTimeout, InstantSource clock, RandomGenerator random) {
+            List<PriceTest> tests, Duration startTimeout, InstantSource clock, RandomGenerator random) {
         List<TopicSpec> topics = new ArrayList<>(DecisionsTopics.all());
         topics.add(SharedTopics.DEMAND);
         TopicAdmin.ensure(kafka, topics);
-        try {
-            Files.createDirectories(stateDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("decisions state directory " + stateDir + " cannot be created", e);
-        }
-        var app = StreamsApp.start(APPLICATION_ID, DecisionsTopology.build(pricing, recommendations), kafka, stateDir, threads, startTimeout);
-        return new Decisions(app, pricing, recommendations, clock, random, new KafkaEventPublisher(kafka, "heomdm-decisions-approvals"));
+        var app = StreamsApp.start(APPLICATION_ID, DecisionsTopology.build(pricing, recommendations, tests), kafka, stateDir, threads, startTimeout);
+        return new Decisions(app, pricing, recommendations, tests, clock, random, new KafkaEventPublisher(kafka, "heomdm-decisions-approvals"));
     }
 
     public boolean isRunning() {
@@ -89,9 +88,34 @@ public final class Decisions implements AutoCloseable {
     // Queries read this instance's local stores, as analytics' do (several instances would need forwarding);
     // while a rebalance moves them they throw InvalidStateStoreException, which the API answers 503.
 
-    /** A product's price, mode, pending recommendation, latest decisions with their trails, elasticity and what each level has shown. */
-    public Optional<PriceView> price(String productId) {
-        return Optional.ofNullable(store(DecisionsTopology.PRICING_STORE, ProductPricing.class).get(productId)).map(this::view);
+    /**
+     * A product's price, mode, pending recommendation, latest decisions with their trails, elasticity
+     * and what each level has shown; for a customer in a running price test, the price is their arm's.
+     */
+    public Optional<PriceView> price(String productId, Optional<String> customerId) {
+        return Optional.ofNullable(store(DecisionsTopology.PRICING_STORE, ProductPricing.class).get(productId))
+                .map(s -> customerId.flatMap(c -> armOf(productId, c)).map(arm -> view(s).forCustomer(arm)).orElseGet(() -> view(s)));
+    }
+
+    private Optional<PriceView.Arm> armOf(String productId, String customerId) {
+        Instant now = clock.instant();
+        var customer = store(DecisionsTopology.TEST_CUSTOMERS_STORE, PriceTestProcessor.TestCustomer.class).get(customerId);
+        return tests.stream().filter(t -> t.productId().equals(productId) && !now.isBefore(t.startsAt()))
+                .filter(t -> customer != null && customer.exposures().containsKey(t.testId()) || t.includes(customer == null ? null : customer.firstSeen()))
+                .findFirst().map(t -> new PriceView.Arm(customerId, t.testId(), t.arm(customerId), t.prices().get(t.arm(customerId))));
+    }
+
+    /** A price test's arms with what their exposed customers did; empty for a test not in the configuration. */
+    public Optional<PriceTestResult> priceTest(String testId) {
+        return tests.stream().filter(t -> t.testId().equals(testId)).findFirst().map(t -> {
+            Map<Integer, PriceTestProcessor.ArmTotals> totals = new java.util.HashMap<>();
+            // keys are test/arm/partition; '0' follows '/', so [test/, test0) is exactly this test's
+            try (Stream<KeyValue<String, PriceTestProcessor.ArmTotals>> all =
+                    stream(store(DecisionsTopology.TEST_TOTALS_STORE, PriceTestProcessor.ArmTotals.class).range(testId + "/", testId + "0"))) {
+                all.forEach(kv -> totals.merge(Integer.parseInt(kv.key.split("/")[1]), kv.value, PriceTestProcessor.ArmTotals::plus));
+            }
+            return PriceTestResult.judge(t, totals, MIN_EXPOSED);
+        });
     }
 
     private PriceView view(ProductPricing s) {
@@ -106,16 +130,25 @@ public final class Decisions implements AutoCloseable {
         return new PriceView(s.productId(), s.currentPrice(), s.currency(), s.priceSince(), s.lastChange(),
                 pricing.modeOf(s.productId(), product.map(CatalogEntry::category).orElse(null)).name().toLowerCase(java.util.Locale.ROOT),
                 s.pending(), s.decisions(), slope.map(e -> new PriceView.ElasticityView(e.slope(), e.standardError(), e.windows(),
-                        s.elasticity().distinctPrices())).orElse(null), ladder, s.cycles());
+                        s.elasticity().distinctPrices())).orElse(null), ladder, s.cycles(), null);
     }
 
     /**
      * @param price     the product's price when answered
      * @param ladder    each level with its posterior mean demand per window and the (discounted) windows seen at it
      * @param cycles    demand windows the engine has decided on
+     * @param test      the price test arm the customer asked for sees, whose price is then {@code price}
      */
     public record PriceView(String productId, BigDecimal price, String currency, Instant since, Instant lastChange, String mode,
-            PriceDecision pending, List<PriceDecision> decisions, ElasticityView elasticity, List<Level> ladder, long cycles) {
+            PriceDecision pending, List<PriceDecision> decisions, ElasticityView elasticity, List<Level> ladder, long cycles, Arm test) {
+
+        PriceView forCustomer(Arm arm) {
+            return new PriceView(productId, arm.price(), currency, since, lastChange, mode, pending, decisions, elasticity, ladder, cycles, arm);
+        }
+
+        public record Arm(String customerId, String testId, int arm, BigDecimal price) {
+        }
+
         public record Level(BigDecimal price, double expectedUnits, double windows) {
         }
 

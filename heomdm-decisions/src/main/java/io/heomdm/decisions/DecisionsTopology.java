@@ -1,6 +1,8 @@
 package io.heomdm.decisions;
 
 import io.heomdm.decisions.internal.CatalogLoader;
+import io.heomdm.decisions.pricing.PriceTest;
+import io.heomdm.decisions.pricing.PriceTestProcessor;
 import io.heomdm.decisions.pricing.PricingProcessor;
 import io.heomdm.decisions.pricing.PricingSettings;
 import io.heomdm.decisions.pricing.ProductPricing;
@@ -26,7 +28,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The decision services' Kafka Streams topology: the catalogue as a global store both read; pricing
  * keyed by product (demand windows, competitor prices and approvals, all partitioned alike); and
- * recommendations, customer-keyed (tastes, sessions) then re-keyed by item (co-occurrence, trend).
+ * recommendations, customer-keyed (tastes, sessions) then re-keyed by item (co-occurrence, trend);
+ * and price tests, customer-keyed (exposures, what exposed customers ordered).
  */
 public final class DecisionsTopology {
     public static final String CATALOG_STORE = "decisions-catalog";
@@ -34,11 +37,13 @@ public final class DecisionsTopology {
     public static final String TASTE_STORE = "recommendation-tastes";
     public static final String TOTALS_STORE = "recommendation-totals";
     public static final String ITEM_STORE = "recommendation-items";
+    public static final String TEST_CUSTOMERS_STORE = "price-test-customers";
+    public static final String TEST_TOTALS_STORE = "price-test-totals";
 
     private DecisionsTopology() {
     }
 
-    public static Topology build(PricingSettings pricing, RecommendationSettings recommendations) {
+    public static Topology build(PricingSettings pricing, RecommendationSettings recommendations, List<PriceTest> tests) {
         var builder = new StreamsBuilder();
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CATALOG_STORE), Serdes.String(),
                         new JsonSerde<>(CatalogEntry.class)).withLoggingDisabled(),
@@ -57,11 +62,18 @@ public final class DecisionsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOTALS_STORE), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_STORE), Serdes.String(),
                 new JsonSerde<>(ItemStats.class)));
-        builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("activity"))
-                .process(() -> new TasteProcessor(recommendations, TASTE_STORE, TOTALS_STORE), Named.as("tastes"), TASTE_STORE, TOTALS_STORE)
+        var activity = builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("activity"));
+        activity.process(() -> new TasteProcessor(recommendations, TASTE_STORE, TOTALS_STORE), Named.as("tastes"), TASTE_STORE, TOTALS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(ItemSignal.class)).withName("by-item"))
                 .process(() -> new ItemProcessor(recommendations, ITEM_STORE), Named.as("items"), ITEM_STORE)
                 .to(DecisionsTopics.RECOMMENDATIONS.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("recommendations"));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TEST_CUSTOMERS_STORE), Serdes.String(),
+                new JsonSerde<>(PriceTestProcessor.TestCustomer.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TEST_TOTALS_STORE), Serdes.String(),
+                new JsonSerde<>(PriceTestProcessor.ArmTotals.class)));
+        activity.process(() -> new PriceTestProcessor(tests, TEST_CUSTOMERS_STORE, TEST_TOTALS_STORE, CATALOG_STORE), Named.as("price-tests"),
+                TEST_CUSTOMERS_STORE, TEST_TOTALS_STORE);
         return builder.build();
     }
 }

@@ -1,5 +1,6 @@
 package io.heomdm.decisions;
 
+import io.heomdm.decisions.pricing.PriceTest;
 import io.heomdm.decisions.pricing.PricingSettings;
 import io.heomdm.decisions.recommendations.CustomerTaste;
 import io.heomdm.decisions.recommendations.ItemStats;
@@ -43,12 +44,16 @@ public final class TopologyFixture implements AutoCloseable {
     public final TestOutputTopic<String, byte[]> recommendations;
 
     public TopologyFixture(Path stateDir, PricingSettings pricing, RecommendationSettings settings) {
+        this(stateDir, pricing, settings, List.of());
+    }
+
+    public TopologyFixture(Path stateDir, PricingSettings pricing, RecommendationSettings settings, List<PriceTest> tests) {
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decisions-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(DecisionsTopology.build(pricing, settings), props);
+        driver = new TopologyTestDriver(DecisionsTopology.build(pricing, settings, tests), props);
         var keys = Serdes.String().serializer();
         var values = Serdes.ByteArray().serializer();
         catalog = driver.createInputTopic(MarketTopics.CATALOG.name(), keys, values);

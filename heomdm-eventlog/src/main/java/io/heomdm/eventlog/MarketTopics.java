@@ -5,6 +5,7 @@ import static io.heomdm.events.EventCatalog.CART_ITEM_ADDED;
 import static io.heomdm.events.EventCatalog.CART_ITEM_REMOVED;
 import static io.heomdm.events.EventCatalog.COMPETITOR_PRICE_OBSERVED;
 import static io.heomdm.events.EventCatalog.CUSTOMER_ERASED;
+import static io.heomdm.events.EventCatalog.CUSTOMER_SUPPRESSED;
 import static io.heomdm.events.EventCatalog.CUSTOMER_UPDATED;
 import static io.heomdm.events.EventCatalog.ORDER_PLACED;
 import static io.heomdm.events.EventCatalog.PRODUCT_CATALOGUED;
@@ -20,7 +21,7 @@ import java.util.Optional;
 public final class MarketTopics {
     /** Everything a customer does, keyed by customerId so one customer's events stay in order. */
     public static final TopicSpec ACTIVITY = new TopicSpec("market.activity.v1", "customerId",
-            List.of(PRODUCT_VIEWED, CART_ITEM_ADDED, CART_ITEM_REMOVED, ORDER_PLACED, CUSTOMER_UPDATED, CUSTOMER_ERASED),
+            List.of(PRODUCT_VIEWED, CART_ITEM_ADDED, CART_ITEM_REMOVED, ORDER_PLACED, CUSTOMER_UPDATED, CUSTOMER_ERASED, CUSTOMER_SUPPRESSED),
             12, TopicSpec.Cleanup.DELETE, Duration.ofDays(30));
     /** The catalogue, keyed by productId and compacted: the latest entry per product is kept for replay. */
     public static final TopicSpec CATALOG = new TopicSpec("market.catalog.v1", "productId",

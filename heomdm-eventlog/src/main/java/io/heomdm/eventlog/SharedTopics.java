@@ -13,6 +13,13 @@ public final class SharedTopics {
     public static final TopicSpec DEMAND = new TopicSpec("analytics.demand.v1", "productId",
             List.of(EventCatalog.DEMAND_OBSERVED), 12, TopicSpec.Cleanup.DELETE, Duration.ofDays(7));
 
+    /**
+     * Segment memberships, keyed by segment/customerId and compacted: written by analytics, read by
+     * the campaign journeys (entries into segments, waits for them).
+     */
+    public static final TopicSpec SEGMENTS = new TopicSpec("analytics.segments.v1", "membership",
+            List.of(EventCatalog.SEGMENT_ENTERED, EventCatalog.SEGMENT_EXITED), 12, TopicSpec.Cleanup.COMPACT, null);
+
     private SharedTopics() {
     }
 }

@@ -5,6 +5,8 @@ import io.heomdm.events.schema.CompetitorPriceObserved;
 import io.heomdm.events.schema.CartItemAdded;
 import io.heomdm.events.schema.CartItemRemoved;
 import io.heomdm.events.schema.CustomerErased;
+import io.heomdm.events.schema.CustomerSuppressed;
+import io.heomdm.events.schema.DeliveryDecided;
 import io.heomdm.events.schema.CustomerScored;
 import io.heomdm.events.schema.CustomerUpdated;
 import io.heomdm.events.schema.DemandObserved;
@@ -42,6 +44,8 @@ public final class EventCatalog {
             new EventType<>("CustomerUpdated", 1, EventKind.EVENT, CustomerUpdated.class, "customerId", "contact details, consent or time zone changed");
     public static final EventType<CustomerErased> CUSTOMER_ERASED =
             new EventType<>("CustomerErased", 1, EventKind.EVENT, CustomerErased.class, "customerId", "a customer asked to be forgotten");
+    public static final EventType<CustomerSuppressed> CUSTOMER_SUPPRESSED =
+            new EventType<>("CustomerSuppressed", 1, EventKind.EVENT, CustomerSuppressed.class, "customerId", "a customer must get no marketing message (or may again)");
     public static final EventType<ProductCatalogued> PRODUCT_CATALOGUED =
             new EventType<>("ProductCatalogued", 2, EventKind.EVENT, ProductCatalogued.class, "productId", "a catalogue entry was created or changed");
     public static final EventType<CompetitorPriceObserved> COMPETITOR_PRICE_OBSERVED =
@@ -64,6 +68,8 @@ public final class EventCatalog {
             new EventType<>("PriceApproved", 1, EventKind.DERIVED, PriceApproved.class, "productId", "a recommended price was approved");
     public static final EventType<RecommendationsUpdated> RECOMMENDATIONS_UPDATED =
             new EventType<>("RecommendationsUpdated", 1, EventKind.DERIVED, RecommendationsUpdated.class, "productId", "an item's top neighbours changed");
+    public static final EventType<DeliveryDecided> DELIVERY_DECIDED =
+            new EventType<>("DeliveryDecided", 1, EventKind.DERIVED, DeliveryDecided.class, "customerId", "the delivery gate sent, deferred or suppressed a message");
     public static final EventType<SendNotification> SEND_NOTIFICATION =
             new EventType<>("SendNotification", 1, EventKind.TASK, SendNotification.class, "customerId", "deliver a message to a customer");
     public static final EventType<UpdateCrmRecord> UPDATE_CRM_RECORD =
@@ -73,14 +79,14 @@ public final class EventCatalog {
     public static final EventType<TaskCompleted> TASK_COMPLETED =
             new EventType<>("TaskCompleted", 1, EventKind.OUTCOME, TaskCompleted.class, "taskEventId", "a task's side effect happened");
     public static final EventType<TaskFailed> TASK_FAILED =
-            new EventType<>("TaskFailed", 1, EventKind.OUTCOME, TaskFailed.class, "taskEventId", "a task failed for good");
+            new EventType<>("TaskFailed", 2, EventKind.OUTCOME, TaskFailed.class, "taskEventId", "a task failed for good");
 
     private static final Map<String, EventType<?>> BY_NAME = new LinkedHashMap<>();
 
     static {
         for (EventType<?> t : List.of(PRODUCT_VIEWED, CART_ITEM_ADDED, CART_ITEM_REMOVED, ORDER_PLACED, CUSTOMER_UPDATED,
-                CUSTOMER_ERASED, PRODUCT_CATALOGUED, COMPETITOR_PRICE_OBSERVED, CAMPAIGN_TRIGGERED, SEGMENT_DEFINED, SEGMENT_ENTERED, SEGMENT_EXITED, CUSTOMER_SCORED, DEMAND_OBSERVED,
-                PRICE_CHANGED, PRICE_APPROVED, RECOMMENDATIONS_UPDATED,
+                CUSTOMER_ERASED, CUSTOMER_SUPPRESSED, PRODUCT_CATALOGUED, COMPETITOR_PRICE_OBSERVED, CAMPAIGN_TRIGGERED, SEGMENT_DEFINED, SEGMENT_ENTERED, SEGMENT_EXITED, CUSTOMER_SCORED, DEMAND_OBSERVED,
+                PRICE_CHANGED, PRICE_APPROVED, RECOMMENDATIONS_UPDATED, DELIVERY_DECIDED,
                 SEND_NOTIFICATION, UPDATE_CRM_RECORD, RECORD_BILLING_CHARGE,
                 TASK_COMPLETED, TASK_FAILED)) {
             BY_NAME.put(t.name(), t);

@@ -1,9 +1,16 @@
 package io.heomdm.gateway;
 
+import io.heomdm.storage.CampaignDeliveries;
 import io.heomdm.storage.CustomerMessages.CustomerMessage;
 import java.util.List;
 
-/** What the gateway can ask about a customer; the launcher wires in the implementation. */
+/** What the gateway can ask about customers and the messages sent to them; the launcher wires in the implementation. */
 public interface CustomerQueries {
     List<CustomerMessage> messages(String customerId, int limit);
+
+    /** The delivery gate's decisions for the customer (sent, deferred until T, suppressed because R), newest first. */
+    List<CampaignDeliveries.Delivery> deliveries(String customerId, int limit);
+
+    /** What a journey or campaign (by its id) decided, counted. */
+    CampaignDeliveries.Stats campaignStats(String id);
 }

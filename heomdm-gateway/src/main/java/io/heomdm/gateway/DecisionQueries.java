@@ -5,8 +5,14 @@ import java.util.Optional;
 
 /** What the gateway can ask the decision services (pricing, recommendations); the launcher wires in the implementation. */
 public interface DecisionQueries {
-    /** A product's current price, mode, pending recommendation and latest decisions with their trails; empty if never priced. */
-    Optional<?> price(String productId);
+    /**
+     * A product's current price, mode, pending recommendation and latest decisions with their trails; empty if never priced.
+     * With a customer in a running price test, the price is their arm's.
+     */
+    Optional<?> price(String productId, Optional<String> customerId);
+
+    /** A price test's arms and what their exposed customers did; empty if no such test is configured. */
+    Optional<?> priceTest(String testId);
 
     /** Approves a recommended price ({@code decisionId} null: whichever is pending). */
     Approval approve(String productId, String decisionId, String approvedBy);
@@ -29,7 +35,12 @@ public interface DecisionQueries {
         private static final String OFF = "the decision services are disabled (decisions.enabled: false)";
 
         @Override
-        public Optional<?> price(String productId) {
+        public Optional<?> price(String productId, Optional<String> customerId) {
+            throw new Unavailable("decisions", OFF);
+        }
+
+        @Override
+        public Optional<?> priceTest(String testId) {
             throw new Unavailable("decisions", OFF);
         }
 

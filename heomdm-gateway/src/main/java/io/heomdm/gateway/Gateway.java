@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP edge: {@code POST /v1/events} (one JSON event, or an NDJSON batch); queries —
  * {@code GET /v1/customers/{id}} and {@code /messages}, {@code GET|POST /v1/segments} and
  * {@code /v1/segments/{name}/members}, {@code GET /v1/products/{id}/demand}; decisions —
- * {@code GET /v1/products/{id}/price}, {@code POST /v1/pricing/approve},
- * {@code GET /v1/customers/{id}/recommendations}, {@code GET /v1/products/{id}/related}; erasure,
+ * {@code GET /v1/products/{id}/price}, {@code POST /v1/pricing/approve}, {@code GET /v1/pricing/tests/{id}},
+ * {@code GET /v1/customers/{id}/recommendations}, {@code GET /v1/products/{id}/related}; campaigns —
+ * {@code GET /v1/campaigns/{id}/stats} (the gate's decisions are listed with a customer's messages); erasure,
  * {@code DELETE /v1/customers/{id}}; {@code GET /health} and {@code GET /metrics}.
  *
  * <p>An event is answered 202 only after Kafka acknowledged it ({@code acks=all}); when it was not
@@ -62,6 +63,8 @@ public final class Gateway implements AutoCloseable {
     private static final Pattern SEGMENT_MEMBERS = Pattern.compile("/v1/segments/([^/]{1,200})/members");
     private static final Pattern PRODUCT_DEMAND = Pattern.compile("/v1/products/([^/]{1,200})/demand");
     private static final Pattern PRODUCT_PRICE = Pattern.compile("/v1/products/([^/]{1,200})/price");
+    private static final Pattern CAMPAIGN_STATS = Pattern.compile("/v1/campaigns/([^/]{1,200})/stats");
+    private static final Pattern PRICE_TEST = Pattern.compile("/v1/pricing/tests/([^/]{1,200})");
     private static final Pattern PRODUCT_RELATED = Pattern.compile("/v1/products/([^/]{1,200})/related");
     private static final Pattern CUSTOMER_RECOMMENDATIONS = Pattern.compile("/v1/customers/([^/]{1,200})/recommendations");
     private static final int MAX_RECOMMENDATIONS = 100;
@@ -118,6 +121,8 @@ public final class Gateway implements AutoCloseable {
             Matcher members = SEGMENT_MEMBERS.matcher(path);
             Matcher demand = PRODUCT_DEMAND.matcher(path);
             Matcher price = PRODUCT_PRICE.matcher(path);
+            Matcher priceTest = PRICE_TEST.matcher(path);
+            Matcher campaignStats = CAMPAIGN_STATS.matcher(path);
             Matcher related = PRODUCT_RELATED.matcher(path);
             Matcher recommendations = CUSTOMER_RECOMMENDATIONS.matcher(path);
             if (path.equals("/v1/events")) {
@@ -163,11 +168,22 @@ public final class Gateway implements AutoCloseable {
             } else if (price.matches()) {
                 if (requireMethod(exchange, method, "GET")) {
                     String id = URLDecoder.decode(price.group(1), StandardCharsets.UTF_8);
-                    found(exchange, decisions.price(id), "product " + id + " has not been priced yet (it needs a catalogue entry and a closed demand window)");
+                    var customerId = Optional.ofNullable(query(exchange.getRequestURI().getRawQuery()).get("customerId"));
+                    found(exchange, decisions.price(id, customerId),
+                            "product " + id + " has not been priced yet (it needs a catalogue entry and a closed demand window)");
+                }
+            } else if (priceTest.matches()) {
+                if (requireMethod(exchange, method, "GET")) {
+                    String id = URLDecoder.decode(priceTest.group(1), StandardCharsets.UTF_8);
+                    found(exchange, decisions.priceTest(id), "no price test " + id + " is configured (decisions.pricing.tests)");
                 }
             } else if (path.equals("/v1/pricing/approve")) {
                 if (requireMethod(exchange, method, "POST")) {
                     approve(exchange);
+                }
+            } else if (campaignStats.matches()) {
+                if (requireMethod(exchange, method, "GET")) {
+                    sendJson(exchange, 200, JSON.valueToTree(customers.campaignStats(URLDecoder.decode(campaignStats.group(1), StandardCharsets.UTF_8))));
                 }
             } else if (recommendations.matches()) {
                 if (requireMethod(exchange, method, "GET")) {
@@ -510,8 +526,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void messages(HttpExchange exchange, String customerId) throws IOException {
-        sendJson(exchange, 200, JSON.createObjectNode().put("customerId", customerId)
-                .set("messages", JSON.valueToTree(customers.messages(customerId, 100))));
+        var body = JSON.createObjectNode().put("customerId", customerId);
+        body.set("messages", JSON.valueToTree(customers.messages(customerId, 100)));
+        body.set("decisions", JSON.valueToTree(customers.deliveries(customerId, 100)));
+        sendJson(exchange, 200, body);
     }
 
     private void count(String outcome) {

@@ -54,10 +54,27 @@ class GatewayIT {
         gateway = gateway(publisher, 10_000, 5);
     }
 
+    static final CustomerQueries NO_CUSTOMERS = new CustomerQueries() {
+        @Override
+        public List<io.heomdm.storage.CustomerMessages.CustomerMessage> messages(String customerId, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<io.heomdm.storage.CampaignDeliveries.Delivery> deliveries(String customerId, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public io.heomdm.storage.CampaignDeliveries.Stats campaignStats(String id) {
+            return new io.heomdm.storage.CampaignDeliveries.Stats(id, java.util.Map.of(), java.util.Map.of());
+        }
+    };
+
     static Gateway gateway(KafkaEventPublisher publisher, int maxBody, int maxItems) throws Exception {
         return new Gateway(new GatewaySettings("127.0.0.1", 0, maxBody, maxItems, Duration.ofSeconds(2), 4),
                 new EventIngestion(new EventIds(InstantSource.system(), new SplittableRandom(1)), InstantSource.system()), publisher,
-                (customer, limit) -> List.of(), AnalyticsQueries.DISABLED, DecisionQueries.DISABLED, List.of(HealthCheck.of("kafka", () -> true)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                NO_CUSTOMERS, AnalyticsQueries.DISABLED, DecisionQueries.DISABLED, List.of(HealthCheck.of("kafka", () -> true)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 new SplittableRandom(2));
     }
 

@@ -100,6 +100,29 @@ abstract class StorageContract {
                 .containsExactly("subject", "older");
     }
 
+    @Test
+    void deliveryDecisionsAreStoredOnceAndCountedPerSource() {
+        var deliveries = new CampaignDeliveries(database());
+        String id = "contract-" + UUID.randomUUID();
+        String source = "journey:" + id;
+        UUID message = UUID.randomUUID();
+        var deferred = new CampaignDeliveries.Delivery(UUID.randomUUID(), message, "cust-gate", source, "first", "EMAIL", "cart-reminder",
+                "DEFERRED", "quiet-hours: 21:00-08:00 Asia/Tokyo", NOW.plus(9, ChronoUnit.HOURS), NOW);
+        var sent = new CampaignDeliveries.Delivery(UUID.randomUUID(), message, "cust-gate", source, "first", "EMAIL", "cart-reminder",
+                "SENT", null, null, NOW.plus(9, ChronoUnit.HOURS));
+        var capped = new CampaignDeliveries.Delivery(UUID.randomUUID(), UUID.randomUUID(), "cust-other", source, "first", "EMAIL",
+                "cart-reminder", "SUPPRESSED", "frequency-cap: 3 per 168 h", null, NOW);
+        assertThat(deliveries.record(deferred)).isTrue();
+        assertThat(deliveries.record(sent)).isTrue();
+        assertThat(deliveries.record(capped)).isTrue();
+        assertThat(deliveries.record(sent)).as("a redelivered decision").isFalse();
+        assertThat(deliveries.forCustomer("cust-gate", 10)).containsExactly(sent, deferred);
+        var stats = deliveries.stats(id);
+        assertThat(stats.outcomes()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("DEFERRED", 1L, "SENT", 1L, "SUPPRESSED", 1L));
+        assertThat(stats.reasons()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("quiet-hours", 1L, "frequency-cap", 1L));
+        assertThat(deliveries.stats("none").outcomes()).isEmpty();
+    }
+
     private static CustomerMessage message(UUID id, String customer) {
         return new CustomerMessage(id, customer, "EMAIL", "a@b.c", "order-confirmation", "subject", "SENT", "corr",
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", NOW);

@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public final class NotificationHandler implements TaskHandler<SendNotification> {
     public static final String CONSUMER = "notification";
+    /** How a TaskFailed's error starts when the recipient was refused for good (see the schema's doc). */
+    public static final String BOUNCE = "bounce: ";
 
     private final Mailer mailer;
     private final Map<Channel, Webhook> webhooks;
@@ -74,6 +76,11 @@ public final class NotificationHandler implements TaskHandler<SendNotification> 
         } catch (RuntimeException e) {
             if (e.getCause() instanceof AddressException bad) {
                 return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, "recipient is not an e-mail address: " + bad.getMessage());
+            }
+            if (e.getCause() instanceof jakarta.mail.SendFailedException failed && failed.getInvalidAddresses() != null
+                    && failed.getInvalidAddresses().length > 0) {
+                // the server refused the recipient for good (5xx): a bounce, which the campaign service's suppression list reads
+                return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, BOUNCE + failed.getMessage());
             }
             if (e.getCause() instanceof Webhook.Refused refused) {
                 return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, refused.getMessage());

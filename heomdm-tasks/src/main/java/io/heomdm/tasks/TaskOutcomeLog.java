@@ -62,7 +62,7 @@ public final class TaskOutcomeLog {
     public TaskResult poison(String consumer, QueueSpec<?> queue, ReceivedTask<?> task, String error) throws Exception {
         Envelope e = task.event().envelope();
         publish(e, EventIds.derive(e.eventId(), consumer + "/failure"), EventCatalog.TASK_FAILED.name(),
-                new TaskFailed(e.eventId().toString(), e.type(), queue.name(), task.receiveCount(), error, true));
+                new TaskFailed(e.eventId().toString(), e.type(), queue.name(), task.receiveCount(), error, true, e.key()));
         return TaskResult.poison(error);
     }
 

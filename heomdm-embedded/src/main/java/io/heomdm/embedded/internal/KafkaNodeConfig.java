@@ -64,7 +64,12 @@ public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Pa
                 properties(replicationFactor).store(w, "HEOMDM embedded Kafka node " + nodeId);
             }
             var captured = new ByteArrayOutputStream();
-            int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", props.toString(), "--ignore-formatted"},
+            // transactions v1: under v2 (the 4.x default) a Streams producer whose next transaction's first batch
+            // is refused CONCURRENT_TRANSACTIONS (the last one's markers still being written) can then retry its
+            // later batches for ever on OUT_OF_ORDER_SEQUENCE_NUMBER ("expected sequence 0 ... no existing
+            // state", KAFKA-18202): seen here as an application that stops taking in records
+            int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", props.toString(), "--ignore-formatted",
+                            "--feature", "transaction.version=1"},
                     new PrintStream(captured, true, StandardCharsets.UTF_8));
             if (rc != 0) {
                 throw new IllegalStateException("formatting Kafka storage in " + dir + " failed: " + captured);

@@ -26,8 +26,14 @@ public final class StreamsApp implements AutoCloseable {
         this.streams = streams;
     }
 
-    /** Starts the application and waits until it is running. */
+    /** Makes the state directory if missing, starts the application and waits until it is running. */
     public static StreamsApp start(String applicationId, Topology topology, KafkaSettings kafka, Path stateDir, int threads, Duration timeout) {
+        try {
+            // made here, not by Streams: two applications sharing it and starting at once race to create it, and the loser gives up
+            java.nio.file.Files.createDirectories(stateDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(applicationId + ": state directory " + stateDir + " cannot be created", e);
+        }
         var props = new Properties();
         props.putAll(kafka.clientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);

@@ -1,0 +1,20 @@
+package io.heomdm.decisions.campaigns;
+
+import io.heomdm.eventlog.TopicSpec;
+import io.heomdm.events.EventCatalog;
+import java.time.Duration;
+import java.util.List;
+
+/** The topics the campaign service writes. */
+public final class CampaignsTopics {
+    /** Every delivery gate decision (sent, deferred, suppressed), keyed by customerId; the dispatcher queues the sent ones as tasks. */
+    public static final TopicSpec DELIVERIES = new TopicSpec("campaigns.deliveries.v1", "customerId",
+            List.of(EventCatalog.DELIVERY_DECIDED), 12, TopicSpec.Cleanup.DELETE, Duration.ofDays(7));
+
+    private CampaignsTopics() {
+    }
+
+    public static List<TopicSpec> all() {
+        return List.of(DELIVERIES);
+    }
+}
