@@ -15,6 +15,7 @@ import io.heomdm.decisions.campaigns.GateSettings;
 import io.heomdm.decisions.campaigns.Journey;
 import io.heomdm.decisions.campaigns.JourneyEngine;
 import io.heomdm.decisions.campaigns.JourneySpec;
+import io.heomdm.decisions.campaigns.MessageCosts;
 import io.heomdm.decisions.pricing.PriceTest;
 import io.heomdm.events.schema.Channel;
 import io.heomdm.decisions.pricing.PricingSettings;
@@ -137,7 +138,17 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
      * @param journeys    journeys of one's own, by id, in the shape of {@link JourneySpec}
      */
     public record Campaigns(boolean enabled, int threads, int tickSeconds, CartAbandonment cartAbandonment, WinBack winBack, PriceDrop priceDrop,
-            Gate gate, Map<String, JourneySpec> journeys) {
+            Gate gate, Costs costs, Map<String, JourneySpec> journeys) {
+
+        /** @param perMessage email, sms, push → what one message costs a campaign with a budget */
+        public record Costs(String currency, Map<String, BigDecimal> perMessage) {
+        }
+
+        public MessageCosts messageCosts() {
+            Map<Channel, BigDecimal> perChannel = new java.util.EnumMap<>(Channel.class);
+            costs.perMessage().forEach((channel, cost) -> perChannel.put(Channel.valueOf(channel.toUpperCase(Locale.ROOT)), cost));
+            return new MessageCosts(perChannel, costs.currency());
+        }
 
         public record PriceDrop(boolean enabled, double minDropPercent, int viewedWithinDays, String template) {
         }
@@ -221,6 +232,15 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
                     }
                 }
             }
+            if (costs.currency() == null || !costs.currency().matches("[A-Z]{3}")) {
+                p.add("campaigns.costs.currency: must be an ISO 4217 code such as EUR");
+            }
+            costs.perMessage().forEach((channel, cost) -> {
+                oneOf(p, "campaigns.costs.perMessage." + channel, channel, List.of("email", "sms", "push"));
+                if (cost == null || cost.signum() < 0 || cost.scale() > 2) {
+                    p.add("campaigns.costs.perMessage." + channel + ": must be 0 or more, in cents at most (0.01)");
+                }
+            });
             journeys.forEach((id, spec) -> {
                 if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")) {
                     p.add("campaigns.journeys." + id + ": a journey id is letters, digits, '_', '.' and '-'");

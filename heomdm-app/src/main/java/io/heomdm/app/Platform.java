@@ -8,6 +8,7 @@ import io.heomdm.decisions.DecisionsTopics;
 import io.heomdm.decisions.OrderConfirmation;
 import io.heomdm.decisions.campaigns.Campaigns;
 import io.heomdm.decisions.campaigns.CampaignsTopics;
+import io.heomdm.decisions.campaigns.BudgetSaga;
 import io.heomdm.decisions.campaigns.DeliveryDispatcher;
 import io.heomdm.embedded.EmbeddedDatabase;
 import io.heomdm.embedded.EmbeddedKafka;
@@ -19,6 +20,8 @@ import io.heomdm.eventlog.KafkaEventSubscriber;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicAdmin;
+import io.heomdm.eventlog.TopicSpec;
+import io.heomdm.events.Event;
 import io.heomdm.events.EventIds;
 import io.heomdm.events.Violation;
 import io.heomdm.events.schema.Channel;
@@ -30,13 +33,16 @@ import io.heomdm.gateway.Gateway;
 import io.heomdm.gateway.GatewaySettings;
 import io.heomdm.gateway.HealthCheck;
 import io.heomdm.gateway.Unavailable;
+import io.heomdm.storage.CampaignBudgets;
 import io.heomdm.storage.CampaignDeliveries;
+import io.heomdm.storage.OutboxRelay;
 import io.heomdm.storage.CustomerMessages;
 import io.heomdm.storage.Database;
 import io.heomdm.storage.DatabaseSettings;
 import io.heomdm.storage.ProcessedMessages;
 import io.heomdm.storage.TaskOutcomes;
 import io.heomdm.taskqueue.KafkaShareTaskQueue;
+import io.heomdm.taskqueue.QueueSpec;
 import io.heomdm.taskqueue.SqsTaskQueue;
 import io.heomdm.taskqueue.TaskQueue;
 import io.heomdm.taskqueue.TaskQueues;
@@ -81,6 +87,8 @@ public final class Platform implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("heomdm");
     private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration ANALYTICS_START = Duration.ofSeconds(120);
+    private static final Duration OUTBOX_INTERVAL = Duration.ofMillis(100);
+    private static final Duration OUTBOX_PUBLISH_TIMEOUT = Duration.ofSeconds(15);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private String kafkaBootstrap;
@@ -195,6 +203,8 @@ public final class Platform implements AutoCloseable {
             throw new ConfigLoader.ConfigException(List.of("smtp.from: not an e-mail address: " + e.getMessage()));
         }
         var processed = new ProcessedMessages(database, clock);
+        // what services wrote with their state changes goes out from here (the campaign dispatcher's tasks, its deferred decisions)
+        resources.push(new OutboxRelay(database, outboxDestinations(publisher, taskQueue), clock, OUTBOX_PUBLISH_TIMEOUT).start(OUTBOX_INTERVAL));
         var outcomeLog = new TaskOutcomeLog(new TaskOutcomes(database), publisher, clock);
         var workerSettings = WorkerSettings.defaults().withConcurrency(config.workers().concurrency());
         var workers = List.of(
@@ -233,14 +243,16 @@ public final class Platform implements AutoCloseable {
         }
 
         var deliveries = new CampaignDeliveries(database);
+        var budgets = new CampaignBudgets(database);
         if (config.campaigns().enabled()) {
             var c = config.campaigns();
             var settings = c.settings();
             var campaigns = Campaigns.start(kafkaSettings, data.resolve("campaigns"), c.threads(), settings, ANALYTICS_START);
             resources.push(campaigns);
             healthChecks.add(HealthCheck.of("campaigns", campaigns::isRunning));
-            resources.push(subscriber.subscribeAsync(DeliveryDispatcher.CONSUMER_GROUP, CampaignsTopics.DELIVERIES,
-                    new DeliveryDispatcher(taskQueue, deliveries, clock)));
+            resources.push(subscriber.subscribe(DeliveryDispatcher.CONSUMER_GROUP, CampaignsTopics.DELIVERIES,
+                    new DeliveryDispatcher(processed, c.messageCosts(), clock)));
+            resources.push(subscriber.subscribe(BudgetSaga.CONSUMER_GROUP, MarketTopics.TASK_OUTCOMES, new BudgetSaga(processed, clock)));
             log.info("  Campaigns ready  {} journey(s) {}, gate: consent, suppression, {} frequency cap(s), quiet hours {} → {}", settings.journeys().size(),
                     settings.journeys().stream().map(j -> j.id()).toList(), c.gate().caps().size(),
                     c.gate().quietFrom().isBlank() ? "none" : c.gate().quietFrom() + "-" + c.gate().quietUntil(), CampaignsTopics.DELIVERIES.name());
@@ -274,6 +286,11 @@ public final class Platform implements AutoCloseable {
                         @Override
                         public CampaignDeliveries.Stats campaignStats(String id) {
                             return deliveries.stats(id);
+                        }
+
+                        @Override
+                        public Optional<CampaignBudgets.Budget> campaignBudget(String id) {
+                            return budgets.find(id, clock.instant());
                         }
                     },
                     analyticsQueries, decisionQueries, healthChecks,
@@ -325,6 +342,30 @@ public final class Platform implements AutoCloseable {
     }
 
     /** The decision services as the gateway asks them. */
+    /** Topics by name (every topic a service may write through the outbox) and queues by name. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static OutboxRelay.Destinations outboxDestinations(KafkaEventPublisher publisher, TaskQueue taskQueue) {
+        Map<String, TopicSpec> topics = new java.util.HashMap<>();
+        java.util.stream.Stream.of(MarketTopics.all(), CampaignsTopics.all(), DecisionsTopics.all(), AnalyticsTopics.all())
+                .flatMap(List::stream).forEach(t -> topics.put(t.name(), t));
+        Map<String, QueueSpec<?>> queues = new java.util.HashMap<>();
+        TaskQueues.all().forEach(q -> queues.put(q.name(), q));
+        return entry -> {
+            if (entry.topicName() != null) {
+                TopicSpec topic = topics.get(entry.topicName());
+                if (topic == null) {
+                    throw new IllegalStateException("outbox row " + entry.seq() + " names an unknown topic " + entry.topicName());
+                }
+                return publisher.publish(topic, entry.event());
+            }
+            QueueSpec queue = queues.get(entry.queueName());
+            if (queue == null) {
+                throw new IllegalStateException("outbox row " + entry.seq() + " names an unknown queue " + entry.queueName());
+            }
+            return taskQueue.send(queue, (Event) entry.event());
+        };
+    }
+
     private static DecisionQueries queries(Decisions decisions) {
         return new DecisionQueries() {
             @Override

@@ -51,7 +51,7 @@ public final class EventCatalog {
     public static final EventType<CompetitorPriceObserved> COMPETITOR_PRICE_OBSERVED =
             new EventType<>("CompetitorPriceObserved", 1, EventKind.EVENT, CompetitorPriceObserved.class, "productId", "a competitor's price for a product was seen");
     public static final EventType<CampaignTriggered> CAMPAIGN_TRIGGERED =
-            new EventType<>("CampaignTriggered", 1, EventKind.EVENT, CampaignTriggered.class, "campaignId", "a marketer launched a campaign");
+            new EventType<>("CampaignTriggered", 2, EventKind.EVENT, CampaignTriggered.class, "campaignId", "a marketer launched a campaign");
     public static final EventType<SegmentDefined> SEGMENT_DEFINED =
             new EventType<>("SegmentDefined", 1, EventKind.DERIVED, SegmentDefined.class, "name", "a segment was defined through the API");
     public static final EventType<SegmentEntered> SEGMENT_ENTERED =
@@ -75,7 +75,7 @@ public final class EventCatalog {
     public static final EventType<UpdateCrmRecord> UPDATE_CRM_RECORD =
             new EventType<>("UpdateCrmRecord", 1, EventKind.TASK, UpdateCrmRecord.class, "customerId", "upsert a CRM record");
     public static final EventType<RecordBillingCharge> RECORD_BILLING_CHARGE =
-            new EventType<>("RecordBillingCharge", 1, EventKind.TASK, RecordBillingCharge.class, "accountId", "append a charge to a ledger");
+            new EventType<>("RecordBillingCharge", 2, EventKind.TASK, RecordBillingCharge.class, "accountId", "append a charge to a ledger");
     public static final EventType<TaskCompleted> TASK_COMPLETED =
             new EventType<>("TaskCompleted", 1, EventKind.OUTCOME, TaskCompleted.class, "taskEventId", "a task's side effect happened");
     public static final EventType<TaskFailed> TASK_FAILED =

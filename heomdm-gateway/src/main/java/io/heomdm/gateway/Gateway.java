@@ -183,7 +183,10 @@ public final class Gateway implements AutoCloseable {
                 }
             } else if (campaignStats.matches()) {
                 if (requireMethod(exchange, method, "GET")) {
-                    sendJson(exchange, 200, JSON.valueToTree(customers.campaignStats(URLDecoder.decode(campaignStats.group(1), StandardCharsets.UTF_8))));
+                    String id = URLDecoder.decode(campaignStats.group(1), StandardCharsets.UTF_8);
+                    com.fasterxml.jackson.databind.node.ObjectNode stats = JSON.valueToTree(customers.campaignStats(id));
+                    customers.campaignBudget(id).ifPresent(b -> stats.set("budget", JSON.valueToTree(b)));
+                    sendJson(exchange, 200, stats);
                 }
             } else if (recommendations.matches()) {
                 if (requireMethod(exchange, method, "GET")) {

@@ -69,6 +69,11 @@ class GatewayIT {
         public io.heomdm.storage.CampaignDeliveries.Stats campaignStats(String id) {
             return new io.heomdm.storage.CampaignDeliveries.Stats(id, java.util.Map.of(), java.util.Map.of());
         }
+
+        @Override
+        public java.util.Optional<io.heomdm.storage.CampaignBudgets.Budget> campaignBudget(String id) {
+            return java.util.Optional.empty();
+        }
     };
 
     static Gateway gateway(KafkaEventPublisher publisher, int maxBody, int maxItems) throws Exception {

@@ -33,7 +33,12 @@ public final class CampaignDeliveries {
 
     /** Stores a decision; false if it was stored before. */
     public boolean record(Delivery d) {
-        return database.inTransaction(c -> SqlWork.insertUnlessPresent(c, "insert into campaign_deliveries (decision_id, delivery_id, "
+        return database.inTransaction(c -> record(c, d));
+    }
+
+    /** Stores a decision within the caller's transaction; false if it was stored before. */
+    public static boolean record(java.sql.Connection c, Delivery d) throws java.sql.SQLException {
+        return SqlWork.insertUnlessPresent(c, "insert into campaign_deliveries (decision_id, delivery_id, "
                 + "customer_id, source, step, channel, template, outcome, reason, deferred_until, decided_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 ps -> {
                     ps.setObject(1, d.decisionId());
@@ -47,7 +52,7 @@ public final class CampaignDeliveries {
                     ps.setString(9, d.reason());
                     ps.setTimestamp(10, d.deferredUntil() == null ? null : Timestamp.from(d.deferredUntil()));
                     ps.setTimestamp(11, Timestamp.from(d.decidedAt()));
-                }));
+                });
     }
 
     /** The customer's most recent decisions, newest first. */

@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heomdm.storage.CustomerMessages.CustomerMessage;
 import io.heomdm.storage.TaskOutcomes.TaskOutcome;
+import io.heomdm.events.Envelope;
+import io.heomdm.events.Event;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -121,6 +126,155 @@ abstract class StorageContract {
         assertThat(stats.outcomes()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("DEFERRED", 1L, "SENT", 1L, "SUPPRESSED", 1L));
         assertThat(stats.reasons()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("quiet-hours", 1L, "frequency-cap", 1L));
         assertThat(deliveries.stats("none").outcomes()).isEmpty();
+    }
+
+    /** Thrown out of a destination to stop the relay dead in the middle of a pass, as a killed process would. */
+    static final class Killed extends Error {
+    }
+
+    @Test
+    void anOutboxRelayKilledAgainAndAgainPublishesEveryStoredChangeAndTheIdempotentConsumerAppliesEachOnce() {
+        String run = "outbox-" + UUID.randomUUID();
+        var random = new java.util.SplittableRandom(7);
+        Set<UUID> stored = new HashSet<>();
+        Set<UUID> rolledBack = new HashSet<>();
+        for (int i = 0; i < 500; i++) {
+            UUID id = UUID.randomUUID();
+            boolean fails = random.nextInt(10) == 0;
+            try {
+                database().inTransaction(c -> {
+                    CustomerMessages.insert(c, message(id, run));
+                    Outbox.append(c, Outbox.topic(run), new Event<>(new Envelope(id, "CustomerErased", 1, run, NOW, null, null, null),
+                            new io.heomdm.events.schema.CustomerErased(run)), NOW);
+                    if (fails) {
+                        throw new IllegalStateException("the writer died before its commit");
+                    }
+                    return null;
+                });
+                stored.add(id);
+            } catch (IllegalStateException e) {
+                rolledBack.add(id);
+            }
+        }
+        Set<UUID> published = new HashSet<>();
+        AtomicInteger deliveries = new AtomicInteger();
+        AtomicInteger effects = new AtomicInteger();
+        OutboxRelay.Destinations destinations = entry -> {
+            if (!entry.destination().equals(Outbox.topic(run))) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);      // another test's row
+            }
+            int fate = random.nextInt(20);
+            if (fate == 0) {
+                throw new Killed();                                                    // between reading the rows and publishing
+            }
+            deliveries.incrementAndGet();
+            published.add(entry.event().envelope().eventId());
+            processed().runOnce("downstream-" + run, entry.event().envelope().eventId(), c -> effects.incrementAndGet());
+            if (fate == 1) {
+                throw new Killed();                                                    // between publishing and deleting the row
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        };
+        int kills = 0;
+        for (int pass = 0; pass < 10_000 && Outbox.pending(database()) > 0; pass++) {
+            try {
+                new OutboxRelay(database(), destinations, InstantSource.fixed(NOW), java.time.Duration.ofSeconds(5), 10).relayDue();
+            } catch (Killed k) {
+                kills++;
+            }
+        }
+        assertThat(kills).as("the relay was killed many times").isGreaterThan(50);
+        assertThat(Outbox.pending(database())).isZero();
+        assertThat(published).as("every stored change published").containsExactlyInAnyOrderElementsOf(stored).doesNotContainAnyElementsOf(rolledBack);
+        assertThat(deliveries.get()).as("some published twice").isGreaterThan(stored.size());
+        assertThat(effects).as("each applied once downstream").hasValue(stored.size());
+        assertThat(new CustomerMessages(database()).forCustomer(run, 1000)).hasSize(stored.size());
+    }
+
+    @Test
+    void aRowIsNotRelayedBeforeItsTime() {
+        String run = "later-" + UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        database().inTransaction(c -> {
+            Outbox.append(c, Outbox.queue(run), new Event<>(new Envelope(id, "CustomerErased", 1, run, NOW, null, null, null),
+                    new io.heomdm.events.schema.CustomerErased(run)), NOW.plus(1, ChronoUnit.DAYS));
+            return null;
+        });
+        List<UUID> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OutboxRelay.Destinations destinations = entry -> {
+            if (entry.destination().equals(Outbox.queue(run))) {
+                assertThat(entry.queueName()).isEqualTo(run);
+                seen.add(entry.event().envelope().eventId());
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        };
+        new OutboxRelay(database(), destinations, InstantSource.fixed(NOW.plus(23, ChronoUnit.HOURS)), java.time.Duration.ofSeconds(5)).relayDue();
+        assertThat(seen).isEmpty();
+        new OutboxRelay(database(), destinations, InstantSource.fixed(NOW.plus(1, ChronoUnit.DAYS)), java.time.Duration.ofSeconds(5)).relayDue();
+        assertThat(seen).containsExactly(id);
+    }
+
+    @Test
+    void aCampaignAdmitsMessagesWithinItsDailyCapAndBudgetAndItsHoldsAreCapturedOrReleasedOnce() {
+        String campaign = "budget-" + UUID.randomUUID();
+        var terms = new CampaignBudgets.Terms(campaign, "acct-" + campaign, new BigDecimal("0.07"), 3, "EUR");
+        BigDecimal cost = new BigDecimal("0.02");
+        UUID d1 = UUID.randomUUID();
+        UUID d2 = UUID.randomUUID();
+        UUID d3 = UUID.randomUUID();
+        UUID d4 = UUID.randomUUID();
+        assertThat(admit(terms, d1, cost, NOW)).isEqualTo(new CampaignBudgets.Admitted(cost));
+        assertThat(admit(terms, d1, cost, NOW)).as("the same message again").isEqualTo(new CampaignBudgets.Admitted(cost));
+        assertThat(admit(terms, d2, cost, NOW)).isEqualTo(new CampaignBudgets.Admitted(cost));
+        assertThat(admit(terms, d3, cost, NOW)).isEqualTo(new CampaignBudgets.Admitted(cost));
+        assertThat(admit(terms, d4, cost, NOW)).as("the fourth of the day").isInstanceOf(CampaignBudgets.Capped.class);
+        var budgets = new CampaignBudgets(database());
+        assertThat(budgets.find(campaign, NOW).orElseThrow()).extracting(CampaignBudgets.Budget::reserved, CampaignBudgets.Budget::admittedToday)
+                .containsExactly(new BigDecimal("0.06"), 3);
+
+        assertThat(settle(d1, true)).get().extracting(CampaignBudgets.Hold::status).isEqualTo("CAPTURED");
+        assertThat(settle(d1, true)).as("settled once").isEmpty();
+        assertThat(settle(d2, false)).get().extracting(CampaignBudgets.Hold::status).isEqualTo("RELEASED");
+        var after = budgets.find(campaign, NOW).orElseThrow();
+        assertThat(after.reserved()).isEqualByComparingTo("0.02");
+        assertThat(after.spent()).isEqualByComparingTo("0.02");
+
+        Instant tomorrow = NOW.plus(1, ChronoUnit.DAYS);
+        assertThat(admit(terms, d4, cost, tomorrow)).as("a new day, 0.03 left").isEqualTo(new CampaignBudgets.Admitted(cost));
+        assertThat(admit(terms, UUID.randomUUID(), cost, tomorrow)).as("0.01 left").isEqualTo(
+                new CampaignBudgets.Exhausted(new BigDecimal("0.07"), new BigDecimal("0.01")));
+
+        var unbilled = new CampaignBudgets.Terms("cap-" + campaign, "acct", null, 1, "EUR");
+        assertThat(admit(unbilled, UUID.randomUUID(), cost, NOW)).isEqualTo(new CampaignBudgets.Admitted(null));
+        assertThat(admit(unbilled, UUID.randomUUID(), cost, NOW)).isInstanceOf(CampaignBudgets.Capped.class);
+    }
+
+    @Test
+    void theLedgerChargesCapturedHoldsAndFreesReleasedOnes() {
+        String account = "ledger-" + UUID.randomUUID();
+        var ledger = new BillingLedger(database());
+        database().inTransaction(c -> {
+            BillingLedger.append(c, new BillingLedger.Charge("charge:" + account, account, new BigDecimal("1.00"), "EUR", null), UUID.randomUUID(), NOW);
+            for (String m : List.of("x", "y", "z")) {
+                BillingLedger.append(c, new BillingLedger.Charge("hold:" + m + account, account, new BigDecimal("0.02"), "EUR", null, "HOLD", null),
+                        UUID.randomUUID(), NOW);
+            }
+            BillingLedger.append(c, new BillingLedger.Charge("capture:x" + account, account, new BigDecimal("0.02"), "EUR", null, "CAPTURE",
+                    "hold:x" + account), UUID.randomUUID(), NOW);
+            BillingLedger.append(c, new BillingLedger.Charge("release:y" + account, account, new BigDecimal("0.02"), "EUR", null, "RELEASE",
+                    "hold:y" + account), UUID.randomUUID(), NOW);
+            return null;
+        });
+        assertThat(ledger.balance(account)).isEqualByComparingTo("1.02");
+        assertThat(ledger.held(account)).as("z is still held").isEqualByComparingTo("0.02");
+    }
+
+    private CampaignBudgets.Admission admit(CampaignBudgets.Terms terms, UUID delivery, BigDecimal cost, Instant at) {
+        return database().inTransaction(c -> CampaignBudgets.admit(c, terms, delivery, cost, at));
+    }
+
+    private java.util.Optional<CampaignBudgets.Hold> settle(UUID delivery, boolean delivered) {
+        return database().inTransaction(c -> CampaignBudgets.settle(c, delivery, delivered, NOW));
     }
 
     private static CustomerMessage message(UUID id, String customer) {

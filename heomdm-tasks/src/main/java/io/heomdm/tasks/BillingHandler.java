@@ -1,5 +1,6 @@
 package io.heomdm.tasks;
 
+import io.heomdm.events.schema.ChargeKind;
 import io.heomdm.events.schema.RecordBillingCharge;
 import io.heomdm.storage.BillingLedger;
 import io.heomdm.storage.ProcessedMessages;
@@ -34,12 +35,16 @@ public final class BillingHandler implements TaskHandler<RecordBillingCharge> {
         if (charge.getAmount().signum() == 0) {
             return outcomes.poison(CONSUMER, TaskQueues.BILLING, task, "a charge of zero is not a charge");
         }
+        if ((charge.getKind() == ChargeKind.CAPTURE || charge.getKind() == ChargeKind.RELEASE) && charge.getHoldId() == null) {
+            return outcomes.poison(CONSUMER, TaskQueues.BILLING, task, "a " + charge.getKind() + " must name the hold it settles (holdId)");
+        }
         if (!charge.getCurrency().matches("[A-Z]{3}")) {
             return outcomes.poison(CONSUMER, TaskQueues.BILLING, task, "currency must be an ISO 4217 code such as EUR");
         }
         processed.runOnce(CONSUMER, envelope.eventId(), c -> {
             boolean appended = BillingLedger.append(c, new BillingLedger.Charge(charge.getChargeId(), charge.getAccountId(),
-                    charge.getAmount().setScale(2, java.math.RoundingMode.UNNECESSARY), charge.getCurrency(), charge.getDescription()),
+                    charge.getAmount().setScale(2, java.math.RoundingMode.UNNECESSARY), charge.getCurrency(), charge.getDescription(),
+                    charge.getKind().name(), charge.getHoldId()),
                     envelope.eventId(), clock.instant());
             outcomes.recordCompleted(c, CONSUMER, TaskQueues.BILLING, task,
                     appended ? "charged " + charge.getAmount() : "charge " + charge.getChargeId() + " was already in the ledger");

@@ -65,7 +65,7 @@ class CrashRecoveryIT {
             for (int i = 0; i < TASKS; i++) {
                 var id = ids.next();
                 tasks.add(new Event<>(new Envelope(id, "RecordBillingCharge", 1, "acct", Instant.now(), null, null, null),
-                        new RecordBillingCharge("charge-" + i, "acct", BigDecimal.ONE.setScale(2), "EUR", null)));
+                        RecordBillingCharge.newBuilder().setChargeId("charge-" + i).setAccountId("acct").setAmount(BigDecimal.ONE.setScale(2)).build()));
             }
             queue.sendAll(spec, tasks).get();
 

@@ -1,59 +1,102 @@
 package io.heomdm.decisions.campaigns;
 
-import io.heomdm.eventlog.AsyncEventHandler;
+import io.heomdm.eventlog.EventHandler;
+import io.heomdm.events.Envelope;
 import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
+import io.heomdm.events.EventIds;
+import io.heomdm.events.schema.ChargeKind;
 import io.heomdm.events.schema.DeliveryDecided;
 import io.heomdm.events.schema.DeliveryOutcome;
+import io.heomdm.events.schema.RecordBillingCharge;
 import io.heomdm.events.schema.SendNotification;
+import io.heomdm.storage.CampaignBudgets;
 import io.heomdm.storage.CampaignDeliveries;
-import io.heomdm.taskqueue.TaskQueue;
+import io.heomdm.storage.Outbox;
+import io.heomdm.storage.ProcessedMessages;
 import io.heomdm.taskqueue.TaskQueues;
+import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Where the log becomes work: each gate decision on {@code campaigns.deliveries.v1} is recorded in
- * the read model, and each SENT one becomes a {@code SendNotification} task on the notifications
- * queue whose eventId is the message's idempotency key. A decision read twice (a restart before the
- * offset commit) is stored once and queued with the same id, which the worker's idempotency store
- * turns into one message.
+ * Where the log becomes work. Each gate decision on {@code campaigns.deliveries.v1} is, in one
+ * transaction with its idempotency row: passed through its campaign's daily cap and budget (the
+ * part of the gate that counts across customers, so it cannot live in the per-customer journeys),
+ * recorded in the read model, and for a message that goes out, written to the outbox as a
+ * {@code SendNotification} task whose eventId is the message's idempotency key, with a billable
+ * campaign's {@code RecordBillingCharge} HOLD beside it. The outbox relay queues both; the
+ * {@link BudgetSaga} captures or releases the hold when the notification's outcome comes back.
+ *
+ * <p>A message over the day's cap is deferred to the same time the next day (the gate let it
+ * through at this hour of the customer's day, so quiet hours hold then too): the decision is
+ * written back to the deliveries topic through the outbox, due then, and admitted again.
  */
-public final class DeliveryDispatcher implements AsyncEventHandler {
+public final class DeliveryDispatcher implements EventHandler {
     public static final String CONSUMER_GROUP = "campaigns.dispatcher";
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
-    private final TaskQueue tasks;
-    private final CampaignDeliveries deliveries;
+    private final ProcessedMessages processed;
+    private final MessageCosts costs;
     private final InstantSource clock;
 
-    public DeliveryDispatcher(TaskQueue tasks, CampaignDeliveries deliveries, InstantSource clock) {
-        this.tasks = tasks;
-        this.deliveries = deliveries;
+    public DeliveryDispatcher(ProcessedMessages processed, MessageCosts costs, InstantSource clock) {
+        this.processed = processed;
+        this.costs = costs;
         this.clock = clock;
     }
 
     @Override
-    public CompletionStage<Void> handle(Event<SpecificRecord> event) {
-        if (!(event.payload() instanceof DeliveryDecided d)) {
-            return CompletableFuture.completedFuture(null);
+    public void handle(Event<SpecificRecord> event) {
+        if (event.payload() instanceof DeliveryDecided d) {
+            processed.runOnce(CONSUMER_GROUP, event.envelope().eventId(), c -> {
+                dispatch(c, event.envelope(), d);
+                return null;
+            });
         }
+    }
+
+    private void dispatch(Connection c, Envelope envelope, DeliveryDecided d) throws Exception {
+        Instant now = clock.instant();
         UUID deliveryId = UUID.fromString(d.getDeliveryId());
-        deliveries.record(new CampaignDeliveries.Delivery(event.envelope().eventId(), deliveryId, d.getCustomerId(), d.getSource(),
-                d.getStep(), d.getChannel().name(), d.getTemplate(), d.getOutcome().name(), d.getReason(), d.getDeferredUntil(),
-                event.envelope().occurredAt()));
-        if (d.getOutcome() != DeliveryOutcome.SENT) {
-            return CompletableFuture.completedFuture(null);
+        DeliveryOutcome outcome = d.getOutcome();
+        String reason = d.getReason();
+        Instant deferredUntil = d.getDeferredUntil();
+        var campaign = d.getCampaign();
+        if (outcome == DeliveryOutcome.SENT && campaign != null && (campaign.getDailyCap() != null || campaign.getBudget() != null)) {
+            var terms = new CampaignBudgets.Terms(campaign.getCampaignId(), campaign.getAccountId(), campaign.getBudget(), campaign.getDailyCap(),
+                    costs.currency());
+            var admission = CampaignBudgets.admit(c, terms, deliveryId, costs.of(d.getChannel()), now);
+            if (admission instanceof CampaignBudgets.Capped capped) {
+                outcome = DeliveryOutcome.DEFERRED;
+                reason = "daily-cap: " + capped.cap() + " per day";
+                deferredUntil = now.plus(Duration.ofDays(1));
+                var again = envelope.causing(EventIds.derive(deliveryId, "daily-cap@" + deferredUntil.toEpochMilli()), envelope.type(),
+                        envelope.schemaVersion(), envelope.key(), now);
+                Outbox.append(c, Outbox.topic(CampaignsTopics.DELIVERIES.name()), new Event<>(again, d), deferredUntil);
+            } else if (admission instanceof CampaignBudgets.Exhausted exhausted) {
+                outcome = DeliveryOutcome.SUPPRESSED;
+                reason = "budget: " + exhausted.left().toPlainString() + " " + costs.currency() + " left of " + exhausted.budget().toPlainString();
+            } else if (admission instanceof CampaignBudgets.Admitted admitted && admitted.hold() != null) {
+                var hold = RecordBillingCharge.newBuilder().setChargeId(BudgetSaga.holdId(deliveryId)).setAccountId(campaign.getAccountId())
+                        .setAmount(admitted.hold()).setCurrency(costs.currency()).setKind(ChargeKind.HOLD)
+                        .setDescription(d.getSource() + ": " + d.getChannel().name().toLowerCase(java.util.Locale.ROOT) + " to " + d.getCustomerId())
+                        .build();
+                var type = EventCatalog.RECORD_BILLING_CHARGE;
+                Outbox.append(c, Outbox.queue(TaskQueues.BILLING.name()), new Event<>(envelope.causing(EventIds.derive(deliveryId, "hold"),
+                        type.name(), type.version(), campaign.getAccountId(), now), hold), now);
+            }
         }
-        var taskEnvelope = event.envelope().causing(deliveryId, EventCatalog.SEND_NOTIFICATION.name(), EventCatalog.SEND_NOTIFICATION.version(),
-                d.getCustomerId(), clock.instant());
-        var task = SendNotification.newBuilder().setCustomerId(d.getCustomerId()).setChannel(d.getChannel()).setRecipient(d.getRecipient())
-                .setTemplate(d.getTemplate()).setVariables(d.getVariables()).setTransactional(d.getTransactional()).setCampaignId(d.getSource())
-                .build();
-        return tasks.send(TaskQueues.NOTIFICATIONS, new Event<>(taskEnvelope, task)).orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        CampaignDeliveries.record(c, new CampaignDeliveries.Delivery(envelope.eventId(), deliveryId, d.getCustomerId(), d.getSource(),
+                d.getStep(), d.getChannel().name(), d.getTemplate(), outcome.name(), reason, deferredUntil, envelope.occurredAt()));
+        if (outcome == DeliveryOutcome.SENT) {
+            var type = EventCatalog.SEND_NOTIFICATION;
+            var task = SendNotification.newBuilder().setCustomerId(d.getCustomerId()).setChannel(d.getChannel()).setRecipient(d.getRecipient())
+                    .setTemplate(d.getTemplate()).setVariables(d.getVariables()).setTransactional(d.getTransactional())
+                    .setCampaignId(d.getSource()).build();
+            Outbox.append(c, Outbox.queue(TaskQueues.NOTIFICATIONS.name()),
+                    new Event<>(envelope.causing(deliveryId, type.name(), type.version(), d.getCustomerId(), now), task), now);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.heomdm.decisions.campaigns;
 
 import io.heomdm.events.EventIds;
+import io.heomdm.events.schema.CampaignTerms;
 import io.heomdm.events.schema.CampaignTriggered;
 import io.heomdm.events.schema.Channel;
 import io.heomdm.events.schema.DeliveryDecided;
@@ -28,6 +29,10 @@ public final class JourneyEngine {
     public static final String CAMPAIGN = "campaign";
     private static final String CHANNEL = "channel";
     private static final String TEMPLATE = "template";
+    /** A campaign run's terms, kept with its fields and handed to the dispatcher on its decisions, not to its template. */
+    private static final String ACCOUNT = "accountId";
+    private static final String DAILY_CAP = "dailyCap";
+    private static final String BUDGET = "budget";
     /** A run moves through at most this many nodes per call: a journey whose branches loop cannot spin the stream thread. */
     private static final int MAX_STEPS = 100;
     private final Map<String, Journey> journeys = new LinkedHashMap<>();
@@ -113,8 +118,15 @@ public final class JourneyEngine {
         var work = new Work(customerId, customer, now, eventId, out);
         String runKey = CAMPAIGN + RUN_KEY_SEPARATOR + campaign.getCampaignId();
         if (!work.history.containsKey(runKey)) {
-            Map<String, String> fields = Map.of("campaignId", campaign.getCampaignId(), "campaignName", campaign.getName(),
-                    CHANNEL, campaign.getChannel().name(), TEMPLATE, campaign.getTemplate());
+            Map<String, String> fields = new HashMap<>(Map.of("campaignId", campaign.getCampaignId(), "campaignName", campaign.getName(),
+                    CHANNEL, campaign.getChannel().name(), TEMPLATE, campaign.getTemplate(), ACCOUNT,
+                    campaign.getAccountId() != null ? campaign.getAccountId() : CAMPAIGN + ":" + campaign.getCampaignId()));
+            if (campaign.getDailyCap() != null) {
+                fields.put(DAILY_CAP, campaign.getDailyCap().toString());
+            }
+            if (campaign.getBudget() != null) {
+                fields.put(BUDGET, campaign.getBudget().toPlainString());
+            }
             Instant at = campaign.getScheduledAt() != null && campaign.getScheduledAt().isAfter(now) ? campaign.getScheduledAt() : null;
             work.enter(campaignJourney(fields), runKey, fields, at);
         }
@@ -256,10 +268,17 @@ public final class JourneyEngine {
             UUID deliveryId = deliveryId(runKey, run, m.id(), customerId);
             Map<String, String> variables = new LinkedHashMap<>(run.fields());
             variables.put("customerId", customerId);
+            CampaignTerms terms = null;
+            if (journey.id().equals(CAMPAIGN)) {
+                String cap = variables.remove(DAILY_CAP);
+                String budget = variables.remove(BUDGET);
+                terms = new CampaignTerms(run.fields().get("campaignId"), variables.remove(ACCOUNT), cap == null ? null : Integer.valueOf(cap),
+                        budget == null ? null : new java.math.BigDecimal(budget).setScale(2, java.math.RoundingMode.HALF_EVEN));
+            }
             var b = DeliveryDecided.newBuilder().setDeliveryId(deliveryId.toString()).setCustomerId(customerId)
                     .setSource(source(runKey, journey)).setStep(m.id()).setChannel(m.channel()).setTemplate(m.template())
                     .setRecipient(before.contact().recipient(m.channel(), customerId)).setVariables(variables)
-                    .setTransactional(journey.transactional());
+                    .setTransactional(journey.transactional()).setCampaign(terms);
             if (decision instanceof DeliveryGate.Send) {
                 b.setOutcome(DeliveryOutcome.SENT);
             } else if (decision instanceof DeliveryGate.Defer d) {
