@@ -121,7 +121,8 @@ final class DecisionsThroughput {
                         BuiltInJourneys.priceDrop("price-drop")), GateSettings.defaults(), Duration.ofSeconds(5),
                         new PriceDropSettings(10, Duration.ofDays(14), "price-drop"));
                 double journeyRate;
-                try (var campaigns = Campaigns.start(kafka, dir.resolve("campaigns"), 1, journeys, Duration.ofMinutes(2))) {
+                try (var campaigns = Campaigns.start(kafka, dir.resolve("campaigns"), 1, journeys, Duration.ofMinutes(2),
+                        InstantSource.system(), new SplittableRandom(2))) {
                     journeyRate = drain(admin, Campaigns.APPLICATION_ID, List.of(MarketTopics.ACTIVITY.name()));
                 }
                 progress.done(String.format("journeys: %.0f events/s", journeyRate));

@@ -13,7 +13,7 @@ import io.heomdm.decisions.campaigns.CampaignSettings;
 import io.heomdm.decisions.campaigns.PriceDropSettings;
 import io.heomdm.decisions.campaigns.GateSettings;
 import io.heomdm.decisions.campaigns.Journey;
-import io.heomdm.decisions.campaigns.JourneyEngine;
+import io.heomdm.decisions.campaigns.JourneyDefinitions;
 import io.heomdm.decisions.campaigns.JourneySpec;
 import io.heomdm.decisions.campaigns.MessageCosts;
 import io.heomdm.decisions.pricing.PriceTest;
@@ -242,12 +242,7 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
                 }
             });
             journeys.forEach((id, spec) -> {
-                if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")) {
-                    p.add("campaigns.journeys." + id + ": a journey id is letters, digits, '_', '.' and '-'");
-                } else if (id.equals(JourneyEngine.CAMPAIGN) || id.equals(BuiltInJourneys.CART_ABANDONMENT) || id.equals(BuiltInJourneys.PRICE_DROP)
-                        || id.startsWith(BuiltInJourneys.WIN_BACK_PREFIX)) {
-                    p.add("campaigns.journeys." + id + ": the id is a built-in journey's (or campaigns'); choose another");
-                }
+                JourneyDefinitions.idProblem(id).ifPresent(problem -> p.add("campaigns.journeys." + id + ": " + problem));
                 spec.compile(id, "campaigns.journeys." + id, p);
             });
         }

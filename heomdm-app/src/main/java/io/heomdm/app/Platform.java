@@ -32,6 +32,7 @@ import io.heomdm.gateway.EventIngestion;
 import io.heomdm.gateway.Gateway;
 import io.heomdm.gateway.GatewaySettings;
 import io.heomdm.gateway.HealthCheck;
+import io.heomdm.gateway.JourneyQueries;
 import io.heomdm.gateway.Unavailable;
 import io.heomdm.storage.CampaignBudgets;
 import io.heomdm.storage.CampaignDeliveries;
@@ -244,12 +245,24 @@ public final class Platform implements AutoCloseable {
 
         var deliveries = new CampaignDeliveries(database);
         var budgets = new CampaignBudgets(database);
+        JourneyQueries journeyQueries = JourneyQueries.DISABLED;
         if (config.campaigns().enabled()) {
             var c = config.campaigns();
             var settings = c.settings();
-            var campaigns = Campaigns.start(kafkaSettings, data.resolve("campaigns"), c.threads(), settings, ANALYTICS_START);
+            var campaigns = Campaigns.start(kafkaSettings, data.resolve("campaigns"), c.threads(), settings, ANALYTICS_START, clock, random);
             resources.push(campaigns);
             healthChecks.add(HealthCheck.of("campaigns", campaigns::isRunning));
+            journeyQueries = new JourneyQueries() {
+                @Override
+                public List<Violation> define(String id, JsonNode journey) {
+                    return campaigns.defineJourney(id, journey);
+                }
+
+                @Override
+                public Map<String, String> journeys() {
+                    return unlessMoving("campaigns", campaigns::journeys);
+                }
+            };
             resources.push(subscriber.subscribe(DeliveryDispatcher.CONSUMER_GROUP, CampaignsTopics.DELIVERIES,
                     new DeliveryDispatcher(processed, c.messageCosts(), clock)));
             resources.push(subscriber.subscribe(BudgetSaga.CONSUMER_GROUP, MarketTopics.TASK_OUTCOMES, new BudgetSaga(processed, clock)));
@@ -293,8 +306,7 @@ public final class Platform implements AutoCloseable {
                             return budgets.find(id, clock.instant());
                         }
                     },
-                    analyticsQueries, decisionQueries, healthChecks,
-                    metrics, random);
+                    analyticsQueries, decisionQueries, journeyQueries, healthChecks, metrics, random);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("http.port: cannot listen on " + h.host() + ":" + h.port() + " (" + e.getMessage() + ")", e);
         }

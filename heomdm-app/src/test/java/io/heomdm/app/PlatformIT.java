@@ -348,6 +348,44 @@ class PlatformIT {
     }
 
     @Test
+    void aJourneyPostedToTheApiIsCheckedTakenInAndRun() throws Exception {
+        var refused = postTo("/v1/journeys", """
+                {"id": "api-cart", "journey": {"entry": {"event": "CartItemAdded"}, "steps": [{"message": {"channel": "email", "template": ""}}]}}""");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).get("errors").get(0).get("field").asText()).isEqualTo("journey.steps[0].message.template");
+        assertThat(postTo("/v1/journeys", "{\"id\": \"instant-cart\", \"journey\": {}}").statusCode()).as("a configured id").isEqualTo(400);
+
+        var defined = postTo("/v1/journeys", """
+                {"id": "api-cart", "journey": {"entry": {"event": "CartItemAdded", "condition": {"field": "productId", "op": "eq", "value": "api-1"}},
+                 "exitOn": ["OrderPlaced"], "steps": [{"message": {"channel": "email", "template": "cart-reminder"}}]}}""");
+        assertThat(defined.statusCode()).isEqualTo(201);
+        assertThat(defined.headers().firstValue("Location")).contains("/v1/campaigns/api-cart/stats");
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/v1/journeys").body().contains("{\"id\":\"api-cart\",\"source\":\"api\"}"));
+
+        // the journeys look for new definitions every 5 s: cart adds from new customers until one is decided by the new journey
+        String noon = java.time.ZoneOffset.ofHours(12 - java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour()).getId();
+        int[] n = {0};
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            String c = "api-" + n[0]++;
+            post("""
+                    {"type":"CustomerUpdated","data":{"customerId":"%s","email":"%s@example.com","timeZone":"%s","consent":{"email":true}}}"""
+                    .formatted(c, c, noon));
+            post("""
+                    {"type":"CartItemAdded","data":{"customerId":"%s","productId":"api-1","quantity":1,"unitPrice":3.50}}""".formatted(c));
+            return JSON.readTree(get("/v1/campaigns/api-cart/stats").body()).get("outcomes").path("SENT").asInt() > 0;
+        });
+        var smtp = platform.embeddedSmtp().orElseThrow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (MimeMessage m : smtp.receivedMessages()) {
+                if (m.getAllRecipients()[0].toString().startsWith("api-") && m.getSubject().equals("You left something in your cart")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    @Test
     void aBilledCampaignSendsWithinItsDailyCapAndChargesEachDeliveredMessageThroughTheBudgetSaga() throws Exception {
         String noon = java.time.ZoneOffset.ofHours(12 - java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour()).getId();
         List<String> audience = List.of("m-ann", "m-bob", "m-cy");

@@ -7,6 +7,7 @@ import io.heomdm.events.schema.CartItemRemoved;
 import io.heomdm.events.schema.CustomerErased;
 import io.heomdm.events.schema.CustomerSuppressed;
 import io.heomdm.events.schema.DeliveryDecided;
+import io.heomdm.events.schema.JourneyDefined;
 import io.heomdm.events.schema.CustomerScored;
 import io.heomdm.events.schema.CustomerUpdated;
 import io.heomdm.events.schema.DemandObserved;
@@ -70,6 +71,8 @@ public final class EventCatalog {
             new EventType<>("RecommendationsUpdated", 1, EventKind.DERIVED, RecommendationsUpdated.class, "productId", "an item's top neighbours changed");
     public static final EventType<DeliveryDecided> DELIVERY_DECIDED =
             new EventType<>("DeliveryDecided", 1, EventKind.DERIVED, DeliveryDecided.class, "customerId", "the delivery gate sent, deferred or suppressed a message");
+    public static final EventType<JourneyDefined> JOURNEY_DEFINED =
+            new EventType<>("JourneyDefined", 1, EventKind.DERIVED, JourneyDefined.class, "id", "a journey was defined through the API");
     public static final EventType<SendNotification> SEND_NOTIFICATION =
             new EventType<>("SendNotification", 1, EventKind.TASK, SendNotification.class, "customerId", "deliver a message to a customer");
     public static final EventType<UpdateCrmRecord> UPDATE_CRM_RECORD =
@@ -86,7 +89,7 @@ public final class EventCatalog {
     static {
         for (EventType<?> t : List.of(PRODUCT_VIEWED, CART_ITEM_ADDED, CART_ITEM_REMOVED, ORDER_PLACED, CUSTOMER_UPDATED,
                 CUSTOMER_ERASED, CUSTOMER_SUPPRESSED, PRODUCT_CATALOGUED, COMPETITOR_PRICE_OBSERVED, CAMPAIGN_TRIGGERED, SEGMENT_DEFINED, SEGMENT_ENTERED, SEGMENT_EXITED, CUSTOMER_SCORED, DEMAND_OBSERVED,
-                PRICE_CHANGED, PRICE_APPROVED, RECOMMENDATIONS_UPDATED, DELIVERY_DECIDED,
+                PRICE_CHANGED, PRICE_APPROVED, RECOMMENDATIONS_UPDATED, DELIVERY_DECIDED, JOURNEY_DEFINED,
                 SEND_NOTIFICATION, UPDATE_CRM_RECORD, RECORD_BILLING_CHARGE,
                 TASK_COMPLETED, TASK_FAILED)) {
             BY_NAME.put(t.name(), t);

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * {@code /v1/segments/{name}/members}, {@code GET /v1/products/{id}/demand}; decisions —
  * {@code GET /v1/products/{id}/price}, {@code POST /v1/pricing/approve}, {@code GET /v1/pricing/tests/{id}},
  * {@code GET /v1/customers/{id}/recommendations}, {@code GET /v1/products/{id}/related}; campaigns —
- * {@code GET /v1/campaigns/{id}/stats} (the gate's decisions are listed with a customer's messages); erasure,
+ * {@code GET|POST /v1/journeys}, {@code GET /v1/campaigns/{id}/stats} (the gate's decisions are listed with a customer's messages); erasure,
  * {@code DELETE /v1/customers/{id}}; {@code GET /health} and {@code GET /metrics}.
  *
  * <p>An event is answered 202 only after Kafka acknowledged it ({@code acks=all}); when it was not
@@ -76,6 +76,7 @@ public final class Gateway implements AutoCloseable {
     private final CustomerQueries customers;
     private final AnalyticsQueries analytics;
     private final DecisionQueries decisions;
+    private final JourneyQueries journeys;
     private final List<HealthCheck> health;
     private final PrometheusMeterRegistry metrics;
     private final RandomGenerator random;
@@ -84,13 +85,15 @@ public final class Gateway implements AutoCloseable {
     private final Timer ackLatency;
 
     public Gateway(GatewaySettings settings, EventIngestion ingestion, EventPublisher publisher, CustomerQueries customers,
-            AnalyticsQueries analytics, DecisionQueries decisions, List<HealthCheck> health, PrometheusMeterRegistry metrics, RandomGenerator random) throws IOException {
+            AnalyticsQueries analytics, DecisionQueries decisions, JourneyQueries journeys, List<HealthCheck> health, PrometheusMeterRegistry metrics,
+            RandomGenerator random) throws IOException {
         this.settings = settings;
         this.ingestion = ingestion;
         this.publisher = publisher;
         this.customers = customers;
         this.analytics = analytics;
         this.decisions = decisions;
+        this.journeys = journeys;
         this.health = List.copyOf(health);
         this.metrics = metrics;
         this.random = random;
@@ -180,6 +183,14 @@ public final class Gateway implements AutoCloseable {
             } else if (path.equals("/v1/pricing/approve")) {
                 if (requireMethod(exchange, method, "POST")) {
                     approve(exchange);
+                }
+            } else if (path.equals("/v1/journeys")) {
+                if (method.equals("POST")) {
+                    defineJourney(exchange);
+                } else if (requireMethod(exchange, method, "GET, POST")) {
+                    var list = JSON.createArrayNode();
+                    journeys.journeys().forEach((id, source) -> list.add(JSON.createObjectNode().put("id", id).put("source", source)));
+                    sendJson(exchange, 200, JSON.createObjectNode().set("journeys", list));
                 }
             } else if (campaignStats.matches()) {
                 if (requireMethod(exchange, method, "GET")) {
@@ -385,6 +396,26 @@ public final class Gateway implements AutoCloseable {
         }
         exchange.getResponseHeaders().set("Location", "/v1/segments/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8) + "/members");
         sendJson(exchange, 201, JSON.createObjectNode().put("name", name).set("rule", definition.get("rule")));
+    }
+
+    private void defineJourney(HttpExchange exchange) throws IOException {
+        JsonNode definition = jsonBody(exchange);
+        if (definition == null) {
+            return;
+        }
+        if (!definition.isObject()) {
+            problem(exchange, Problem.of(400, "invalid-journey", "Invalid journey", "the body must be a JSON object {\"id\": ..., \"journey\": {...}}"));
+            return;
+        }
+        String id = definition.path("id").isTextual() ? definition.get("id").asText() : null;
+        List<Violation> violations = journeys.define(id, definition.get("journey"));
+        if (!violations.isEmpty()) {
+            problem(exchange, Problem.of(400, "invalid-journey", "Invalid journey", "the journey was not defined")
+                    .withErrors(violations.stream().map(v -> new FieldError(null, v.field(), v.rule())).toList()));
+            return;
+        }
+        exchange.getResponseHeaders().set("Location", "/v1/campaigns/" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8) + "/stats");
+        sendJson(exchange, 201, JSON.createObjectNode().put("id", id).set("journey", definition.get("journey")));
     }
 
     /** {@code ?after=ID&limit=N}: a page of members in customerId order, with the {@code after} of the next page. */

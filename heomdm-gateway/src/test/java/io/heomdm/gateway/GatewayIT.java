@@ -79,7 +79,7 @@ class GatewayIT {
     static Gateway gateway(KafkaEventPublisher publisher, int maxBody, int maxItems) throws Exception {
         return new Gateway(new GatewaySettings("127.0.0.1", 0, maxBody, maxItems, Duration.ofSeconds(2), 4),
                 new EventIngestion(new EventIds(InstantSource.system(), new SplittableRandom(1)), InstantSource.system()), publisher,
-                NO_CUSTOMERS, AnalyticsQueries.DISABLED, DecisionQueries.DISABLED, List.of(HealthCheck.of("kafka", () -> true)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                NO_CUSTOMERS, AnalyticsQueries.DISABLED, DecisionQueries.DISABLED, JourneyQueries.DISABLED, List.of(HealthCheck.of("kafka", () -> true)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 new SplittableRandom(2));
     }
 

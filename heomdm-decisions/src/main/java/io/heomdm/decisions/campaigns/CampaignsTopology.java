@@ -1,12 +1,14 @@
 package io.heomdm.decisions.campaigns;
 
 import io.heomdm.decisions.DecisionsTopics;
+import io.heomdm.decisions.internal.Records;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.eventlog.streams.JsonSerde;
 import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
 import io.heomdm.events.schema.CampaignTriggered;
+import io.heomdm.events.schema.JourneyDefined;
 import io.heomdm.events.schema.ProductViewed;
 import io.heomdm.events.schema.TaskFailed;
 import java.util.List;
@@ -19,6 +21,10 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -34,6 +40,8 @@ public final class CampaignsTopology {
     public static final String TIMER_STORE = "campaign-timers";
     public static final String VIEWERS_STORE = "campaign-product-viewers";
     public static final String MEMBERS_STORE = "campaign-segment-members";
+    /** id → JSON of the journeys defined through the API: a global store, the same on every instance. */
+    public static final String DEFINITIONS_STORE = "campaign-journey-definitions";
 
     private CampaignsTopology() {
     }
@@ -59,10 +67,37 @@ public final class CampaignsTopology {
         if (settings.priceDrop() != null) {
             facts = facts.merge(priceDrops(builder, activity, settings.priceDrop()), Named.as("with-price-drops"));
         }
-        facts.process(() -> new JourneyProcessor(new JourneyEngine(settings.journeys(), settings.gate()), settings.tick(), CUSTOMER_STORE,
-                        TIMER_STORE), Named.as("journeys"), CUSTOMER_STORE, TIMER_STORE)
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEFINITIONS_STORE), Serdes.String(), Serdes.String())
+                        .withLoggingDisabled(), // a global store is restored from its own topic
+                CampaignsTopics.JOURNEY_DEFINITIONS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("journey-definitions"),
+                DefinitionsLoader::new);
+        facts.process(() -> new JourneyProcessor(settings.journeys(), settings.gate(), settings.tick(), CUSTOMER_STORE, TIMER_STORE,
+                        DEFINITIONS_STORE), Named.as("journeys"), CUSTOMER_STORE, TIMER_STORE)
                 .to(CampaignsTopics.DELIVERIES.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("deliveries"));
         return builder.build();
+    }
+
+    /** Keeps the global store in step with the definitions topic; a tombstone removes a definition. */
+    static final class DefinitionsLoader implements Processor<String, byte[], Void, Void> {
+        private KeyValueStore<String, String> store;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(DEFINITIONS_STORE);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            if (record.value() == null) {
+                store.delete(record.key());
+                return;
+            }
+            Records.read(record).ifPresent(e -> {
+                if (e.payload() instanceof JourneyDefined d) {
+                    store.put(d.getId(), d.getDefinition());
+                }
+            });
+        }
     }
 
     /** A notification the server refused for good (a bounce), under its customer: the task's key. */

@@ -44,19 +44,32 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class JourneyProcessor implements Processor<String, byte[], String, byte[]> {
     /** How a bounced notification's TaskFailed error starts (the notification worker's word for it). */
     static final String BOUNCE = "bounce";
-    private final JourneyEngine engine;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JourneyProcessor.class);
+    /** How often journeys defined through the API are looked for. */
+    private static final Duration DEFINITIONS_EVERY = Duration.ofSeconds(5);
+    private final List<Journey> configured;
+    private final GateSettings gate;
     private final Duration tick;
     private final String customerStore;
     private final String timerStore;
+    private final String definitionsStore;
+    private JourneyEngine engine;
+    private Map<String, String> defined = Map.of();
+    private KeyValueStore<String, String> definitions;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, CampaignCustomer> customers;
     private KeyValueStore<String, Timer> timers;
 
-    public JourneyProcessor(JourneyEngine engine, Duration tick, String customerStore, String timerStore) {
-        this.engine = engine;
+    /** @param definitionsStore the global store of journeys defined through the API: id → JSON */
+    public JourneyProcessor(List<Journey> configured, GateSettings gate, Duration tick, String customerStore, String timerStore,
+            String definitionsStore) {
+        this.configured = List.copyOf(configured);
+        this.gate = gate;
+        this.engine = new JourneyEngine(configured, gate);
         this.tick = tick;
         this.customerStore = customerStore;
         this.timerStore = timerStore;
+        this.definitionsStore = definitionsStore;
     }
 
     /** A run's timer: the key {@code dueMillis/customerId/runKey} orders it, the value names it (ids may hold '/'). */
@@ -68,7 +81,25 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
         this.context = context;
         this.customers = context.getStateStore(customerStore);
         this.timers = context.getStateStore(timerStore);
+        this.definitions = context.getStateStore(definitionsStore);
+        readDefinitions(0);
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::fire);
+        context.schedule(DEFINITIONS_EVERY, PunctuationType.WALL_CLOCK_TIME, this::readDefinitions);
+    }
+
+    /** Takes in journeys defined through the API since the last look (a handful of small entries: all are read). */
+    private void readDefinitions(long wallClockMillis) {
+        Map<String, String> now = new java.util.TreeMap<>();
+        try (KeyValueIterator<String, String> all = definitions.all()) {
+            all.forEachRemaining(kv -> now.put(kv.key, kv.value));
+        }
+        if (!now.equals(defined)) {
+            List<Journey> journeys = new ArrayList<>(configured);
+            journeys.addAll(JourneyDefinitions.compile(now, configured.stream().map(Journey::id).collect(java.util.stream.Collectors.toSet()),
+                    LOG::warn));
+            engine = new JourneyEngine(journeys, gate);
+            defined = now;
+        }
     }
 
     @Override

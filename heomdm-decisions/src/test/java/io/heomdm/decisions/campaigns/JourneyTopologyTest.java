@@ -328,4 +328,45 @@ class JourneyTopologyTest {
         assertThat(decided()).extracting(d -> d.getCustomerId() + " " + d.getSource() + " " + d.getVariables().get("campaignName"))
                 .containsExactly("cid campaign:c-vip Winter sale");
     }
+
+    @Test
+    void aJourneyDefinedThroughTheApiIsTakenInWithinFiveSecondsAndItsMistakesAreNamedByPath() throws Exception {
+        start(NO_CAPS);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var bad = json.readTree("""
+                {"entry": {"event": "CartItemAddd"}, "steps": [{"message": {"channel": "fax", "template": ""}}, {"waitFor": {"event": "OrderPlaced",
+                 "timeoutMinutes": 10, "onEvent": "nowhere", "onTimeout": "step-1"}}], "colour": "red"}""");
+        assertThat(JourneyDefinitions.check("welcome", bad, Set.of())).extracting(io.heomdm.events.Violation::field)
+                .containsExactly("journey.colour");
+        var unknowns = json.readTree("""
+                {"entry": {"event": "CartItemAddd"}, "steps": [{"message": {"channel": "fax", "template": ""}}, {"waitFor": {"event": "OrderPlaced",
+                 "timeoutMinutes": 10, "onEvent": "nowhere", "onTimeout": "step-1"}}]}""");
+        assertThat(JourneyDefinitions.check("cart-abandonment", unknowns, Set.of("mine"))).extracting(io.heomdm.events.Violation::field)
+                .containsExactly("id", "journey.entry.event", "journey.steps[0].message.channel", "journey.steps[0].message.template",
+                        "journey.steps[1].waitFor.onEvent");
+        assertThat(JourneyDefinitions.check("mine", json.readTree("{\"entry\": {\"event\": \"CartItemAdded\"}, \"steps\": [{\"exit\": true}]}"),
+                Set.of("mine"))).extracting(io.heomdm.events.Violation::rule).singleElement().asString().contains("configured");
+
+        var good = json.readTree("""
+                {"entry": {"event": "CartItemAdded"}, "exitOn": ["OrderPlaced"], "steps": [{"message": {"channel": "email", "template": "cart-reminder"}}]}""");
+        assertThat(JourneyDefinitions.check("welcome", good, Set.of())).isEmpty();
+        var definitions = driver.createInputTopic(CampaignsTopics.JOURNEY_DEFINITIONS.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        customer("ann", "Europe/London", true);
+        cartAdd("ann", "p-1");
+        assertThat(decided()).as("no journey yet").isEmpty();
+        TopologyFixture.send(definitions, "welcome", new io.heomdm.events.schema.JourneyDefined("welcome", good.toString()), now);
+        advance(Duration.ofSeconds(5));
+        cartAdd("ann", "p-2");
+        assertThat(decided()).singleElement().satisfies(d -> {
+            assertThat(d.getSource()).isEqualTo("journey:welcome");
+            assertThat(d.getOutcome()).isEqualTo(DeliveryOutcome.SENT);
+        });
+        // a definition that no longer compiles (written by an older version, say) is left out, and the rest keeps running
+        TopologyFixture.send(definitions, "welcome", new io.heomdm.events.schema.JourneyDefined("welcome", "{\"steps\": []}"), now);
+        advance(Duration.ofSeconds(5));
+        order("ann");
+        cartAdd("ann", "p-3");
+        assertThat(decided()).isEmpty();
+    }
 }
