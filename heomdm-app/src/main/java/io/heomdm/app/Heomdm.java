@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 public final class Heomdm {
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("bench")) {
+        if (args.length > 0 && args[0].equals("bench") && System.getProperty("heomdm.log.kafka-clients") == null) {
             // read by log4j2.xml, so set before the first logger exists: the bench's broker kills make Kafka's clients warn by design
+            // (-Dheomdm.log.kafka-clients=warn in HEOMDM_JAVA_OPTS shows them)
             System.setProperty("heomdm.log.kafka-clients", "error");
         }
         int code = commandLine().execute(args);
