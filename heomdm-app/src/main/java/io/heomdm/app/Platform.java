@@ -353,7 +353,6 @@ public final class Platform implements AutoCloseable {
         };
     }
 
-    /** The decision services as the gateway asks them. */
     /** Topics by name (every topic a service may write through the outbox) and queues by name. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static OutboxRelay.Destinations outboxDestinations(KafkaEventPublisher publisher, TaskQueue taskQueue) {
@@ -378,6 +377,7 @@ public final class Platform implements AutoCloseable {
         };
     }
 
+    /** The decision services as the gateway asks them. */
     private static DecisionQueries queries(Decisions decisions) {
         return new DecisionQueries() {
             @Override

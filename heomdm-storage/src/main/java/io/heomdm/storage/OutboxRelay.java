@@ -5,6 +5,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * next start (at least once, deduplicated downstream by eventId). The rows of a pass are published
  * concurrently, so order between rows is not kept: what the outbox carries is keyed-idempotent.
  *
- * <p>{@link #relayDue} may be called from any one thread at a time; {@link #start} runs it on a
- * daemon thread every {@code interval} until closed.
+ * <p>{@link #relayDue} may be called from one thread at a time; {@link #start} runs it on a daemon
+ * thread every {@code interval} until closed.
  */
 public final class OutboxRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
@@ -34,8 +36,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final InstantSource clock;
     private final Duration publishTimeout;
     private final int batch;
-    private volatile Thread thread;
-    private volatile boolean running;
+    private ScheduledExecutorService scheduler;
 
     public OutboxRelay(Database database, Destinations destinations, InstantSource clock, Duration publishTimeout) {
         this(database, destinations, clock, publishTimeout, DEFAULT_BATCH);
@@ -89,40 +90,32 @@ public final class OutboxRelay implements AutoCloseable {
         return published.size();
     }
 
-    /** Relays on a daemon thread: a full batch is followed at once by the next, otherwise it waits {@code interval}. */
+    /** Relays on a daemon thread: a full batch is followed at once by the next, otherwise the next pass is {@code interval} later. */
     public OutboxRelay start(Duration interval) {
-        running = true;
-        thread = new Thread(() -> {
-            while (running) {
-                int n = 0;
-                try {
-                    n = relayDue();
-                } catch (RuntimeException e) {
-                    log.warn("outbox: relay pass failed, retrying in {} ms: {}", interval.toMillis(), e.toString());
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "outbox-relay");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                while (relayDue() == batch && !scheduler.isShutdown()) {
+                    // a full batch: more may be waiting
                 }
-                if (n < batch) {
-                    try {
-                        Thread.sleep(interval.toMillis());
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
+            } catch (RuntimeException e) {
+                log.warn("outbox: relay pass failed, retrying in {} ms: {}", interval.toMillis(), e.toString());
             }
-        }, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
+        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
     /** Stops after the current pass (what it published and did not delete is published again next time). */
     @Override
     public void close() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
+        if (scheduler != null) {
+            scheduler.shutdown();
             try {
-                t.join(publishTimeout.toMillis() + 1000);
+                scheduler.awaitTermination(publishTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
