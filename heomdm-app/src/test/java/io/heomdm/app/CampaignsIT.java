@@ -137,6 +137,72 @@ class CampaignsIT {
         }
     }
 
+    @Test
+    void aJourneysTimerSurvivesARestartOfThePlatform(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("heomdm.yaml"), """
+                analytics: {enabled: false}
+                decisions: {enabled: false}
+                campaigns:
+                  tickSeconds: 1
+                  cartAbandonment: {enabled: false}
+                  gate: {quietFrom: "", quietUntil: ""}
+                  journeys:
+                    slow-cart:
+                      entry: {event: CartItemAdded}
+                      exitOn: [OrderPlaced]
+                      steps:
+                        - {delayMinutes: 1}
+                        - {message: {channel: email, template: cart-reminder}}
+                """);
+        var env = Map.of("HEOMDM_DATA_DIR", dir.resolve("data").toString(), "HEOMDM_HTTP_PORT", "0", "HEOMDM_KAFKA_EMBEDDED_PORT", "0",
+                "HEOMDM_SQS_EMBEDDED_PORT", "0", "HEOMDM_SMTP_EMBEDDED_PORT", "0");
+        Instant added;
+        try (var platform = Platform.start(ConfigLoader.load(Optional.of(config), env));
+                var publisher = new KafkaEventPublisher(new KafkaSettings(platform.kafkaBootstrapServers(), Map.of(), Duration.ofSeconds(30),
+                        (short) 1, 1), "campaigns-it")) {
+            for (String c : List.of("r-ann", "r-bob")) {
+                publish(publisher, customerUpdated(new Market.Customer(c, c + "@example.com", null, "GB", "Europe/London", true, false, false)))
+                        .get();
+            }
+            added = Instant.now();
+            publish(publisher, cartAdd("r-ann")).get();
+            publish(publisher, cartAdd("r-bob")).get();
+            publish(publisher, new Event<>(envelope(EventCatalog.ORDER_PLACED.name(), EventCatalog.ORDER_PLACED.version(), "r-bob"),
+                    io.heomdm.events.schema.OrderPlaced.newBuilder().setCustomerId("r-bob").setOrderId("o-r").setTotal(java.math.BigDecimal.ONE)
+                            .setLines(List.of()).build())).get();
+            // the journeys have taken every event in (their offsets committed) before the platform stops, with the reminder still a minute away
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", platform.kafkaBootstrapServers()))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> admin.listConsumerGroupOffsets("heomdm-campaigns").partitionsToOffsetAndMetadata()
+                        .get().entrySet().stream().filter(e -> e.getKey().topic().equals(MarketTopics.ACTIVITY.name()) && e.getValue() != null)
+                        .mapToLong(e -> e.getValue().offset()).sum() == 5);
+            }
+            assertThat(decisions(platform)).isEmpty();
+        }
+        try (var platform = Platform.start(ConfigLoader.load(Optional.of(config), env))) {
+            var smtp = platform.embeddedSmtp().orElseThrow();
+            await().atMost(Duration.ofSeconds(120)).until(() -> !smtp.receivedMessages().isEmpty());
+            assertThat(smtp.receivedMessages()).singleElement().satisfies(m -> {
+                assertThat(m.getAllRecipients()[0].toString()).isEqualTo("r-ann@example.com");
+                assertThat(m.getSubject()).isEqualTo(CART_SUBJECT);
+            });
+            Instant sentAt = platform.database().inTransaction(c -> {
+                try (var ps = c.prepareStatement("select decided_at from campaign_deliveries where customer_id = 'r-ann'"); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getTimestamp(1).toInstant();
+                }
+            });
+            assertThat(Duration.between(added, sentAt)).as("the delay held across the restart").isGreaterThanOrEqualTo(Duration.ofMinutes(1));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> smtp.receivedMessages().size() == 1);
+            assertThat(decisions(platform)).as("bob's order ended his run before the restart").extracting(Decision::customerId).containsExactly("r-ann");
+        }
+    }
+
+    private static Event<io.heomdm.events.schema.CartItemAdded> cartAdd(String customer) {
+        return new Event<>(envelope(EventCatalog.CART_ITEM_ADDED.name(), EventCatalog.CART_ITEM_ADDED.version(), customer),
+                io.heomdm.events.schema.CartItemAdded.newBuilder().setCustomerId(customer).setProductId("p-r").setQuantity(1)
+                        .setUnitPrice(java.math.BigDecimal.TEN).build());
+    }
+
     record Decision(String customerId, String source, String outcome, String reason) {
     }
 
