@@ -343,6 +343,7 @@ class PlatformIT {
         assertThat(message.get("messageId").asText()).as("the task's id is the message's idempotency key")
                 .isEqualTo(decision.get("deliveryId").asText());
         assertThat(message.get("subject").asText()).isEqualTo("You left something in your cart");
+        assertThat(message.get("traceparent").asText()).as("the cart add's trace, through the journey, the outbox and the queue").isEqualTo(TRACEPARENT);
         assertThat(JSON.readTree(get("/v1/customers/j-bob/messages").body()).get("decisions").get(0).get("reason").asText())
                 .startsWith("consent");
     }

@@ -61,17 +61,19 @@ public record CampaignCustomer(Contact contact, String suppressed, List<Sent> se
      * @param fields  the entry event's fields, for splits and message variables
      * @param entryEventId the event that started the run: the correlation id of everything it decides
      */
-    public record Run(int version, int run, int node, Instant enteredAt, Instant dueAt, Map<String, String> fields, String entryEventId) {
+    /** @param entryTraceparent the trace of the event the run entered on (null in runs stored before it was kept), carried by its decisions */
+    public record Run(int version, int run, int node, Instant enteredAt, Instant dueAt, Map<String, String> fields, String entryEventId,
+            String entryTraceparent) {
         public Run {
             fields = Map.copyOf(fields);
         }
 
         Run at(int next) {
-            return new Run(version, run, next, enteredAt, null, fields, entryEventId);
+            return new Run(version, run, next, enteredAt, null, fields, entryEventId, entryTraceparent);
         }
 
         Run due(Instant at) {
-            return new Run(version, run, node, enteredAt, at, fields, entryEventId);
+            return new Run(version, run, node, enteredAt, at, fields, entryEventId, entryTraceparent);
         }
     }
 

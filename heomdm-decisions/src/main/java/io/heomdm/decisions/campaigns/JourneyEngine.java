@@ -51,13 +51,17 @@ public final class JourneyEngine {
     }
 
     /** A gate decision with the chain it belongs to. */
-    public record Decided(UUID eventId, DeliveryDecided decision, String correlationId, String causationId, Instant at) {
+    public record Decided(UUID eventId, DeliveryDecided decision, String correlationId, String causationId, String traceparent, Instant at) {
+    }
+
+    /** The event that moves a customer's runs: its id (the decisions' cause) and its trace, which a run keeps from its entry on. */
+    public record Cause(String eventId, String traceparent) {
     }
 
     /** An event of the customer's: exits first, then answered waits, then entries. */
-    public CampaignCustomer onEvent(String customerId, CampaignCustomer customer, String type, Map<String, String> fields, String eventId,
+    public CampaignCustomer onEvent(String customerId, CampaignCustomer customer, String type, Map<String, String> fields, Cause cause,
             Instant now, List<Decided> out) {
-        var work = new Work(customerId, customer, now, eventId, out);
+        var work = new Work(customerId, customer, now, cause, out);
         for (var run : List.copyOf(work.runs.entrySet())) {
             Journey journey = journeyFor(run.getKey(), run.getValue());
             if (journey == null) {
@@ -77,9 +81,9 @@ public final class JourneyEngine {
     }
 
     /** The customer entered a segment: answered waits, then entries. (Leaving a segment moves nothing yet.) */
-    public CampaignCustomer onSegmentEntered(String customerId, CampaignCustomer customer, String segment, String eventId, Instant now,
+    public CampaignCustomer onSegmentEntered(String customerId, CampaignCustomer customer, String segment, Cause cause, Instant now,
             List<Decided> out) {
-        var work = new Work(customerId, customer, now, eventId, out);
+        var work = new Work(customerId, customer, now, cause, out);
         for (var run : List.copyOf(work.runs.entrySet())) {
             Journey journey = journeyFor(run.getKey(), run.getValue());
             if (journey != null && journey.nodes().get(run.getValue().node()) instanceof Journey.WaitFor w && segment.equals(w.segment())) {
@@ -99,8 +103,8 @@ public final class JourneyEngine {
      * product, once per product and customer (its run key is {@code price-drop#productId}).
      */
     public CampaignCustomer onPriceDrop(String customerId, CampaignCustomer customer, String productId, Map<String, String> fields,
-            String eventId, Instant now, List<Decided> out) {
-        var work = new Work(customerId, customer, now, eventId, out);
+            Cause cause, Instant now, List<Decided> out) {
+        var work = new Work(customerId, customer, now, cause, out);
         Journey journey = journeys.get(BuiltInJourneys.PRICE_DROP);
         String runKey = BuiltInJourneys.PRICE_DROP + RUN_KEY_SEPARATOR + productId;
         if (journey != null && !work.history.containsKey(runKey)) {
@@ -113,9 +117,9 @@ public final class JourneyEngine {
      * A marketer's campaign reached the customer (named in its list, or a member of its segment): one
      * message, at its scheduled time if that is ahead, through the same gate; once per campaign.
      */
-    public CampaignCustomer onCampaign(String customerId, CampaignCustomer customer, CampaignTriggered campaign, String eventId, Instant now,
+    public CampaignCustomer onCampaign(String customerId, CampaignCustomer customer, CampaignTriggered campaign, Cause cause, Instant now,
             List<Decided> out) {
-        var work = new Work(customerId, customer, now, eventId, out);
+        var work = new Work(customerId, customer, now, cause, out);
         String runKey = CAMPAIGN + RUN_KEY_SEPARATOR + campaign.getCampaignId();
         if (!work.history.containsKey(runKey)) {
             Map<String, String> fields = new HashMap<>(Map.of("campaignId", campaign.getCampaignId(), "campaignName", campaign.getName(),
@@ -158,7 +162,7 @@ public final class JourneyEngine {
 
     /** A run's timer fired. */
     public CampaignCustomer onTimer(String customerId, CampaignCustomer customer, String runKey, Instant now, List<Decided> out) {
-        var work = new Work(customerId, customer, now, null, out);
+        var work = new Work(customerId, customer, now, new Cause(null, null), out);
         CampaignCustomer.Run run = work.runs.get(runKey);
         Journey journey = run == null ? null : journeyFor(runKey, run);
         if (journey == null) {
@@ -181,16 +185,18 @@ public final class JourneyEngine {
         final CampaignCustomer before;
         final Instant now;
         final String causationId;
+        final String traceparent;
         final List<Decided> out;
         final Map<String, CampaignCustomer.Run> runs;
         final Map<String, CampaignCustomer.History> history;
         final List<CampaignCustomer.Sent> sent;
 
-        Work(String customerId, CampaignCustomer before, Instant now, String causationId, List<Decided> out) {
+        Work(String customerId, CampaignCustomer before, Instant now, Cause cause, List<Decided> out) {
             this.customerId = customerId;
             this.before = before;
             this.now = now;
-            this.causationId = causationId;
+            this.causationId = cause.eventId();
+            this.traceparent = cause.traceparent();
             this.out = out;
             this.runs = new LinkedHashMap<>(before.runs());
             this.history = new HashMap<>(before.history());
@@ -205,7 +211,8 @@ public final class JourneyEngine {
                 return;
             }
             history.put(runKey, new CampaignCustomer.History(h.runs() + 1, h.lastEnded()));
-            advance(journey, runKey, new CampaignCustomer.Run(journey.version(), h.runs() + 1, 0, now, startAt, fields, causationId));
+            advance(journey, runKey, new CampaignCustomer.Run(journey.version(), h.runs() + 1, 0, now, startAt, fields, causationId,
+                    traceparent));
         }
 
         void end(String runKey) {
@@ -288,7 +295,7 @@ public final class JourneyEngine {
             }
             // its own id per decision (a deferred message is decided again), derived so that a replay repeats it
             UUID eventId = EventIds.derive(deliveryId, b.getOutcome().name() + "@" + now.toEpochMilli());
-            out.add(new Decided(eventId, b.build(), run.entryEventId(), causationId, now));
+            out.add(new Decided(eventId, b.build(), run.entryEventId(), causationId, run.entryTraceparent(), now));
         }
 
         CampaignCustomer current() {

@@ -109,22 +109,22 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
             CampaignCustomer before = customers.get(customerId);
             CampaignCustomer customer = before == null ? CampaignCustomer.NEW : before;
-            String eventId = event.envelope().eventId().toString();
+            var cause = new JourneyEngine.Cause(event.envelope().eventId().toString(), event.envelope().traceparent());
             List<JourneyEngine.Decided> out = new ArrayList<>();
             CampaignCustomer after;
             if (event.payload() instanceof CustomerErased) {
                 save(customerId, before, null);
                 return;
             } else if (event.payload() instanceof SegmentEntered entered) {
-                after = engine.onSegmentEntered(customerId, customer, entered.getSegment(), eventId, now, out);
+                after = engine.onSegmentEntered(customerId, customer, entered.getSegment(), cause, now, out);
             } else if (event.payload() instanceof SegmentExited) {
                 return;
             } else if (event.payload() instanceof CampaignTriggered c) {
-                after = engine.onCampaign(customerId, customer, c, eventId, now, out);
+                after = engine.onCampaign(customerId, customer, c, cause, now, out);
             } else if (event.payload() instanceof PriceChanged p) {
                 after = engine.onPriceDrop(customerId, customer, p.getProductId(), Map.of("productId", p.getProductId(),
                         "previousPrice", p.getPreviousPrice().toPlainString(), "price", p.getFinalPrice().toPlainString(),
-                        "currency", p.getCurrency(), "dropPercent", String.valueOf(PriceDropViewers.dropPercent(p))), eventId, now, out);
+                        "currency", p.getCurrency(), "dropPercent", String.valueOf(PriceDropViewers.dropPercent(p))), cause, now, out);
             } else if (event.payload() instanceof TaskFailed) {
                 after = customer.suppressedFor(BOUNCE);
             } else if (event.payload() instanceof CustomerSuppressed s) {
@@ -133,7 +133,7 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
                 String type = event.envelope().type();
                 // an event's fields are read only when some journey may start on it: most events start none
                 after = engine.onEvent(customerId, contact(customer, event.payload()), type,
-                        engine.startsOn(type) ? fields(event.payload()) : Map.of(), eventId, now, out);
+                        engine.startsOn(type) ? fields(event.payload()) : Map.of(), cause, now, out);
             }
             save(customerId, before, after);
             out.forEach(this::forward);
@@ -205,7 +205,7 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
     private void forward(JourneyEngine.Decided d) {
         var type = EventCatalog.DELIVERY_DECIDED;
         var envelope = new Envelope(d.eventId(), type.name(), type.version(), d.decision().getCustomerId(), d.at(), d.correlationId(),
-                d.causationId(), null);
+                d.causationId(), d.traceparent());
         context.forward(Records.of(envelope, d.decision()));
     }
 
