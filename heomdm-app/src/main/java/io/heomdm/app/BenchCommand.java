@@ -41,6 +41,10 @@ final class BenchCommand implements Callable<Integer> {
     Integer warmup;
     @Option(names = "--duration", description = "measured seconds per run (default 30)")
     Integer duration;
+    @Option(names = "--jit-warmup", description = "seconds each set-up runs at the lowest rate before anything is measured, not counted "
+            + "(default 20; --quick: 0)")
+    Integer jitWarmup;
+
     @Option(names = "--repetitions", description = "runs of each point (default 3)")
     Integer repetitions;
     @Option(names = "--task-fraction", description = "fraction of events that cause a task (default 0.02)")
@@ -70,6 +74,9 @@ final class BenchCommand implements Callable<Integer> {
                 plan.drain());
         if (repetitions != null) {
             plan = plan.withRepetitions(repetitions);
+        }
+        if (jitWarmup != null) {
+            plan = plan.withJitWarmup(Duration.ofSeconds(jitWarmup));
         }
         plan = plan.withWorkload(taskFraction == null ? plan.taskFraction() : taskFraction, eventBytes == null ? plan.eventBytes() : eventBytes);
         var t = plan.table5();

@@ -9,9 +9,12 @@ import java.util.Set;
  *
  * @param taskFraction   events that cause a task (order confirmations, cart reminders, campaign messages)
  * @param ceilingRecords records sent by Kafka's producer performance tool, and tasks through the plain SQS loop (a tenth)
+ * @param jitWarmup      before the first measured run, each set-up runs this long at the lowest rate, not counted: the
+ *                       JVMs are still compiling a minute in on a small machine, and the first set-up measured would pay for it
  */
 public record BenchPlan(List<SetUp> setUps, List<Integer> rates, Duration warmup, Duration measured, int repetitions, int partitions,
-        double taskFraction, int eventBytes, int workerConcurrency, Duration drain, int ceilingRecords, long seed, Set<Part> parts, Table5 table5) {
+        double taskFraction, int eventBytes, int workerConcurrency, Duration drain, int ceilingRecords, long seed, Set<Part> parts, Table5 table5,
+        Duration jitWarmup) {
 
     /** The parts of a benchmark: Tables 3 and 4, and Table 5's fault runs and scale runs. */
     public enum Part {
@@ -76,7 +79,7 @@ public record BenchPlan(List<SetUp> setUps, List<Integer> rates, Duration warmup
         return new BenchPlan(List.of(SetUp.values()), List.of(5_000, 10_000, 25_000, 50_000), Duration.ofSeconds(10), Duration.ofSeconds(30), 3,
                 12, 0.02, 2048, 20, Duration.ofSeconds(20), 500_000, 42, Set.of(Part.values()),
                 new Table5(2_000, 80, 500, 10, Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofSeconds(10),
-                        Duration.ofSeconds(20), Duration.ofSeconds(60)));
+                        Duration.ofSeconds(20), Duration.ofSeconds(60)), Duration.ofSeconds(20));
     }
 
     /** Tables 3 and 4 only, every set-up at two low rates, once: under 3 minutes, for CI. */
@@ -84,37 +87,42 @@ public record BenchPlan(List<SetUp> setUps, List<Integer> rates, Duration warmup
         return new BenchPlan(List.of(SetUp.values()), List.of(500, 1_000), Duration.ofSeconds(2), Duration.ofSeconds(5), 1,
                 12, 0.02, 2048, 20, Duration.ofSeconds(10), 50_000, 42, Set.of(Part.THROUGHPUT),
                 new Table5(500, 60, 300, 10, Duration.ofMillis(50), Duration.ofSeconds(8), Duration.ofSeconds(25), Duration.ofSeconds(5),
-                        Duration.ofSeconds(6), Duration.ofSeconds(60)));
+                        Duration.ofSeconds(6), Duration.ofSeconds(60)), Duration.ZERO);
     }
 
     public BenchPlan withSetUps(List<SetUp> s) {
         return new BenchPlan(s, rates, warmup, measured, repetitions, partitions, taskFraction, eventBytes, workerConcurrency, drain, ceilingRecords,
-                seed, parts, table5);
+                seed, parts, table5, jitWarmup);
     }
 
     public BenchPlan withRates(List<Integer> r) {
         return new BenchPlan(setUps, r, warmup, measured, repetitions, partitions, taskFraction, eventBytes, workerConcurrency, drain, ceilingRecords,
-                seed, parts, table5);
+                seed, parts, table5, jitWarmup);
     }
 
     public BenchPlan withWindow(Duration warm, Duration measure, Duration drainTime) {
         return new BenchPlan(setUps, rates, warm, measure, repetitions, partitions, taskFraction, eventBytes, workerConcurrency, drainTime,
-                ceilingRecords, seed, parts, table5);
+                ceilingRecords, seed, parts, table5, jitWarmup);
     }
 
     public BenchPlan withRepetitions(int n) {
         return new BenchPlan(setUps, rates, warmup, measured, n, partitions, taskFraction, eventBytes, workerConcurrency, drain, ceilingRecords,
-                seed, parts, table5);
+                seed, parts, table5, jitWarmup);
     }
 
     public BenchPlan withWorkload(double fraction, int bytes) {
         return new BenchPlan(setUps, rates, warmup, measured, repetitions, partitions, fraction, bytes, workerConcurrency, drain, ceilingRecords,
-                seed, parts, table5);
+                seed, parts, table5, jitWarmup);
+    }
+
+    public BenchPlan withJitWarmup(Duration d) {
+        return new BenchPlan(setUps, rates, warmup, measured, repetitions, partitions, taskFraction, eventBytes, workerConcurrency, drain, ceilingRecords,
+                seed, parts, table5, d);
     }
 
     public BenchPlan withParts(Set<Part> p, Table5 t) {
         return new BenchPlan(setUps, rates, warmup, measured, repetitions, partitions, taskFraction, eventBytes, workerConcurrency, drain, ceilingRecords,
-                seed, p, t);
+                seed, p, t, jitWarmup);
     }
 
     /** The plan of one broker-kill run of {@code setUp}: Table 5's rate and window, once. */

@@ -1,7 +1,7 @@
 package io.heomdm.bench;
 
 import io.heomdm.embedded.EmbeddedKafkaCluster;
-import io.heomdm.embedded.EmbeddedSqs;
+import io.heomdm.embedded.EmbeddedSqsProcess;
 import io.heomdm.taskqueue.SqsSettings;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code heomdm bench}: starts the servers it is not given (a Kafka broker in a JVM of its own, so
- * its CPU can be told from the harness's; an in-memory ElasticMQ), measures the raw ceilings, runs
+ * its CPU can be told from the harness's; an in-memory ElasticMQ, also in its own JVM), measures the raw ceilings, runs
  * every set-up of the plan, and writes the report.
  */
 public final class Benchmark {
@@ -29,14 +29,14 @@ public final class Benchmark {
         Files.createDirectories(out);
         var progress = new Progress(console, plan.runs() + 2);
         EmbeddedKafkaCluster broker = null;
-        EmbeddedSqs elasticMq = null;
+        EmbeddedSqsProcess elasticMq = null;
         Path kafkaData = null;
         try {
             String bootstrap;
             if (kafka.isPresent()) {
                 bootstrap = kafka.get();
             } else {
-                progress.note("starting a Kafka broker (KRaft, its own JVM) and ElasticMQ (in memory)");
+                progress.note("starting a Kafka broker (KRaft) and ElasticMQ (in memory), each in its own JVM");
                 kafkaData = Files.createTempDirectory("heomdm-bench-kafka");
                 broker = EmbeddedKafkaCluster.start(kafkaData, 1, "1g");
                 bootstrap = broker.bootstrapServers();
@@ -45,17 +45,20 @@ public final class Benchmark {
             if (sqs.isPresent()) {
                 sqsSettings = sqs.get();
             } else {
-                elasticMq = EmbeddedSqs.start(0, Optional.empty());
+                elasticMq = EmbeddedSqsProcess.start("1g", out.resolve("elasticmq.log"));
                 sqsSettings = SqsSettings.local(elasticMq.endpoint());
             }
             EmbeddedKafkaCluster measuredBroker = broker;
+            EmbeddedSqsProcess measuredSqs = elasticMq;
             Supplier<Duration> brokerCpu = () -> measuredBroker == null ? Duration.ZERO : measuredBroker.cpuTime();
-            var servers = kafka.isPresent() ? replicated(bootstrap, sqsSettings, brokerCpu) : Harness.Servers.singleBroker(bootstrap, sqsSettings, brokerCpu);
+            Supplier<Duration> sqsCpu = () -> measuredSqs == null ? Duration.ZERO : measuredSqs.cpuTime();
+            var servers = kafka.isPresent() ? replicated(bootstrap, sqsSettings, brokerCpu, sqsCpu)
+                    : Harness.Servers.singleBroker(bootstrap, sqsSettings, brokerCpu, sqsCpu);
             var ceilings = Ceilings.measure(bootstrap, sqsSettings, plan.ceilingRecords(), plan.seed(), out, progress);
             var env = new Report.Environment(machine(),
                     kafka.map(k -> "external cluster " + k).orElse("one local KRaft broker (Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")"),
                     sqs.isPresent() ? sqsSettings.endpoint().map(Object::toString).orElse("AWS " + sqsSettings.region())
-                            : "local ElasticMQ, in memory (an SQS-compatible server: not AWS's figures)", plan);
+                            : "local ElasticMQ, in memory, in its own JVM (an SQS-compatible server: not AWS's figures)", plan);
             var report = new Object() {
                 List<Harness.Run> runs = List.of();
                 Table5Runs.Result table5 = Table5Runs.Result.NONE;
@@ -101,11 +104,11 @@ public final class Benchmark {
     }
 
     /** An external cluster: replication 3 and min ISR 2 where it has three brokers, less where it has fewer. */
-    private static Harness.Servers replicated(String bootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu) throws Exception {
+    private static Harness.Servers replicated(String bootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu, Supplier<Duration> sqsCpu) throws Exception {
         try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", bootstrap))) {
             int brokers = admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS).size();
             short rf = (short) Math.min(3, brokers);
-            return new Harness.Servers(bootstrap, rf, Math.min(2, rf), sqs, brokerCpu);
+            return new Harness.Servers(bootstrap, rf, Math.min(2, rf), sqs, brokerCpu, sqsCpu);
         }
     }
 

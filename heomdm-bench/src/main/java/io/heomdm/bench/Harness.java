@@ -28,10 +28,14 @@ import org.apache.kafka.clients.admin.Admin;
 public final class Harness {
     private static final List<String> SERVICES = List.of("decisions", "profiles");
 
-    /** Where the servers are, the replication topics get there, and how to read the CPU the brokers use. */
-    public record Servers(String kafkaBootstrap, short replication, int minInsync, SqsSettings sqs, Supplier<Duration> brokerCpu) {
-        public static Servers singleBroker(String kafkaBootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu) {
-            return new Servers(kafkaBootstrap, (short) 1, 1, sqs, brokerCpu);
+    /**
+     * Where the servers are, the replication topics get there, and how to read the CPU the brokers
+     * and the SQS server use (zero for servers this process did not start).
+     */
+    public record Servers(String kafkaBootstrap, short replication, int minInsync, SqsSettings sqs, Supplier<Duration> brokerCpu,
+            Supplier<Duration> sqsCpu) {
+        public static Servers singleBroker(String kafkaBootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu, Supplier<Duration> sqsCpu) {
+            return new Servers(kafkaBootstrap, (short) 1, 1, sqs, brokerCpu, sqsCpu);
         }
 
         KafkaSettings kafka() {
@@ -58,7 +62,7 @@ public final class Harness {
      */
     public record Run(SetUp setUp, int offered, int repetition, double delivered, double p50Ms, double p99Ms, double p999Ms, double maxMs,
             long events, long notSent, long tasks, long eventsMissing, long tasksMissing, long duplicates, long lateSends, long publishFailures,
-            double harnessCores, double brokerCores, boolean drained, Histogram latency, Timeline timeline, long faultAt, long producerStoppedAt) {
+            double harnessCores, double brokerCores, double sqsCores, boolean drained, Histogram latency, Timeline timeline, long faultAt, long producerStoppedAt) {
     }
 
     private final BenchPlan plan;
@@ -77,6 +81,14 @@ public final class Harness {
     }
 
     public List<Run> runAll(AfterRun afterRun) throws Exception {
+        if (!plan.jitWarmup().isZero()) {
+            int lowest = plan.rates().stream().min(Integer::compare).orElseThrow();
+            var warm = new Harness(plan.withWindow(Duration.ofSeconds(1), plan.jitWarmup(), Duration.ofSeconds(5)), servers, progress);
+            for (SetUp setUp : plan.setUps()) {
+                progress.note("JIT warm-up, not counted: " + setUp.id() + " at " + lowest + " events/s for " + plan.jitWarmup().toSeconds() + " s");
+                warm.run(setUp, lowest, 0, Optional.empty());
+            }
+        }
         List<Run> runs = new ArrayList<>();
         for (int repetition = 1; repetition <= plan.repetitions(); repetition++) {
             // repetitions outermost, set-ups alternating within: drift in the machine hits every set-up alike
@@ -153,6 +165,7 @@ public final class Harness {
                     MarketSimulator.Profile.defaults().withAverageEventBytes(plan.eventBytes()), new SplittableRandom(plan.seed() + 1), ids, "b" + id + "-");
             long cpuBefore = harnessCpu();
             Duration brokerBefore = servers.brokerCpu().get();
+            Duration sqsBefore = servers.sqsCpu().get();
             // the producer stops with the measured window: a set-up that holds it back gets fewer events, not a longer run
             var sent = loop.run(start, total, windowStart + plan.measured().toNanos() + TimeUnit.SECONDS.toNanos(1), (seq, due) -> {
                 var event = simulator.next(seq, Instant.now());
@@ -166,6 +179,7 @@ public final class Harness {
             double cpuSeconds = (producedAt - start) / 1e9;
             double harnessCores = (harnessCpu() - cpuBefore) / 1e9 / cpuSeconds;
             double brokerCores = (servers.brokerCpu().get().minus(brokerBefore).toNanos()) / 1e9 / cpuSeconds;
+            double sqsCores = (servers.sqsCpu().get().minus(sqsBefore).toNanos()) / 1e9 / cpuSeconds;
 
             // drain: every event decided and every task it caused run, or the drain time is up
             long produced = sent.count();
@@ -184,7 +198,7 @@ public final class Harness {
                     ms.apply(h.getValueAtPercentile(50)), ms.apply(h.getValueAtPercentile(99)), ms.apply(h.getValueAtPercentile(99.9)),
                     ms.apply(h.getMaxValue()),
                     produced, total - produced, expectedTasks, eventsMissing, tasksMissing, m.decisions.duplicates() + m.tasks.duplicates(), sent.late(),
-                    m.publishFailures.get(), harnessCores, brokerCores, eventsMissing == 0 && tasksMissing == 0, h, m.timeline, faultAt.get(),
+                    m.publishFailures.get(), harnessCores, brokerCores, sqsCores, eventsMissing == 0 && tasksMissing == 0, h, m.timeline, faultAt.get(),
                     producedAt);
         } finally {
             for (AutoCloseable c : open) {

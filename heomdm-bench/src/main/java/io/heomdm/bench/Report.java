@@ -31,7 +31,7 @@ public final class Report {
     /** The repetitions of one set-up at one offered rate. */
     public record Point(SetUp setUp, int offered, double delivered, double deliveredMin, double deliveredMax, double p50Ms, double p99Ms,
             double p99MinMs, double p99MaxMs, double p999Ms, double maxMs, double mergedP99Ms, long notSent, long eventsMissing, long tasksMissing,
-            long duplicates, double harnessCores, double brokerCores, boolean drained) {
+            long duplicates, double harnessCores, double brokerCores, double sqsCores, boolean drained) {
     }
 
     public record Environment(String machine, String kafka, String sqs, BenchPlan plan) {
@@ -49,6 +49,7 @@ public final class Report {
                     max(g, Harness.Run::p99Ms), median(g, Harness.Run::p999Ms), median(g, Harness.Run::maxMs), merged.getTotalCount() == 0 ? Double.NaN : merged.getValueAtPercentile(99) / 1000.0,
                     g.stream().mapToLong(Harness.Run::notSent).sum(), g.stream().mapToLong(Harness.Run::eventsMissing).sum(), g.stream().mapToLong(Harness.Run::tasksMissing).sum(),
                     g.stream().mapToLong(Harness.Run::duplicates).sum(), median(g, Harness.Run::harnessCores), median(g, Harness.Run::brokerCores),
+                    median(g, Harness.Run::sqsCores),
                     g.stream().allMatch(Harness.Run::drained)));
         }
         return points;
@@ -83,8 +84,10 @@ public final class Report {
         b.append("# HEOMDM benchmark\n\n");
         b.append("Machine: ").append(env.machine()).append("  \nKafka: ").append(env.kafka()).append("  \nSQS: ").append(env.sqs()).append("\n\n");
         b.append(String.format(Locale.ROOT, "Method: open loop at a fixed offered rate, latency from each event's intended send time (HdrHistogram); "
-                + "%d s warm-up not counted, %d s measured, %d repetition(s) (median, spread min–max); %d partitions; %.1f %% of events cause a task; "
-                + "average event %d bytes (Avro).%n%n", plan.warmup().toSeconds(), plan.measured().toSeconds(), plan.repetitions(), plan.partitions(),
+                + "%s%d s warm-up not counted, %d s measured, %d repetition(s) (median, spread min–max); %d partitions; %.1f %% of events cause a task; "
+                + "average event %d bytes (Avro).%n%n", plan.jitWarmup().isZero() ? ""
+                        : "first each set-up " + plan.jitWarmup().toSeconds() + " s at the lowest rate to warm the JVMs up, not counted; then per run ",
+                plan.warmup().toSeconds(), plan.measured().toSeconds(), plan.repetitions(), plan.partitions(),
                 plan.taskFraction() * 100, plan.eventBytes()));
         b.append(String.format(Locale.ROOT, "Raw ceilings measured in the same run: Kafka's producer performance tool **%.0f records/s**; "
                 + "plain AWS-SDK batch loop (send 10, receive 10, delete 10) **%.0f messages/s**.%n%n", ceilings.kafkaRecordsPerSecond(),
@@ -98,12 +101,12 @@ public final class Report {
             return b.append("\nTables 3 and 4 (throughput, latency) were not part of this run.\n").toString();
         }
         b.append("\n## Table 3 — Throughput\n\n");
-        b.append("| set-up | offered /s | delivered /s (median) | spread | delivered / offered | ÷ Kafka ceiling | harness CPU (cores) | broker CPU (cores) | left over |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        b.append("| set-up | offered /s | delivered /s (median) | spread | delivered / offered | ÷ Kafka ceiling | harness CPU (cores) | broker CPU (cores) | SQS server CPU (cores) | left over |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Point p : points) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f–%.0f | %.3f | %.3f | %.2f | %.2f | %s |%n", p.setUp().id(), p.offered(),
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f–%.0f | %.3f | %.3f | %.2f | %.2f | %.2f | %s |%n", p.setUp().id(), p.offered(),
                     p.delivered(), p.deliveredMin(), p.deliveredMax(), p.delivered() / p.offered(), p.delivered() / ceilings.kafkaRecordsPerSecond(),
-                    p.harnessCores(), p.brokerCores(), backlog(p)));
+                    p.harnessCores(), p.brokerCores(), p.sqsCores(), backlog(p)));
         }
         b.append("\n## Table 4 — Latency (ms, intended send → decision, or → task done for events that cause one)\n\n");
         b.append("| set-up | offered /s | p50 | p99 | p99 spread | p99.9 | max | p99, repetitions merged | duplicates |\n");
@@ -142,11 +145,11 @@ public final class Report {
 
     static String csv(List<Harness.Run> runs) {
         StringBuilder b = new StringBuilder("setup,offered,repetition,delivered,p50_ms,p99_ms,p999_ms,max_ms,events,tasks,events_missing,"
-                + "tasks_missing,duplicates,not_sent,late_sends,publish_failures,harness_cores,broker_cores,drained\n");
+                + "tasks_missing,duplicates,not_sent,late_sends,publish_failures,harness_cores,broker_cores,sqs_cores,drained\n");
         for (var r : runs) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%s%n", r.setUp().id(), r.offered(),
+            b.append(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%s%n", r.setUp().id(), r.offered(),
                     r.repetition(), r.delivered(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs(), r.events(), r.tasks(), r.eventsMissing(),
-                    r.tasksMissing(), r.duplicates(), r.notSent(), r.lateSends(), r.publishFailures(), r.harnessCores(), r.brokerCores(), r.drained()));
+                    r.tasksMissing(), r.duplicates(), r.notSent(), r.lateSends(), r.publishFailures(), r.harnessCores(), r.brokerCores(), r.sqsCores(), r.drained()));
         }
         return b.toString();
     }
@@ -177,7 +180,7 @@ public final class Report {
             ObjectNode n = mapper.valueToTree(new LinkedHashMap<>(Map.of("setUp", r.setUp().id(), "offered", r.offered(), "repetition", r.repetition(),
                     "delivered", r.delivered(), "p50Ms", r.p50Ms(), "p99Ms", r.p99Ms(), "p999Ms", r.p999Ms(), "maxMs", r.maxMs())));
             n.put("eventsMissing", r.eventsMissing()).put("tasksMissing", r.tasksMissing()).put("duplicates", r.duplicates())
-                    .put("harnessCores", r.harnessCores()).put("brokerCores", r.brokerCores()).put("drained", r.drained());
+                    .put("harnessCores", r.harnessCores()).put("brokerCores", r.brokerCores()).put("sqsCores", r.sqsCores()).put("drained", r.drained());
             rs.add(n);
         }
         ArrayNode ps = root.putArray("summary");

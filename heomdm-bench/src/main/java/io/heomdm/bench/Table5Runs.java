@@ -66,7 +66,7 @@ final class Table5Runs {
         progress.note("starting a Kafka cluster of three brokers (RF 3, min.insync.replicas 2), each in its own JVM");
         Path dir = Files.createTempDirectory("heomdm-bench-cluster");
         try (var cluster = EmbeddedKafkaCluster.start(dir, 3, "512m")) {
-            var servers = new Harness.Servers(cluster.bootstrapServers(), (short) 3, 2, sqs, cluster::cpuTime);
+            var servers = new Harness.Servers(cluster.bootstrapServers(), (short) 3, 2, sqs, cluster::cpuTime, () -> java.time.Duration.ZERO);
             awaitGroupCoordinator(cluster.bootstrapServers());
             for (SetUp setUp : setUps) {
                 var t = plan.table5();

@@ -37,7 +37,7 @@ final class WorkerProcess implements AutoCloseable {
             Optional<String> secretKey = "-".equals(a[8]) ? Optional.empty() : Optional.of(a[8]);
             var sqs = new io.heomdm.taskqueue.SqsSettings("-".equals(a[5]) ? Optional.empty() : Optional.of(URI.create(a[5])), a[6], accessKey,
                     secretKey);
-            var servers = new Harness.Servers(a[2], Short.parseShort(a[3]), Integer.parseInt(a[4]), sqs, () -> Duration.ZERO);
+            var servers = new Harness.Servers(a[2], Short.parseShort(a[3]), Integer.parseInt(a[4]), sqs, () -> Duration.ZERO, () -> Duration.ZERO);
             return new Spec(Transports.TaskTransport.valueOf(a[0]), a[1], servers, Integer.parseInt(a[9]), Integer.parseInt(a[10]),
                     Duration.ofMillis(Long.parseLong(a[11])));
         }

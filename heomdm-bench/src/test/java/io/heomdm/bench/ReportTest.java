@@ -24,7 +24,7 @@ class ReportTest {
 
     static Harness.Run run(SetUp setUp, int offered, int repetition, double delivered, Histogram h) {
         return new Harness.Run(setUp, offered, repetition, delivered, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, 1000, 0, 20, 0, 0, 0, 0, 0, 0.5, 0.4, true, h,
+                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, 1000, 0, 20, 0, 0, 0, 0, 0, 0.5, 0.4, 0.3, true, h,
                 new Timeline(0, Duration.ofSeconds(1)), 0, 0);
     }
 
@@ -69,7 +69,7 @@ class ReportTest {
     @Test
     void aSetUpWithNoMeasuredCompletionShowsNoLatencyRatherThanZero() {
         var empty = new Harness.Run(SetUp.SQS_ONLY, 10_000, 1, 190, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 10_000, 220_000, 200, 9_800, 200,
-                0, 0, 0, 1.9, 0.1, false, latencies(), new Timeline(0, Duration.ofSeconds(1)), 0, 0);
+                0, 0, 0, 1.9, 0.1, 0.6, false, latencies(), new Timeline(0, Duration.ofSeconds(1)), 0, 0);
         var p = Report.summarise(List.of(empty)).get(0);
         assertThat(p.p99Ms()).isNaN();
         assertThat(p.mergedP99Ms()).isNaN();

@@ -149,6 +149,11 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
     }
 
+    /** {@code java io.heomdm.embedded.EmbeddedSqs PORT}: an in-memory server in a process of its own ({@link EmbeddedSqsProcess}). */
+    public static void main(String[] args) throws IOException {
+        EmbeddedSqsProcess.serve(Integer.parseInt(args[0]));
+    }
+
     /** Where an AWS SDK client points its endpoint override. */
     public URI endpoint() {
         return endpoint;

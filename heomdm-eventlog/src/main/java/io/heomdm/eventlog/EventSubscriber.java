@@ -11,7 +11,11 @@ public interface EventSubscriber {
 
     Subscription subscribe(String consumerGroup, TopicSpec topic, EventHandler handler);
 
-    /** The same with a handler that completes later: a poll's events are processed side by side. */
+    /**
+     * The same with a handler that completes later: events are processed side by side, and polling goes
+     * on while they run (up to 10,000 in flight), so a handler waiting on a remote acknowledgement does
+     * not hold the next events back. Offsets still move only over events whose handlers completed.
+     */
     Subscription subscribeAsync(String consumerGroup, TopicSpec topic, AsyncEventHandler handler);
 
     /** A running subscription; closing it stops polling after the event in hand and commits what was processed. */

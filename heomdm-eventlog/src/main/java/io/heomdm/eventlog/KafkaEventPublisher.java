@@ -11,9 +11,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** {@link EventPublisher} on a Kafka producer: idempotent, {@code acks=all}, lz4, 5 ms linger. */
+/** {@link EventPublisher} on a Kafka producer: idempotent, {@code acks=all}, lz4, 5 ms linger, 64 KB batches. */
 public final class KafkaEventPublisher implements EventPublisher {
     private static final int LINGER_MS = 5;
+    private static final int BATCH_BYTES = 64 * 1024;
     private final KafkaProducer<String, byte[]> producer;
 
     public KafkaEventPublisher(KafkaSettings kafka, String clientId) {
@@ -23,6 +24,9 @@ public final class KafkaEventPublisher implements EventPublisher {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // 64 KB, not the default 16 KB: a 2 KB event would close a batch every 8 records, and each batch
+        // costs the producer a compressor and the broker a validation pass
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
         // the whole acknowledgement budget, including waiting for metadata when the cluster is away
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ackTimeout);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, ackTimeout - LINGER_MS));

@@ -10,7 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -77,16 +77,35 @@ public final class KafkaEventSubscriber implements EventSubscriber {
         return subscription;
     }
 
+    /**
+     * The poll loop. Asynchronous handlers are pipelined: the loop keeps polling while earlier
+     * events are in flight (up to {@link #MAX_IN_FLIGHT}; beyond that it pauses its partitions),
+     * so a handler waiting on a remote acknowledgement does not hold the next poll back. Each
+     * partition's offset moves only over the prefix of its events that completed, in log order.
+     */
     private static final class Loop implements Runnable, Subscription {
+        /** Events dispatched and not yet settled, across partitions: bounds memory and a rebalance's wait. */
+        static final int MAX_IN_FLIGHT = 10_000;
+        /** Commits are asynchronous and at most this often: a lost or late one is covered by the next. */
+        private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
         private final KafkaConsumer<String, byte[]> consumer;
         private final TopicSpec topic;
         private final AsyncEventHandler handler;
         private final CountDownLatch assigned = new CountDownLatch(1);
         private volatile boolean running = true;
         private Thread thread;
-        private long backoffMillis = 0;
+        /** Per partition, the dispatched events in log order. */
+        private final Map<TopicPartition, ArrayDeque<Pending>> inFlight = new HashMap<>();
+        private int inFlightCount;
+        private boolean pausedForInFlight;
+        /** The backoff of each partition whose last event failed: it doubles while the event keeps failing. */
+        private final Map<TopicPartition, Long> backoffMillis = new HashMap<>();
+        /** Partitions rewound after a failure and paused until then (System.nanoTime); the others go on. */
+        private final Map<TopicPartition, Long> retryAt = new HashMap<>();
         /** The last processed offset of each partition, until it is committed synchronously. */
         private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+        private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+        private long lastCommit;
 
         Loop(KafkaConsumer<String, byte[]> consumer, TopicSpec topic, AsyncEventHandler handler) {
             this.consumer = consumer;
@@ -101,7 +120,14 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                         // the next owner starts from the committed offset: make it the last processed one
+                        drain(partitions, HANDLER_TIMEOUT);
                         commitProcessed(partitions);
+                    }
+
+                    @Override
+                    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                        // another member owns them already: what is in flight here may come again there
+                        forget(partitions);
                     }
 
                     @Override
@@ -110,10 +136,11 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                     }
                 });
                 while (running) {
-                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                    if (!records.isEmpty()) {
-                        processBatch(records);
-                    }
+                    settle();
+                    flowControl();
+                    // with events in flight, come back soon to settle them; otherwise wait for records
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(inFlightCount > 0 || !retryAt.isEmpty() ? 5 : 500));
+                    dispatchAll(records);
                 }
             } catch (WakeupException e) {
                 // closing
@@ -121,6 +148,7 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                 log.error("subscription to {} stopped", topic.name(), e);
             } finally {
                 try {
+                    drain(List.copyOf(inFlight.keySet()), Duration.ofSeconds(5));
                     commitProcessed(List.copyOf(uncommitted.keySet()));
                 } finally {
                     consumer.close();
@@ -128,52 +156,134 @@ public final class KafkaEventSubscriber implements EventSubscriber {
             }
         }
 
-        /**
-         * Hands every event of the poll to the handler, then settles each partition in log order:
-         * the offset after the last completed event is committed; at the first failure the
-         * partition is rewound to that event (the ones after it come again).
-         */
-        private void processBatch(ConsumerRecords<String, byte[]> records) {
-            Map<TopicPartition, List<Pending>> dispatched = new HashMap<>();
+        private void dispatchAll(ConsumerRecords<String, byte[]> records) {
             for (TopicPartition tp : records.partitions()) {
-                List<Pending> pending = new ArrayList<>();
+                var pending = inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>());
                 for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
                     var result = dispatch(r);
-                    pending.add(new Pending(r, result));
+                    pending.add(new Pending(r, result, System.nanoTime()));
+                    inFlightCount++;
                     if (result.isCompletedExceptionally()) {
                         break; // failed already (a synchronous handler): nothing after it runs before its retry
                     }
                 }
-                dispatched.put(tp, pending);
             }
-            Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
-            boolean failed = false;
-            for (var e : dispatched.entrySet()) {
-                for (Pending p : e.getValue()) {
-                    if (!running || !settled(p)) {
-                        consumer.seek(e.getKey(), p.record().offset());
-                        failed |= running;
+        }
+
+        /**
+         * Moves each partition's offset over the completed prefix of its events. At the first failed
+         * (or timed-out) event the partition is rewound to it, what was dispatched after it is dropped
+         * (it comes again), and the partition pauses for its backoff: 0.1 s doubling to 30 s.
+         */
+        private void settle() {
+            long now = System.nanoTime();
+            for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                TopicPartition tp = e.getKey();
+                ArrayDeque<Pending> pending = e.getValue();
+                while (!pending.isEmpty()) {
+                    Pending head = pending.peekFirst();
+                    Throwable failure = failure(head, now);
+                    if (failure == null && !head.result().isDone()) {
                         break;
                     }
-                    processed.put(e.getKey(), new OffsetAndMetadata(p.record().offset() + 1));
+                    if (failure != null) {
+                        var r = head.record();
+                        log.warn("handler failed on {}-{}@{}; will retry", r.topic(), r.partition(), r.offset(), failure);
+                        consumer.seek(tp, r.offset());
+                        inFlightCount -= pending.size();
+                        pending.clear();
+                        long millis = backoffMillis.merge(tp, 100L, (was, first) -> Math.min(was * 2, MAX_BACKOFF.toMillis()));
+                        retryAt.put(tp, now + TimeUnit.MILLISECONDS.toNanos(millis));
+                        consumer.pause(List.of(tp));
+                        break;
+                    }
+                    pending.pollFirst();
+                    inFlightCount--;
+                    toCommit.put(tp, new OffsetAndMetadata(head.record().offset() + 1));
+                    backoffMillis.remove(tp); // it went through: the next failure starts the backoff again
+                }
+                if (pending.isEmpty()) {
+                    it.remove();
                 }
             }
-            if (!processed.isEmpty()) {
-                // asynchronously: a synchronous commit per poll costs a broker round trip per batch, which
-                // dominates at high rates; a lost async commit is covered by the next one, and the last
-                // offsets are committed synchronously when partitions are revoked and when the loop stops
-                uncommitted.putAll(processed);
-                consumer.commitAsync(processed, (offsets, error) -> {
-                    if (error != null) {
-                        log.debug("offset commit failed (the next one covers it): {}", error.toString());
+            for (var it = retryAt.entrySet().iterator(); it.hasNext(); ) {
+                var due = it.next();
+                if (due.getValue() <= now) {
+                    it.remove();
+                    if (!pausedForInFlight) {
+                        consumer.resume(List.of(due.getKey()));
                     }
-                });
+                }
             }
-            if (failed) {
-                backoffMillis = backoffMillis == 0 ? 100 : Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
-                sleep(backoffMillis);
-            } else {
-                backoffMillis = 0;
+            if (!toCommit.isEmpty() && now - lastCommit >= COMMIT_EVERY_NANOS) {
+                commitAsync();
+                lastCommit = now;
+            }
+        }
+
+        /** Why the event failed, or null while it is running or once it succeeded. */
+        private static Throwable failure(Pending p, long now) {
+            if (!p.result().isDone()) {
+                return now - p.dispatchedAt() > HANDLER_TIMEOUT.toNanos() ? new TimeoutException("handler did not complete in " + HANDLER_TIMEOUT) : null;
+            }
+            try {
+                p.result().join();
+                return null;
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                return e.getCause() != null ? e.getCause() : e;
+            }
+        }
+
+        /** Too much in flight: stop fetching until half of it has settled. */
+        private void flowControl() {
+            if (!pausedForInFlight && inFlightCount >= MAX_IN_FLIGHT) {
+                consumer.pause(consumer.assignment());
+                pausedForInFlight = true;
+            } else if (pausedForInFlight && inFlightCount <= MAX_IN_FLIGHT / 2) {
+                pausedForInFlight = false;
+                consumer.resume(consumer.assignment().stream().filter(tp -> !retryAt.containsKey(tp)).toList());
+            }
+        }
+
+        private void commitAsync() {
+            var offsets = Map.copyOf(toCommit);
+            uncommitted.putAll(offsets);
+            toCommit.clear();
+            consumer.commitAsync(offsets, (o, error) -> {
+                if (error != null) {
+                    log.debug("offset commit failed (the next one covers it): {}", error.toString());
+                }
+            });
+        }
+
+        /** Waits up to {@code timeout} for the partitions' events in flight, then settles them. */
+        private void drain(Collection<TopicPartition> partitions, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (TopicPartition tp : partitions) {
+                for (Pending p : inFlight.getOrDefault(tp, new ArrayDeque<>())) {
+                    try {
+                        p.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    } catch (ExecutionException | TimeoutException e) {
+                        break; // settle sees it: the partition's offset stops before it
+                    }
+                }
+            }
+            settle();
+            toCommit.forEach(uncommitted::put);
+            toCommit.clear();
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                var pending = inFlight.remove(tp);
+                inFlightCount -= pending == null ? 0 : pending.size();
+                backoffMillis.remove(tp);
+                retryAt.remove(tp);
             }
         }
 
@@ -194,7 +304,7 @@ public final class KafkaEventSubscriber implements EventSubscriber {
             }
         }
 
-        private record Pending(ConsumerRecord<String, byte[]> record, CompletableFuture<Void> result) {
+        private record Pending(ConsumerRecord<String, byte[]> record, CompletableFuture<Void> result, long dispatchedAt) {
         }
 
         /** Starts the handler on the record; an unreadable record is done with at once (logged and skipped). */
@@ -211,32 +321,6 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                 return handler.handle(event).toCompletableFuture();
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
-            }
-        }
-
-        /** Waits for the record's handler; true when it succeeded. */
-        private boolean settled(Pending p) {
-            try {
-                p.result().get(HANDLER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-                return false;
-            } catch (ExecutionException | TimeoutException e) {
-                var r = p.record();
-                log.warn("handler failed on {}-{}@{}; will retry", r.topic(), r.partition(), r.offset(),
-                        e instanceof ExecutionException ? e.getCause() : e);
-                return false;
-            }
-        }
-
-        private void sleep(long millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
             }
         }
 

@@ -18,6 +18,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +114,53 @@ class KafkaEventLogIT {
             await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
                     .until(() -> !again.contains(event.envelope().eventId().toString()));
         }
+    }
+
+    @Test
+    void anAsyncHandlerIsPipelinedAndTheOffsetMovesOnlyOverCompletedEvents() throws Exception {
+        var first = viewed("pipe-customer", "p-1");
+        var second = viewed("pipe-customer", "p-2"); // same key: same partition, after the first
+        String other = "pipe-other";
+        for (int i = 0; partition(other) == partition("pipe-customer"); i++) {
+            other = "pipe-other-" + i;
+        }
+        var third = viewed(other, "p-3");
+        var mine = java.util.Set.of(first, second, third).stream().map(e -> e.envelope().eventId().toString()).toList();
+        Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
+        try (var publisher = new KafkaEventPublisher(settings, "it");
+                var sub = new KafkaEventSubscriber(settings).subscribeAsync("it-pipe", MarketTopics.ACTIVITY, e -> {
+                    String id = e.envelope().eventId().toString();
+                    if (!mine.contains(id)) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return running.computeIfAbsent(id, k -> new CompletableFuture<>());
+                })) {
+            sub.awaitAssignment(Duration.ofSeconds(20));
+            publisher.publish(MarketTopics.ACTIVITY, first).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> running.containsKey(id(first)));
+            publisher.publish(MarketTopics.ACTIVITY, second).get(10, TimeUnit.SECONDS);
+            publisher.publish(MarketTopics.ACTIVITY, third).get(10, TimeUnit.SECONDS);
+            // the loop went on polling while the first was in flight
+            await().atMost(Duration.ofSeconds(20)).until(() -> running.containsKey(id(second)) && running.containsKey(id(third)));
+            assertThat(running.get(id(first))).isNotDone();
+            running.get(id(second)).complete(null);
+            running.get(id(third)).complete(null);
+        } // closing waits a while for the first, which never completes, and commits only what lies before it
+        List<String> again = new CopyOnWriteArrayList<>();
+        try (var sub = new KafkaEventSubscriber(settings).subscribe("it-pipe", MarketTopics.ACTIVITY, e -> again.add(id(e)))) {
+            sub.awaitAssignment(Duration.ofSeconds(20));
+            await().atMost(Duration.ofSeconds(20)).until(() -> again.contains(id(first)) && again.contains(id(second)));
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !again.contains(id(third)));
+        }
+    }
+
+    private static String id(Event<?> e) {
+        return e.envelope().eventId().toString();
+    }
+
+    private static int partition(String key) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                % MarketTopics.ACTIVITY.partitions();
     }
 
     @Test
