@@ -209,6 +209,9 @@ public final class Harness {
                 }
             }
             deleteTopics(id);
+            if (setUp.usesSqs()) {
+                deleteQueues(id);
+            }
         }
     }
 
@@ -227,6 +230,22 @@ public final class Harness {
             admin.deleteTopics(names).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             // leftovers cost disk, not correctness
+        }
+    }
+
+    /**
+     * The run's queues go too: a saturated SQS run leaves its backlog behind (sqs-only, hundreds of
+     * thousands of 2 KB messages), and an in-memory server holding it spends every later run
+     * collecting garbage.
+     */
+    private void deleteQueues(String id) {
+        try (var queues = new SqsTaskQueue(servers.sqs(), new SplittableRandom(plan.seed()))) {
+            var client = queues.client();
+            for (String url : client.listQueues(b -> b.queueNamePrefix("bench-" + id)).join().queueUrls()) {
+                client.deleteQueue(b -> b.queueUrl(url)).join();
+            }
+        } catch (RuntimeException e) {
+            // leftovers cost the server memory, not this run's figures
         }
     }
 

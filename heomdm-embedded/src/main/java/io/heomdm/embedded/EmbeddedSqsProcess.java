@@ -58,16 +58,14 @@ public final class EmbeddedSqsProcess implements AutoCloseable {
         return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
+    /** SIGKILL: an in-memory server has nothing to save, and Pekko's orderly shutdown can hang under load. */
     @Override
     public void close() {
-        process.destroy();
+        process.destroyForcibly();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
         }
     }
 
@@ -82,10 +80,10 @@ public final class EmbeddedSqsProcess implements AutoCloseable {
 
     /** For the child: serve on the given port, in memory, until standard input closes. */
     static void serve(int port) throws IOException {
-        try (var sqs = EmbeddedSqs.start(port, Optional.empty())) {
-            while (System.in.read() >= 0) {
-                // nothing is sent on it: end of stream means the parent is gone
-            }
+        EmbeddedSqs.start(port, Optional.empty());
+        while (System.in.read() >= 0) {
+            // nothing is sent on it: end of stream means the parent is gone
         }
+        Runtime.getRuntime().halt(0); // at once, as close() does: no shutdown hooks to hang on
     }
 }
