@@ -140,7 +140,8 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    /** Between readiness checks of a starting server (this one, or one in its own process). */
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -44,7 +44,7 @@ public final class EmbeddedSqsProcess implements AutoCloseable {
                 sqs.close();
                 throw new IllegalStateException("ElasticMQ did not listen on port " + port + " within 60 s; see " + new File(log.toString()));
             }
-            sleep(50);
+            EmbeddedSqs.sleep(50);
         }
         return sqs;
     }
@@ -66,15 +66,6 @@ public final class EmbeddedSqsProcess implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
