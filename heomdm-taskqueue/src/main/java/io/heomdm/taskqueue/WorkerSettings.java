@@ -3,7 +3,7 @@ package io.heomdm.taskqueue;
 import java.time.Duration;
 
 /**
- * @param concurrency       handlers running at once; the worker never holds more received messages than this, and
+ * @param concurrency       handlers running at once; the worker never holds more unfinished messages than this (done ones wait only for their batched delete), and
  *                          receives in batches of min(10, concurrency), so twice the batch keeps a batch in hand while one is received
  * @param longPoll          how long one receive waits for messages (SQS allows at most 20 s)
  * @param baseBackoff       first retry delay; doubles per receive, with full jitter, up to {@code maxBackoff}
