@@ -382,12 +382,4 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
             heartbeat.shutdownNow();
         }
     }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }
