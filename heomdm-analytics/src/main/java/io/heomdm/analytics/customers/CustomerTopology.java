@@ -1,21 +1,15 @@
 package io.heomdm.analytics.customers;
 
 import io.heomdm.analytics.AnalyticsTopics;
+import io.heomdm.eventlog.streams.DefinitionsLoader;
 import io.heomdm.eventlog.streams.JsonSerde;
 import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.scores.ScoringNorms;
 import io.heomdm.analytics.segments.SegmentCatalog;
-import io.heomdm.eventlog.KafkaHeaders;
 import io.heomdm.eventlog.MarketTopics;
-import io.heomdm.events.AvroCodec;
-import io.heomdm.events.Envelope;
 import io.heomdm.events.schema.SegmentDefined;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -36,28 +30,6 @@ public final class CustomerTopology {
     private CustomerTopology() {
     }
 
-    /** Keeps the global store in step with the definitions topic; a tombstone removes a definition. */
-    static final class DefinitionsLoader implements Processor<String, byte[], Void, Void> {
-        private KeyValueStore<String, String> store;
-
-        @Override
-        public void init(ProcessorContext<Void, Void> context) {
-            store = context.getStateStore(DEFINITIONS_STORE);
-        }
-
-        @Override
-        public void process(Record<String, byte[]> record) {
-            if (record.value() == null) {
-                store.delete(record.key());
-                return;
-            }
-            Envelope envelope = KafkaHeaders.envelope(record.headers(), record.key(), record.timestamp());
-            if (AvroCodec.decode(envelope, record.value()) instanceof SegmentDefined d) {
-                store.put(d.getName(), d.getRule());
-            }
-        }
-    }
-
     public static Topology build(CustomerAnalyticsSettings settings, SegmentCatalog catalog) {
         for (String name : catalog.names()) {
             if (CustomerScores.RFM_SEGMENTS.contains(name)) {
@@ -76,7 +48,8 @@ public final class CustomerTopology {
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEFINITIONS_STORE), Serdes.String(), Serdes.String())
                         .withLoggingDisabled(), // a global store is restored from its own topic
                 "definitions", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), AnalyticsTopics.SEGMENT_DEFINITIONS.name(),
-                "definitions-loader", DefinitionsLoader::new);
+                "definitions-loader",
+                () -> new DefinitionsLoader<>(DEFINITIONS_STORE, SegmentDefined.class, SegmentDefined::getName, SegmentDefined::getRule));
         topology.addSink(SEGMENTS_SINK, AnalyticsTopics.SEGMENTS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "customers");
         topology.addSink(SCORES_SINK, AnalyticsTopics.SCORES.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "customers");
         return topology;

@@ -195,6 +195,8 @@ class CustomerTopologyTest {
         send("c-1", ProductViewed.newBuilder().setCustomerId("c-1").setProductId("p-1").build(), T0);
         assertThat(read(segments)).isEmpty();
 
+        // an unreadable record on the definitions topic is skipped, not fatal to the global thread
+        definitions.pipeInput(new TestRecord<>("broken", new byte[] {1, 2, 3}, new RecordHeaders(), T0));
         var defined = new SegmentDefined("viewers", "{\"pastEvent\": {\"type\": \"ProductViewed\", \"days\": 7}}");
         var envelope = new Envelope(UUID.randomUUID(), "SegmentDefined", 1, "viewers", T0, null, null, null);
         definitions.pipeInput(new TestRecord<>("viewers", AvroCodec.encode(defined), KafkaHeaders.of(envelope), T0));

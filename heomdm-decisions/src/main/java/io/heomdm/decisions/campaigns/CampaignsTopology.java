@@ -1,9 +1,9 @@
 package io.heomdm.decisions.campaigns;
 
 import io.heomdm.decisions.DecisionsTopics;
-import io.heomdm.decisions.internal.Records;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
+import io.heomdm.eventlog.streams.DefinitionsLoader;
 import io.heomdm.eventlog.streams.JsonSerde;
 import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
@@ -21,10 +21,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -70,34 +66,11 @@ public final class CampaignsTopology {
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEFINITIONS_STORE), Serdes.String(), Serdes.String())
                         .withLoggingDisabled(), // a global store is restored from its own topic
                 CampaignsTopics.JOURNEY_DEFINITIONS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("journey-definitions"),
-                DefinitionsLoader::new);
+                () -> new DefinitionsLoader<>(DEFINITIONS_STORE, JourneyDefined.class, JourneyDefined::getId, JourneyDefined::getDefinition));
         facts.process(() -> new JourneyProcessor(settings.journeys(), settings.gate(), settings.tick(), CUSTOMER_STORE, TIMER_STORE,
                         DEFINITIONS_STORE), Named.as("journeys"), CUSTOMER_STORE, TIMER_STORE)
                 .to(CampaignsTopics.DELIVERIES.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("deliveries"));
         return builder.build();
-    }
-
-    /** Keeps the global store in step with the definitions topic; a tombstone removes a definition. */
-    static final class DefinitionsLoader implements Processor<String, byte[], Void, Void> {
-        private KeyValueStore<String, String> store;
-
-        @Override
-        public void init(ProcessorContext<Void, Void> context) {
-            store = context.getStateStore(DEFINITIONS_STORE);
-        }
-
-        @Override
-        public void process(Record<String, byte[]> record) {
-            if (record.value() == null) {
-                store.delete(record.key());
-                return;
-            }
-            Records.read(record).ifPresent(e -> {
-                if (e.payload() instanceof JourneyDefined d) {
-                    store.put(d.getId(), d.getDefinition());
-                }
-            });
-        }
     }
 
     /** A notification the server refused for good (a bounce), under its customer: the task's key. */
