@@ -1,6 +1,6 @@
 package io.heomdm.decisions.campaigns;
 
-import io.heomdm.decisions.internal.Records;
+import io.heomdm.eventlog.streams.Records;
 import io.heomdm.events.schema.PriceChanged;
 import io.heomdm.events.schema.ProductViewed;
 import java.math.BigDecimal;

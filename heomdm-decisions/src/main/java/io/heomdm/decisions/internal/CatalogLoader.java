@@ -1,5 +1,6 @@
 package io.heomdm.decisions.internal;
 
+import io.heomdm.eventlog.streams.Records;
 import io.heomdm.decisions.CatalogEntry;
 import io.heomdm.events.schema.ProductCatalogued;
 import org.apache.kafka.streams.processor.api.Processor;

@@ -1,7 +1,7 @@
 package io.heomdm.decisions.pricing;
 
 import io.heomdm.decisions.CatalogEntry;
-import io.heomdm.decisions.internal.Records;
+import io.heomdm.eventlog.streams.Records;
 import io.heomdm.events.schema.OrderLine;
 import io.heomdm.events.schema.OrderPlaced;
 import io.heomdm.events.schema.ProductViewed;

@@ -3,7 +3,7 @@ package io.heomdm.decisions.recommendations;
 import static io.heomdm.decisions.recommendations.ItemStats.BOUGHT_TOGETHER;
 import static io.heomdm.decisions.recommendations.ItemStats.VIEWED_TOGETHER;
 
-import io.heomdm.decisions.internal.Records;
+import io.heomdm.eventlog.streams.Records;
 import io.heomdm.events.schema.CartItemAdded;
 import io.heomdm.events.schema.CustomerErased;
 import io.heomdm.events.schema.OrderLine;

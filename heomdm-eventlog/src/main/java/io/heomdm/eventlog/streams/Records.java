@@ -1,4 +1,4 @@
-package io.heomdm.decisions.internal;
+package io.heomdm.eventlog.streams;
 
 import io.heomdm.eventlog.KafkaHeaders;
 import io.heomdm.events.AvroCodec;
