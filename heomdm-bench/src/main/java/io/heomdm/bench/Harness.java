@@ -58,11 +58,13 @@ public final class Harness {
 
     /**
      * One run's figures; {@code faultAt} is when a fault was injected (System.nanoTime, 0 when
-     * none) and {@code timeline} the completions over time.
+     * none), {@code legs} where the time of the events that caused a task went, and {@code timeline}
+     * the completions over time.
      */
     public record Run(SetUp setUp, int offered, int repetition, double delivered, double p50Ms, double p99Ms, double p999Ms, double maxMs,
             long events, long notSent, long tasks, long eventsMissing, long tasksMissing, long duplicates, long lateSends, long publishFailures,
-            double harnessCores, double brokerCores, double sqsCores, boolean drained, Histogram latency, Timeline timeline, long faultAt, long producerStoppedAt) {
+            double harnessCores, double brokerCores, double sqsCores, boolean drained, Histogram latency, TaskLegs.Split legs, Timeline timeline,
+            long faultAt, long producerStoppedAt) {
     }
 
     private final BenchPlan plan;
@@ -150,11 +152,11 @@ public final class Harness {
                 long seq = seq(event.envelope().correlationId());
                 var decision = decisions.decide(event, seq, ids, Instant.now());
                 if (decision.task().isEmpty()) {
-                    m.decided(seq, true, System.nanoTime());
+                    m.decided(seq, System.nanoTime());
                     return CompletableFuture.completedFuture(null);
                 }
-                m.tasksCaused.incrementAndGet();
-                return tasks.send(decision.task().get()).thenRun(() -> m.decided(seq, false, System.nanoTime()));
+                m.taskCaused(seq, System.nanoTime());
+                return tasks.send(decision.task().get()).thenRun(() -> m.taskQueued(seq, System.nanoTime()));
             }));
             open.add(0, events.subscribe("profiles", event -> {
                 profiles.merge(event.envelope().key(), 1L, Long::sum);
@@ -198,7 +200,7 @@ public final class Harness {
                     ms.apply(h.getValueAtPercentile(50)), ms.apply(h.getValueAtPercentile(99)), ms.apply(h.getValueAtPercentile(99.9)),
                     ms.apply(h.getMaxValue()),
                     produced, total - produced, expectedTasks, eventsMissing, tasksMissing, m.decisions.duplicates() + m.tasks.duplicates(), sent.late(),
-                    m.publishFailures.get(), harnessCores, brokerCores, sqsCores, eventsMissing == 0 && tasksMissing == 0, h, m.timeline, faultAt.get(),
+                    m.publishFailures.get(), harnessCores, brokerCores, sqsCores, eventsMissing == 0 && tasksMissing == 0, h, m.legs(), m.timeline, faultAt.get(),
                     producedAt);
         } finally {
             for (AutoCloseable c : open) {

@@ -21,7 +21,7 @@ final class Measurement {
     final Tally tasks;
     final Histogram latencyMicros = new ConcurrentHistogram(TimeUnit.HOURS.toMicros(1), 3);
     private final AtomicLong deliveredInWindow = new AtomicLong();
-    final AtomicLong tasksCaused = new AtomicLong();
+    private final TaskLegs legs = new TaskLegs();
     final AtomicLong publishFailures = new AtomicLong();
     final Timeline timeline;
 
@@ -36,18 +36,36 @@ final class Measurement {
         this.tasks = new Tally(totalEvents);
     }
 
-    /** The decision on event {@code seq} was taken; {@code complete} when it caused no task. */
-    void decided(long seq, boolean complete, long now) {
-        if (decisions.arrived(seq) && complete) {
+    /** The decision on event {@code seq} was taken and it caused no task. */
+    void decided(long seq, long now) {
+        if (decisions.arrived(seq)) {
             completed(seq, now);
+        }
+    }
+
+    /** The decision on event {@code seq} was taken and caused a task, not yet sent. */
+    void taskCaused(long seq, long now) {
+        legs.decided(seq, now);
+    }
+
+    /** The task caused by event {@code seq} was accepted by its queue: the event's decision is complete. */
+    void taskQueued(long seq, long now) {
+        if (decisions.arrived(seq)) {
+            legs.queued(seq, now);
         }
     }
 
     /** The task caused by event {@code seq} has run. */
     void taskDone(long seq, long now) {
         if (tasks.arrived(seq)) {
+            legs.done(seq, now);
             completed(seq, now);
         }
+    }
+
+    /** The legs of the measured (not warm-up) events that caused a task. */
+    TaskLegs.Split legs() {
+        return legs.split(warmupEvents, seq -> loop.due(start, seq));
     }
 
     private void completed(long seq, long now) {

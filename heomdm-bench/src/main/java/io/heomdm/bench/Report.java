@@ -31,7 +31,20 @@ public final class Report {
     /** The repetitions of one set-up at one offered rate. */
     public record Point(SetUp setUp, int offered, double delivered, double deliveredMin, double deliveredMax, double p50Ms, double p99Ms,
             double p99MinMs, double p99MaxMs, double p999Ms, double maxMs, double mergedP99Ms, long notSent, long eventsMissing, long tasksMissing,
-            long duplicates, double harnessCores, double brokerCores, double sqsCores, boolean drained) {
+            long duplicates, double harnessCores, double brokerCores, double sqsCores, boolean drained, Legs legs) {
+    }
+
+    /** The legs of the task-causing events' latency, repetitions merged (ms; NaN where none was measured). */
+    public record Legs(double toDecisionP50Ms, double toDecisionP99Ms, double toQueuedP50Ms, double toQueuedP99Ms, double toDoneP50Ms,
+            double toDoneP99Ms) {
+        static Legs of(TaskLegs.Split s) {
+            return new Legs(ms(s.toDecision(), 50), ms(s.toDecision(), 99), ms(s.toQueued(), 50), ms(s.toQueued(), 99), ms(s.toDone(), 50),
+                    ms(s.toDone(), 99));
+        }
+
+        private static double ms(Histogram h, double percentile) {
+            return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+        }
     }
 
     public record Environment(String machine, String kafka, String sqs, BenchPlan plan) {
@@ -49,8 +62,8 @@ public final class Report {
                     max(g, Harness.Run::p99Ms), median(g, Harness.Run::p999Ms), median(g, Harness.Run::maxMs), merged.getTotalCount() == 0 ? Double.NaN : merged.getValueAtPercentile(99) / 1000.0,
                     g.stream().mapToLong(Harness.Run::notSent).sum(), g.stream().mapToLong(Harness.Run::eventsMissing).sum(), g.stream().mapToLong(Harness.Run::tasksMissing).sum(),
                     g.stream().mapToLong(Harness.Run::duplicates).sum(), median(g, Harness.Run::harnessCores), median(g, Harness.Run::brokerCores),
-                    median(g, Harness.Run::sqsCores),
-                    g.stream().allMatch(Harness.Run::drained)));
+                    median(g, Harness.Run::sqsCores), g.stream().allMatch(Harness.Run::drained),
+                    Legs.of(TaskLegs.Split.merge(g.stream().map(Harness.Run::legs).toList()))));
         }
         return points;
     }
@@ -115,6 +128,15 @@ public final class Report {
             b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s–%s | %s | %s | %s | %d |%n", p.setUp().id(), p.offered(), ms(p.p50Ms()),
                     ms(p.p99Ms()), ms(p.p99MinMs()), ms(p.p99MaxMs()), ms(p.p999Ms()), ms(p.maxMs()), ms(p.mergedP99Ms()), p.duplicates()));
         }
+        b.append("\n### Where the time of an event that causes a task goes (ms, p50 / p99, repetitions merged)\n\n");
+        b.append("Due → decision is the event's way through the producer, the event transport and the consumer; decision → queued the task's "
+                + "send until its transport acknowledged it; queued → done its delivery to a worker and the handler.\n\n");
+        b.append("| set-up | offered /s | due → decision | decision → queued | queued → done |\n|---|---:|---:|---:|---:|\n");
+        for (Point p : points) {
+            Legs l = p.legs();
+            b.append(String.format(Locale.ROOT, "| %s | %d | %s / %s | %s / %s | %s / %s |%n", p.setUp().id(), p.offered(), ms(l.toDecisionP50Ms()),
+                    ms(l.toDecisionP99Ms()), ms(l.toQueuedP50Ms()), ms(l.toQueuedP99Ms()), ms(l.toDoneP50Ms()), ms(l.toDoneP99Ms())));
+        }
         b.append(goals(points));
         b.append("\n![throughput](throughput.png)\n\n![latency](latency.png)\n");
         return b.toString();
@@ -156,11 +178,11 @@ public final class Report {
 
     static String summaryCsv(List<Point> points, Ceilings.Result ceilings) {
         StringBuilder b = new StringBuilder("setup,offered,delivered_median,delivered_min,delivered_max,ratio_to_kafka_ceiling,p50_ms,p99_ms,"
-                + "p999_ms,max_ms,p99_merged_ms\n");
+                + "p999_ms,max_ms,p99_merged_ms,to_decision_p99_ms,to_queued_p99_ms,to_done_p99_ms\n");
         for (Point p : points) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.1f,%.1f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f%n", p.setUp().id(), p.offered(), p.delivered(),
-                    p.deliveredMin(), p.deliveredMax(), p.delivered() / ceilings.kafkaRecordsPerSecond(), p.p50Ms(), p.p99Ms(), p.p999Ms(), p.maxMs(),
-                    p.mergedP99Ms()));
+            b.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.1f,%.1f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f%n", p.setUp().id(), p.offered(),
+                    p.delivered(), p.deliveredMin(), p.deliveredMax(), p.delivered() / ceilings.kafkaRecordsPerSecond(), p.p50Ms(), p.p99Ms(), p.p999Ms(),
+                    p.maxMs(), p.mergedP99Ms(), p.legs().toDecisionP99Ms(), p.legs().toQueuedP99Ms(), p.legs().toDoneP99Ms()));
         }
         return b.toString();
     }

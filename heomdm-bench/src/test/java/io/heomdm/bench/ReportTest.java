@@ -25,7 +25,7 @@ class ReportTest {
     static Harness.Run run(SetUp setUp, int offered, int repetition, double delivered, Histogram h) {
         return new Harness.Run(setUp, offered, repetition, delivered, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, 1000, 0, 20, 0, 0, 0, 0, 0, 0.5, 0.4, 0.3, true, h,
-                new Timeline(0, Duration.ofSeconds(1)), 0, 0);
+                TaskLegs.Split.empty(), new Timeline(0, Duration.ofSeconds(1)), 0, 0);
     }
 
     @Test
@@ -55,6 +55,8 @@ class ReportTest {
         Report.write(dir, env, new Ceilings.Result(100_000, "summary", 3000), runs, Table5Runs.Result.NONE);
         String md = Files.readString(dir.resolve("report.md"));
         assertThat(md).contains("Table 3", "Table 4", "100000 records/s", "| hybrid | 25000 | 24000 |");
+        assertThat(md).as("no task-causing event measured: a dash per leg").contains("Where the time of an event that causes a task goes",
+                "| hybrid | 25000 | — / — | — / — | — / — |");
         assertThat(md).contains("at 25000/s: delivered 0.960 × kafka-only (goal ≥ 0.98): **not met**", "at 5000/s: delivered 1.000 × kafka-only (goal ≥ 0.98): met",
                 "at 25000/s: p99 30.0 ms (goal ≤ 25 ms): **not met**");
         assertThat(Files.readAllLines(dir.resolve("runs.csv"))).hasSize(5);
@@ -69,7 +71,7 @@ class ReportTest {
     @Test
     void aSetUpWithNoMeasuredCompletionShowsNoLatencyRatherThanZero() {
         var empty = new Harness.Run(SetUp.SQS_ONLY, 10_000, 1, 190, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 10_000, 220_000, 200, 9_800, 200,
-                0, 0, 0, 1.9, 0.1, 0.6, false, latencies(), new Timeline(0, Duration.ofSeconds(1)), 0, 0);
+                0, 0, 0, 1.9, 0.1, 0.6, false, latencies(), TaskLegs.Split.empty(), new Timeline(0, Duration.ofSeconds(1)), 0, 0);
         var p = Report.summarise(List.of(empty)).get(0);
         assertThat(p.p99Ms()).isNaN();
         assertThat(p.mergedP99Ms()).isNaN();
