@@ -41,8 +41,8 @@ final class BenchCommand implements Callable<Integer> {
     Integer warmup;
     @Option(names = "--duration", description = "measured seconds per run (default 30)")
     Integer duration;
-    @Option(names = "--jit-warmup", description = "seconds each set-up runs at the lowest rate before anything is measured, not counted "
-            + "(default 20; --quick: 0)")
+    @Option(names = "--jit-warmup", description = "seconds of each warm-up round: before anything is measured, each set-up runs rounds at the "
+            + "lowest rate until the JIT compilers are quiet (at most 9), not counted (default 20; --quick: 0)")
     Integer jitWarmup;
 
     @Option(names = "--repetitions", description = "runs of each point (default 3)")

@@ -9,8 +9,9 @@ import java.util.Set;
  *
  * @param taskFraction   events that cause a task (order confirmations, cart reminders, campaign messages)
  * @param ceilingRecords records sent by Kafka's producer performance tool, and tasks through the plain SQS loop (a tenth)
- * @param jitWarmup      before the first measured run, each set-up runs this long at the lowest rate, not counted: the
- *                       JVMs are still compiling a minute in on a small machine, and the first set-up measured would pay for it
+ * @param jitWarmup      before the first measured run, each set-up runs rounds this long at the lowest rate, not counted,
+ *                       until the JIT compilers are quiet: the JVMs are still compiling minutes in on a small machine, and the
+ *                       runs measured then would pay for it
  */
 public record BenchPlan(List<SetUp> setUps, List<Integer> rates, Duration warmup, Duration measured, int repetitions, int partitions,
         double taskFraction, int eventBytes, int workerConcurrency, Duration drain, int ceilingRecords, long seed, Set<Part> parts, Table5 table5,

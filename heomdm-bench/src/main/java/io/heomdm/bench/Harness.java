@@ -27,6 +27,10 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class Harness {
     private static final List<String> SERVICES = List.of("decisions", "profiles");
+    /** JIT compilers using less than this (in cores, over a warm-up round) are done with the code the runs use. */
+    static final double JIT_QUIET_CORES = 0.05;
+    /** The JIT warm-up's bound: on 2 cores the compilers settle after about 3 minutes of load. */
+    static final int JIT_WARMUP_ROUNDS = 9;
 
     /**
      * Where the servers are, the replication topics get there, and how to read the CPU the brokers
@@ -84,12 +88,7 @@ public final class Harness {
 
     public List<Run> runAll(AfterRun afterRun) throws Exception {
         if (!plan.jitWarmup().isZero()) {
-            int lowest = plan.rates().stream().min(Integer::compare).orElseThrow();
-            var warm = new Harness(plan.withWindow(Duration.ofSeconds(1), plan.jitWarmup(), Duration.ofSeconds(5)), servers, progress);
-            for (SetUp setUp : plan.setUps()) {
-                progress.note("JIT warm-up, not counted: " + setUp.id() + " at " + lowest + " events/s for " + plan.jitWarmup().toSeconds() + " s");
-                warm.run(setUp, lowest, 0, Optional.empty());
-            }
+            warmUpJit();
         }
         List<Run> runs = new ArrayList<>();
         for (int repetition = 1; repetition <= plan.repetitions(); repetition++) {
@@ -106,6 +105,30 @@ public final class Harness {
             }
         }
         return runs;
+    }
+
+    /**
+     * Each set-up runs at the lowest rate, round after round of {@code jitWarmup}, until the JIT
+     * compilers of every JVM (this one, the broker, the SQS server) used under {@link #JIT_QUIET_CORES}
+     * in the last round, or {@link #JIT_WARMUP_ROUNDS} rounds are up. Not counted.
+     */
+    private void warmUpJit() throws Exception {
+        int lowest = plan.rates().stream().min(Integer::compare).orElseThrow();
+        var warm = new Harness(plan.withWindow(Duration.ofSeconds(1), plan.jitWarmup(), Duration.ofSeconds(5)), servers, progress);
+        for (SetUp setUp : plan.setUps()) {
+            double compilerCores;
+            int round = 0;
+            do {
+                round++;
+                long compilerBefore = JitActivity.compilerCpuNanos();
+                long before = System.nanoTime();
+                warm.run(setUp, lowest, 0, Optional.empty());
+                compilerCores = (double) (JitActivity.compilerCpuNanos() - compilerBefore) / (System.nanoTime() - before);
+                progress.note(String.format(java.util.Locale.ROOT, "JIT warm-up, not counted: %s at %d events/s, round %d of %d s: "
+                        + "compilers at %.2f cores%s", setUp.id(), lowest, round, plan.jitWarmup().toSeconds(), compilerCores,
+                        compilerCores < JIT_QUIET_CORES ? ", quiet" : round == JIT_WARMUP_ROUNDS ? ", still compiling: its first runs pay for it" : ""));
+            } while (compilerCores >= JIT_QUIET_CORES && round < JIT_WARMUP_ROUNDS);
+        }
     }
 
     Run run(SetUp setUp, int rate, int repetition, Optional<Fault> fault) throws Exception {

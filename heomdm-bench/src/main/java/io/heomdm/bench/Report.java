@@ -99,7 +99,9 @@ public final class Report {
         b.append(String.format(Locale.ROOT, "Method: open loop at a fixed offered rate, latency from each event's intended send time (HdrHistogram); "
                 + "%s%d s warm-up not counted, %d s measured, %d repetition(s) (median, spread min–max); %d partitions; %.1f %% of events cause a task; "
                 + "average event %d bytes (Avro).%n%n", plan.jitWarmup().isZero() ? ""
-                        : "first each set-up " + plan.jitWarmup().toSeconds() + " s at the lowest rate to warm the JVMs up, not counted; then per run ",
+                        : String.format(Locale.ROOT, "first each set-up in rounds of %d s at the lowest rate until the JIT compilers of every JVM used under "
+                                + "%.2f cores (at most %d rounds), not counted; then per run ", plan.jitWarmup().toSeconds(), Harness.JIT_QUIET_CORES,
+                                Harness.JIT_WARMUP_ROUNDS),
                 plan.warmup().toSeconds(), plan.measured().toSeconds(), plan.repetitions(), plan.partitions(),
                 plan.taskFraction() * 100, plan.eventBytes()));
         b.append(String.format(Locale.ROOT, "Raw ceilings measured in the same run: Kafka's producer performance tool **%.0f records/s**; "
