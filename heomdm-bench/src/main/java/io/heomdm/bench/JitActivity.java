@@ -9,7 +9,7 @@ import java.util.stream.Stream;
  * CPU time the JIT compiler threads of this JVM and of the JVMs it started (the broker, the SQS
  * server, worker processes) have used, read from Linux's /proc. On 2 cores the C2 compiler of the
  * three JVMs takes a quarter of the machine for the first two to three minutes; a run measured
- * then measures the compiler. Elsewhere than on Linux it reads zero, and the warm-up is a fixed time.
+ * then measures the compiler. Elsewhere than on Linux it reads zero, and the warm-up is one round.
  */
 final class JitActivity {
     /** USER_HZ: the unit of /proc's CPU times, 100 on every Linux architecture the JDK runs on. */
