@@ -1,23 +1,34 @@
 package io.heomdm.eventlog;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * How to reach a Kafka cluster and how to create topics on it.
  *
- * @param clientProperties passed to every client as they are (security settings, for example)
+ * @param clientProperties passed to every client as they are (security settings, for example), over
+ *                         {@link #CLIENT_DEFAULTS}
  * @param ackTimeout       how long a publish may wait for the broker's acknowledgement before it fails
  * @param replicationFactor 3 in a cluster, 1 on a single embedded broker
  * @param minInsyncReplicas 2 in a cluster (Kafka's default of 1 does not protect acknowledged writes)
  */
 public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, Duration ackTimeout,
         short replicationFactor, int minInsyncReplicas) {
+    /**
+     * Socket buffers sized by the kernel (-1, autotuned) instead of Kafka's fixed 32–128 KB: on
+     * loopback, whose segments are 64 KB, a fetch response overflows the consumer's 64 KB receive
+     * buffer, the kernel drops the segment (TcpExtTCPRcvQDrop), and the consumer waits out a 200 ms
+     * retransmission timeout. A user's own value in clientProperties still wins.
+     */
+    public static final Map<String, String> CLIENT_DEFAULTS = Map.of("receive.buffer.bytes", "-1", "send.buffer.bytes", "-1");
 
     public KafkaSettings {
         Objects.requireNonNull(bootstrapServers);
-        clientProperties = Map.copyOf(clientProperties);
+        var merged = new HashMap<>(CLIENT_DEFAULTS);
+        merged.putAll(clientProperties);
+        clientProperties = Map.copyOf(merged);
     }
 
     public static KafkaSettings singleBroker(String bootstrapServers) {

@@ -1,5 +1,6 @@
 package io.heomdm.taskqueue;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,9 +12,14 @@ import java.util.Objects;
  */
 public record KafkaShareSettings(String bootstrapServers, Map<String, String> clientProperties, short replicationFactor,
         int minInsyncReplicas, int partitions) {
+    /** Socket buffers sized by the kernel, as eventlog's KafkaSettings.CLIENT_DEFAULTS says why; the caller's values win. */
+    static final Map<String, String> CLIENT_DEFAULTS = Map.of("receive.buffer.bytes", "-1", "send.buffer.bytes", "-1");
+
     public KafkaShareSettings {
         Objects.requireNonNull(bootstrapServers);
-        clientProperties = Map.copyOf(clientProperties);
+        var merged = new HashMap<>(CLIENT_DEFAULTS);
+        merged.putAll(clientProperties);
+        clientProperties = Map.copyOf(merged);
     }
 
     public static KafkaShareSettings singleBroker(String bootstrapServers) {

@@ -52,6 +52,9 @@ public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Pa
         p.put("file.delete.delay.ms", "1000");
         // share groups (Kafka queues): allow the short record locks that tests and a laptop use
         p.put("group.share.min.record.lock.duration.ms", "1000");
+        // socket buffers sized by the kernel: Kafka's fixed 100 KB overflows on loopback (64 KB segments)
+        p.put("socket.send.buffer.bytes", "-1");
+        p.put("socket.receive.buffer.bytes", "-1");
         return p;
     }
 
