@@ -129,7 +129,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 "-Dheomdm.node.dir=" + node.dir(),
                 "-Dlog4j2.configurationFile=" + node.dir().getParent().resolve("log4j2.properties"),
                 "-cp", System.getProperty("java.class.path"),
-                "kafka.Kafka", propertyFiles.get(nodeId).toString());
+                Node.class.getName(), propertyFiles.get(nodeId).toString());
         try {
             Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -148,6 +148,32 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         processes.values().forEach(p -> waitFor(p, Duration.ofSeconds(15)));
         processes.values().forEach(Process::destroyForcibly);
         processes.clear();
+    }
+
+    /**
+     * A node's JVM: Kafka's own main, plus a watch on standard input, which the parent holds open
+     * and never writes to. Its end means the parent is gone, even by SIGKILL or Ctrl-C, and the
+     * node goes at once instead of living on as an orphan that takes a core from the next run.
+     */
+    public static final class Node {
+        private Node() {
+        }
+
+        public static void main(String[] args) throws Exception {
+            var watch = new Thread(() -> {
+                try {
+                    while (System.in.read() >= 0) {
+                        // nothing is sent on it
+                    }
+                } catch (IOException e) {
+                    // the same: the parent is gone
+                }
+                Runtime.getRuntime().halt(0); // as kill() does; a temporary cluster has nothing to save
+            }, "heomdm-parent-watch");
+            watch.setDaemon(true);
+            watch.start();
+            kafka.Kafka.main(args);
+        }
     }
 
     private static void waitFor(Process p, Duration timeout) {

@@ -81,6 +81,28 @@ class EmbeddedServersIT {
     }
 
     @Test
+    void aClusterNodeStopsWhenTheProcessThatStartedItIsKilled() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process parent = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"), ClusterParent.class.getName(),
+                dir.resolve("orphan").toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<ProcessHandle> nodes = List.of();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream()))) {
+            assertThat(out.readLine()).isEqualTo("started");
+            nodes = parent.toHandle().children().toList();
+            assertThat(nodes).hasSize(1);
+            assertThat(nodes.get(0).isAlive()).isTrue();
+
+            parent.destroyForcibly(); // SIGKILL: no shutdown hook of the parent runs
+
+            // the node saw its standard input close and went, rather than live on as an orphan
+            assertThat(nodes.get(0).onExit()).succeedsWithin(Duration.ofSeconds(30));
+        } finally {
+            parent.destroyForcibly();
+            nodes.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void elasticMqSpeaksSqsAndKeepsPersistedMessagesAcrossARestart() {
         Path storage = dir.resolve("sqs");
         int port;
