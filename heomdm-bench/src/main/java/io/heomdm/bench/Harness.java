@@ -63,12 +63,13 @@ public final class Harness {
     /**
      * One run's figures; {@code faultAt} is when a fault was injected (System.nanoTime, 0 when
      * none), {@code legs} where the time of the events that caused a task went, and {@code timeline}
-     * the completions over time.
+     * the completions over time, {@code tcp} the machine's TCP retransmissions and receive-buffer
+     * drops from the producer's start to the end of the drain.
      */
     public record Run(SetUp setUp, int offered, int repetition, double delivered, double p50Ms, double p99Ms, double p999Ms, double maxMs,
             long events, long notSent, long tasks, long eventsMissing, long tasksMissing, long duplicates, long lateSends, long publishFailures,
             double harnessCores, double brokerCores, double sqsCores, boolean drained, Histogram latency, TaskLegs.Split legs, Timeline timeline,
-            long faultAt, long producerStoppedAt) {
+            long faultAt, long producerStoppedAt, TcpCounters tcp) {
     }
 
     private final BenchPlan plan;
@@ -97,8 +98,9 @@ public final class Harness {
                 for (SetUp setUp : plan.setUps()) {
                     progress.step(setUp.id() + " at " + rate + " events/s, repetition " + repetition);
                     Run r = run(setUp, rate, repetition, Optional.empty());
-                    progress.done(String.format("%s %d/s: delivered %.0f/s, p99 %.1f ms%s", setUp.id(), rate, r.delivered(), r.p99Ms(),
-                            r.drained() ? "" : " (backlog left)"));
+                    progress.done(String.format("%s %d/s: delivered %.0f/s, p99 %.1f ms%s%s", setUp.id(), rate, r.delivered(), r.p99Ms(),
+                            r.drained() ? "" : " (backlog left)",
+                            r.tcp().receiveBufferDrops() == 0 ? "" : ", " + r.tcp().receiveBufferDrops() + " TCP segments dropped by full receive buffers"));
                     runs.add(r);
                     afterRun.accept(runs);
                 }
@@ -191,6 +193,7 @@ public final class Harness {
             long cpuBefore = harnessCpu();
             Duration brokerBefore = servers.brokerCpu().get();
             Duration sqsBefore = servers.sqsCpu().get();
+            var tcpBefore = TcpCounters.read();
             // the producer stops with the measured window: a set-up that holds it back gets fewer events, not a longer run
             var sent = loop.run(start, total, windowStart + plan.measured().toNanos() + TimeUnit.SECONDS.toNanos(1), (seq, due) -> {
                 var event = simulator.next(seq, Instant.now());
@@ -214,6 +217,7 @@ public final class Harness {
                     && (m.decisions.missing(0, produced) > 0 || m.tasks.arrivals() - m.tasks.duplicates() < expectedTasks)) {
                 Thread.sleep(100);
             }
+            var tcp = TcpCounters.read().since(tcpBefore);
             long eventsMissing = m.decisions.missing(0, produced);
             long tasksMissing = expectedTasks - (m.tasks.arrivals() - m.tasks.duplicates());
             var h = m.latencyMicros.copy();
@@ -224,7 +228,7 @@ public final class Harness {
                     ms.apply(h.getMaxValue()),
                     produced, total - produced, expectedTasks, eventsMissing, tasksMissing, m.decisions.duplicates() + m.tasks.duplicates(), sent.late(),
                     m.publishFailures.get(), harnessCores, brokerCores, sqsCores, eventsMissing == 0 && tasksMissing == 0, h, m.legs(), m.timeline, faultAt.get(),
-                    producedAt);
+                    producedAt, tcp);
         } finally {
             for (AutoCloseable c : open) {
                 try {

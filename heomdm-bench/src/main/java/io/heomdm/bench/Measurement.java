@@ -71,7 +71,10 @@ final class Measurement {
     private void completed(long seq, long now) {
         timeline.completed(now);
         if (seq >= warmupEvents) {
-            latencyMicros.recordValue(Math.min(latencyMicros.getHighestTrackableValue(), Math.max(1, (now - loop.due(start, seq)) / 1000)));
+            long due = loop.due(start, seq);
+            long micros = Math.min(latencyMicros.getHighestTrackableValue(), Math.max(1, (now - due) / 1000));
+            latencyMicros.recordValue(micros);
+            timeline.latency(due, micros);
         }
         if (now >= windowStart && now < windowEnd) {
             deliveredInWindow.incrementAndGet();

@@ -31,7 +31,7 @@ public final class Report {
     /** The repetitions of one set-up at one offered rate. */
     public record Point(SetUp setUp, int offered, double delivered, double deliveredMin, double deliveredMax, double p50Ms, double p99Ms,
             double p99MinMs, double p99MaxMs, double p999Ms, double maxMs, double mergedP99Ms, long notSent, long eventsMissing, long tasksMissing,
-            long duplicates, double harnessCores, double brokerCores, double sqsCores, boolean drained, Legs legs) {
+            long duplicates, double harnessCores, double brokerCores, double sqsCores, boolean drained, Legs legs, TcpCounters tcp) {
     }
 
     /** The legs of the task-causing events' latency, repetitions merged (ms; NaN where none was measured). */
@@ -63,7 +63,8 @@ public final class Report {
                     g.stream().mapToLong(Harness.Run::notSent).sum(), g.stream().mapToLong(Harness.Run::eventsMissing).sum(), g.stream().mapToLong(Harness.Run::tasksMissing).sum(),
                     g.stream().mapToLong(Harness.Run::duplicates).sum(), median(g, Harness.Run::harnessCores), median(g, Harness.Run::brokerCores),
                     median(g, Harness.Run::sqsCores), g.stream().allMatch(Harness.Run::drained),
-                    Legs.of(TaskLegs.Split.merge(g.stream().map(Harness.Run::legs).toList()))));
+                    Legs.of(TaskLegs.Split.merge(g.stream().map(Harness.Run::legs).toList())),
+                    g.stream().map(Harness.Run::tcp).reduce(TcpCounters.NONE, TcpCounters::plus)));
         }
         return points;
     }
@@ -87,6 +88,9 @@ public final class Report {
             chart(dir.resolve("throughput.png"), "Delivered against offered load", "delivered events/s", points, Point::delivered, false, true);
             chart(dir.resolve("latency.png"), "End-to-end latency p99 (intended send → decision or task done)", "p99 latency (ms)", points,
                     Point::p99Ms, true, false);
+            for (int rate : rates(points)) {
+                overTime(dir.resolve(overTimeFile(rate)), rate, runs, env.plan());
+            }
         }
         Table5Report.write(dir, env.plan(), table5);
     }
@@ -116,13 +120,16 @@ public final class Report {
             return b.append("\nTables 3 and 4 (throughput, latency) were not part of this run.\n").toString();
         }
         b.append("\n## Table 3 — Throughput\n\n");
-        b.append("| set-up | offered /s | delivered /s (median) | spread | delivered / offered | ÷ Kafka ceiling | harness CPU (cores) | broker CPU (cores) | SQS server CPU (cores) | left over |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        b.append("| set-up | offered /s | delivered /s (median) | spread | delivered / offered | ÷ Kafka ceiling | harness CPU (cores) | broker CPU (cores) | SQS server CPU (cores) | TCP dropped / retransmitted | left over |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Point p : points) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f–%.0f | %.3f | %.3f | %.2f | %.2f | %.2f | %s |%n", p.setUp().id(), p.offered(),
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f–%.0f | %.3f | %.3f | %.2f | %.2f | %.2f | %d / %d | %s |%n", p.setUp().id(), p.offered(),
                     p.delivered(), p.deliveredMin(), p.deliveredMax(), p.delivered() / p.offered(), p.delivered() / ceilings.kafkaRecordsPerSecond(),
-                    p.harnessCores(), p.brokerCores(), p.sqsCores(), backlog(p)));
+                    p.harnessCores(), p.brokerCores(), p.sqsCores(), p.tcp().receiveBufferDrops(), p.tcp().retransmitted(), backlog(p)));
         }
+        b.append("\nTCP: segments the kernel dropped for a full socket receive buffer, and segments retransmitted, machine-wide over the "
+                + "point's runs. A drop costs its connection a retransmission timeout of at least 200 ms, so a point with drops has them "
+                + "in its latency tail.\n");
         b.append("\n## Table 4 — Latency (ms, intended send → decision, or → task done for events that cause one)\n\n");
         b.append("| set-up | offered /s | p50 | p99 | p99 spread | p99.9 | max | p99, repetitions merged | duplicates |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -141,7 +148,51 @@ public final class Report {
         }
         b.append(goals(points));
         b.append("\n![throughput](throughput.png)\n\n![latency](latency.png)\n");
+        b.append("\n### Latency over the measured window\n\nThe worst latency of the events due in each 100 ms, in each set-up's repetition "
+                + "with the median p99. A stall shows as a spike that falls off by 100 ms every 100 ms (everything due during it waited for "
+                + "its end); a machine short of CPU as a ragged band.\n\n");
+        for (int rate : rates(points)) {
+            b.append("![latency over time at ").append(rate).append(" events/s](").append(overTimeFile(rate)).append(")\n\n");
+        }
         return b.toString();
+    }
+
+    private static List<Integer> rates(List<Point> points) {
+        return points.stream().map(Point::offered).distinct().sorted().toList();
+    }
+
+    private static String overTimeFile(int rate) {
+        return "latency-over-time-" + rate + ".png";
+    }
+
+    /** The run of each set-up at {@code rate} whose p99 is the median of its repetitions. */
+    static List<Harness.Run> medianRuns(int rate, List<Harness.Run> runs) {
+        List<Harness.Run> median = new ArrayList<>();
+        for (SetUp setUp : runs.stream().map(Harness.Run::setUp).distinct().sorted().toList()) {
+            var mine = runs.stream().filter(r -> r.setUp() == setUp && r.offered() == rate).sorted(Comparator.comparingDouble(Harness.Run::p99Ms)).toList();
+            if (!mine.isEmpty()) {
+                median.add(mine.get((mine.size() - 1) / 2));
+            }
+        }
+        return median;
+    }
+
+    private static void overTime(Path file, int rate, List<Harness.Run> runs, BenchPlan plan) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(400).title("Worst latency per 100 ms at " + rate + " events/s")
+                .xAxisTitle("seconds into the measured window (by due time)").yAxisTitle("worst latency (ms)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        for (var r : medianRuns(rate, runs)) {
+            double[][] xy = r.timeline().worstLatency(plan.warmup(), plan.warmup().plus(plan.measured()));
+            if (xy[0].length > 0) {
+                chart.addSeries(r.setUp().id(), xy[0], xy[1]).setMarker(SeriesMarkers.NONE);
+            }
+        }
+        if (chart.getSeriesMap().isEmpty()) {
+            return; // nothing measured completed at this rate
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
     /** The hybrid's goals: delivered ≥ 0.98 × kafka-only at every load; p99 ≤ 25 ms at 25k events/s. */
@@ -169,11 +220,12 @@ public final class Report {
 
     static String csv(List<Harness.Run> runs) {
         StringBuilder b = new StringBuilder("setup,offered,repetition,delivered,p50_ms,p99_ms,p999_ms,max_ms,events,tasks,events_missing,"
-                + "tasks_missing,duplicates,not_sent,late_sends,publish_failures,harness_cores,broker_cores,sqs_cores,drained\n");
+                + "tasks_missing,duplicates,not_sent,late_sends,publish_failures,harness_cores,broker_cores,sqs_cores,tcp_receive_drops,tcp_retransmitted,drained\n");
         for (var r : runs) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%s%n", r.setUp().id(), r.offered(),
+            b.append(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%d,%d,%s%n", r.setUp().id(), r.offered(),
                     r.repetition(), r.delivered(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs(), r.events(), r.tasks(), r.eventsMissing(),
-                    r.tasksMissing(), r.duplicates(), r.notSent(), r.lateSends(), r.publishFailures(), r.harnessCores(), r.brokerCores(), r.sqsCores(), r.drained()));
+                    r.tasksMissing(), r.duplicates(), r.notSent(), r.lateSends(), r.publishFailures(), r.harnessCores(), r.brokerCores(), r.sqsCores(),
+                    r.tcp().receiveBufferDrops(), r.tcp().retransmitted(), r.drained()));
         }
         return b.toString();
     }
@@ -204,7 +256,8 @@ public final class Report {
             ObjectNode n = mapper.valueToTree(new LinkedHashMap<>(Map.of("setUp", r.setUp().id(), "offered", r.offered(), "repetition", r.repetition(),
                     "delivered", r.delivered(), "p50Ms", r.p50Ms(), "p99Ms", r.p99Ms(), "p999Ms", r.p999Ms(), "maxMs", r.maxMs())));
             n.put("eventsMissing", r.eventsMissing()).put("tasksMissing", r.tasksMissing()).put("duplicates", r.duplicates())
-                    .put("harnessCores", r.harnessCores()).put("brokerCores", r.brokerCores()).put("sqsCores", r.sqsCores()).put("drained", r.drained());
+                    .put("harnessCores", r.harnessCores()).put("brokerCores", r.brokerCores()).put("sqsCores", r.sqsCores())
+                    .put("tcpReceiveDrops", r.tcp().receiveBufferDrops()).put("tcpRetransmitted", r.tcp().retransmitted()).put("drained", r.drained());
             rs.add(n);
         }
         ArrayNode ps = root.putArray("summary");

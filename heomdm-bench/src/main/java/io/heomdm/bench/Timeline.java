@@ -6,17 +6,48 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Completions counted in 100 ms buckets from a run's start: delivered throughput over time, from
- * which a fault run reads its recovery. Thread-safe; completions after the last bucket are dropped.
+ * which a fault run reads its recovery; and the worst latency of the events due in each bucket,
+ * which tells a stall (a spike) from contention (a ragged band). Thread-safe; what falls after the
+ * last bucket is dropped.
  */
 public final class Timeline {
     static final long BUCKET_NANOS = 100_000_000L;
     private static final int BUCKETS_PER_SECOND = 10;
     private final long start;
     private final AtomicLongArray buckets;
+    private final AtomicLongArray worstMicros;
 
     public Timeline(long startNanos, Duration length) {
         this.start = startNanos;
         this.buckets = new AtomicLongArray((int) (length.toNanos() / BUCKET_NANOS) + 1);
+        this.worstMicros = new AtomicLongArray(buckets.length());
+    }
+
+    /** An event due at {@code dueNanos} completed {@code micros} after it was due. */
+    public void latency(long dueNanos, long micros) {
+        long i = (dueNanos - start) / BUCKET_NANOS;
+        if (i >= 0 && i < worstMicros.length()) {
+            worstMicros.accumulateAndGet((int) i, micros, Math::max);
+        }
+    }
+
+    /**
+     * The worst latency (ms) of the events due in each bucket from {@code from} to {@code to} after
+     * the start: x in seconds from {@code from}. Buckets in which no event completed are left out.
+     */
+    public double[][] worstLatency(Duration from, Duration to) {
+        int first = (int) (from.toNanos() / BUCKET_NANOS);
+        int last = (int) Math.min(worstMicros.length(), to.toNanos() / BUCKET_NANOS);
+        var xs = new java.util.ArrayList<Double>();
+        var ys = new java.util.ArrayList<Double>();
+        for (int i = first; i < last; i++) {
+            long w = worstMicros.get(i);
+            if (w > 0) {
+                xs.add((i - first) * BUCKET_NANOS / 1e9);
+                ys.add(w / 1000.0);
+            }
+        }
+        return new double[][] {xs.stream().mapToDouble(Double::doubleValue).toArray(), ys.stream().mapToDouble(Double::doubleValue).toArray()};
     }
 
     public void completed(long nowNanos) {

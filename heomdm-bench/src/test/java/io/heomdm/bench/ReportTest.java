@@ -23,9 +23,13 @@ class ReportTest {
     }
 
     static Harness.Run run(SetUp setUp, int offered, int repetition, double delivered, Histogram h) {
+        var timeline = new Timeline(0, Duration.ofSeconds(30));
+        for (long due = 0; due < 30_000_000_000L; due += 100_000_000L) {
+            timeline.latency(due, h.getMaxValue());
+        }
         return new Harness.Run(setUp, offered, repetition, delivered, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, 1000, 0, 20, 0, 0, 0, 0, 0, 0.5, 0.4, 0.3, true, h,
-                TaskLegs.Split.empty(), new Timeline(0, Duration.ofSeconds(1)), 0, 0);
+                TaskLegs.Split.empty(), timeline, 0, 0, new TcpCounters(10, 0));
     }
 
     @Test
@@ -46,6 +50,16 @@ class ReportTest {
     }
 
     @Test
+    void theLatencyOverTimeOfEachSetUpIsDrawnFromItsRepetitionWithTheMedianP99() {
+        var fast = run(SetUp.HYBRID, 1000, 1, 1000, latencies(1000));
+        var median = run(SetUp.HYBRID, 1000, 2, 1000, latencies(2000));
+        var slow = run(SetUp.HYBRID, 1000, 3, 1000, latencies(90_000));
+        var kafka = run(SetUp.KAFKA_ONLY, 1000, 1, 1000, latencies(1500));
+        var otherRate = run(SetUp.HYBRID, 5000, 1, 5000, latencies(3000));
+        assertThat(Report.medianRuns(1000, List.of(slow, fast, otherRate, median, kafka))).containsExactly(kafka, median);
+    }
+
+    @Test
     void theReportHasTheTablesTheGoalsTheDataAndTheCharts() throws Exception {
         var runs = List.of(run(SetUp.KAFKA_ONLY, 25_000, 1, 25_000, latencies(3000, 9000)),
                 run(SetUp.HYBRID, 25_000, 1, 24_000, latencies(4000, 30_000)),
@@ -62,7 +76,8 @@ class ReportTest {
         assertThat(Files.readAllLines(dir.resolve("runs.csv"))).hasSize(5);
         assertThat(Files.readString(dir.resolve("summary.csv"))).contains("hybrid,25000,24000.0");
         assertThat(Files.readString(dir.resolve("results.json"))).contains("\"setUp\" : \"kafka-only\"");
-        for (String png : List.of("throughput.png", "latency.png")) {
+        assertThat(md).contains("![latency over time at 5000 events/s](latency-over-time-5000.png)", "latency-over-time-25000.png");
+        for (String png : List.of("throughput.png", "latency.png", "latency-over-time-5000.png", "latency-over-time-25000.png")) {
             byte[] bytes = Files.readAllBytes(dir.resolve(png));
             assertThat(bytes).hasSizeGreaterThan(5_000).startsWith(0x89, 'P', 'N', 'G');
         }
@@ -71,12 +86,13 @@ class ReportTest {
     @Test
     void aSetUpWithNoMeasuredCompletionShowsNoLatencyRatherThanZero() {
         var empty = new Harness.Run(SetUp.SQS_ONLY, 10_000, 1, 190, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 10_000, 220_000, 200, 9_800, 200,
-                0, 0, 0, 1.9, 0.1, 0.6, false, latencies(), TaskLegs.Split.empty(), new Timeline(0, Duration.ofSeconds(1)), 0, 0);
+                0, 0, 0, 1.9, 0.1, 0.6, false, latencies(), TaskLegs.Split.empty(), new Timeline(0, Duration.ofSeconds(1)), 0, 0, new TcpCounters(12, 3));
         var p = Report.summarise(List.of(empty)).get(0);
         assertThat(p.p99Ms()).isNaN();
         assertThat(p.mergedP99Ms()).isNaN();
         String md = Report.markdown(new Report.Environment("m", "k", "s", BenchPlan.quick()), new Ceilings.Result(1, "", 1), List.of(p));
         assertThat(md).contains("| sqs-only | 10000 | — | — |", "220000 not sent; 9800 events, 200 tasks undone");
+        assertThat(md).as("the machine's TCP drops and retransmissions beside the CPU").contains("| 0.60 | 3 / 12 |");
     }
 
     @Test

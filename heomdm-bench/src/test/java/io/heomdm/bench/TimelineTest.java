@@ -72,4 +72,17 @@ class TimelineTest {
         assertThat(xy[0]).hasSize(21).startsWith(-1.0);
         assertThat(java.util.Arrays.stream(xy[1]).boxed().toList()).containsOnly(200.0);
     }
+
+    @Test
+    void theLatencyOverTimeIsTheWorstOfTheEventsDueInEachTenthAndSkipsTenthsWithNone() {
+        var t = new Timeline(0, Duration.ofSeconds(10));
+        t.latency(2 * SECOND + 10_000_000, 5_000);
+        t.latency(2 * SECOND + 90_000_000, 300_000); // a stall: the worst of its tenth
+        t.latency(2 * SECOND + 150_000_000, 7_000);
+        t.latency(2 * SECOND + 450_000_000, 4_000);
+        t.latency(SECOND, 900_000); // before the window
+        double[][] xy = t.worstLatency(Duration.ofSeconds(2), Duration.ofSeconds(3));
+        assertThat(xy[0]).containsExactly(0.0, 0.1, 0.4);
+        assertThat(xy[1]).containsExactly(300.0, 7.0, 4.0);
+    }
 }
