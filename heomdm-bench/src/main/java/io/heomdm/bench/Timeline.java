@@ -38,16 +38,9 @@ public final class Timeline {
     public double[][] worstLatency(Duration from, Duration to) {
         int first = (int) (from.toNanos() / BUCKET_NANOS);
         int last = (int) Math.min(worstMicros.length(), to.toNanos() / BUCKET_NANOS);
-        var xs = new java.util.ArrayList<Double>();
-        var ys = new java.util.ArrayList<Double>();
-        for (int i = first; i < last; i++) {
-            long w = worstMicros.get(i);
-            if (w > 0) {
-                xs.add((i - first) * BUCKET_NANOS / 1e9);
-                ys.add(w / 1000.0);
-            }
-        }
-        return new double[][] {xs.stream().mapToDouble(Double::doubleValue).toArray(), ys.stream().mapToDouble(Double::doubleValue).toArray()};
+        int[] measured = java.util.stream.IntStream.range(first, Math.max(first, last)).filter(i -> worstMicros.get(i) > 0).toArray();
+        return new double[][] {java.util.Arrays.stream(measured).mapToDouble(i -> (i - first) * BUCKET_NANOS / 1e9).toArray(),
+                java.util.Arrays.stream(measured).mapToDouble(i -> worstMicros.get(i) / 1000.0).toArray()};
     }
 
     public void completed(long nowNanos) {

@@ -11,6 +11,6 @@ public final class ClusterParent {
         EmbeddedKafkaCluster.start(Path.of(args[0]), 1, "256m");
         System.out.println("started");
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        Thread.currentThread().join(); // until killed
     }
 }
