@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -55,6 +56,9 @@ final class BenchCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--kafka", description = "bootstrap servers of a Kafka cluster to measure instead of a local broker")
     String kafka;
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "a property for every Kafka client of the set-ups, and for "
+            + "Kafka's producer performance tool (security.protocol with --kafka, or tuning: compression.type=none); repeatable")
+    Map<String, String> kafkaProperties = Map.of();
     @Option(names = "--sqs-endpoint", description = "an SQS endpoint URL, or \"aws\" for AWS itself (region and credentials from the AWS "
             + "default chain), instead of a local ElasticMQ")
     String sqsEndpoint;
@@ -98,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
             what.add(String.format("scale: 1 and 2 worker processes, %d s each", table5.scaleWindow().toSeconds()));
         }
         System.out.println("heomdm bench: " + String.join("; ", what));
-        Benchmark.run(plan, dir, Optional.ofNullable(kafka), sqs, System.out);
+        Benchmark.run(plan, dir, Optional.ofNullable(kafka), kafkaProperties, sqs, System.out);
         return 0;
     }
 

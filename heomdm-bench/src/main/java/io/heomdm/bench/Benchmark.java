@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -25,7 +26,8 @@ public final class Benchmark {
      * @param sqs   an SQS endpoint (or AWS) to use instead of the local ElasticMQ
      * @return the report's directory
      */
-    public static Path run(BenchPlan plan, Path out, Optional<String> kafka, Optional<SqsSettings> sqs, PrintStream console) throws Exception {
+    public static Path run(BenchPlan plan, Path out, Optional<String> kafka, Map<String, String> kafkaProperties, Optional<SqsSettings> sqs,
+            PrintStream console) throws Exception {
         Files.createDirectories(out);
         var progress = new Progress(console, plan.runs() + 2);
         EmbeddedKafkaCluster broker = null;
@@ -52,11 +54,12 @@ public final class Benchmark {
             EmbeddedSqsProcess measuredSqs = elasticMq;
             Supplier<Duration> brokerCpu = () -> measuredBroker == null ? Duration.ZERO : measuredBroker.cpuTime();
             Supplier<Duration> sqsCpu = () -> measuredSqs == null ? Duration.ZERO : measuredSqs.cpuTime();
-            var servers = kafka.isPresent() ? replicated(bootstrap, sqsSettings, brokerCpu, sqsCpu)
-                    : Harness.Servers.singleBroker(bootstrap, sqsSettings, brokerCpu, sqsCpu);
-            var ceilings = Ceilings.measure(bootstrap, sqsSettings, plan.ceilingRecords(), plan.seed(), out, progress);
+            var servers = kafka.isPresent() ? replicated(bootstrap, kafkaProperties, sqsSettings, brokerCpu, sqsCpu)
+                    : Harness.Servers.singleBroker(bootstrap, kafkaProperties, sqsSettings, brokerCpu, sqsCpu);
+            var ceilings = Ceilings.measure(servers, plan.ceilingRecords(), plan.seed(), out, progress);
             var env = new Report.Environment(machine(),
-                    kafka.map(k -> "external cluster " + k).orElse("one local KRaft broker (Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")"),
+                    kafka.map(k -> "external cluster " + k).orElse("one local KRaft broker (Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")")
+                            + (kafkaProperties.isEmpty() ? "" : "; client properties " + new java.util.TreeMap<>(kafkaProperties)),
                     sqs.isPresent() ? sqsSettings.endpoint().map(Object::toString).orElse("AWS " + sqsSettings.region())
                             : "local ElasticMQ, in memory, in its own JVM (an SQS-compatible server: not AWS's figures)", plan);
             var report = new Object() {
@@ -82,7 +85,7 @@ public final class Benchmark {
                 if (kafka.isPresent()) {
                     progress.note("broker kill skipped: the harness kills only brokers it started itself");
                 } else {
-                    table5.brokerKills(sqsSettings);
+                    table5.brokerKills(sqsSettings, kafkaProperties);
                 }
                 table5.workerKills(workers);
             }
@@ -104,11 +107,13 @@ public final class Benchmark {
     }
 
     /** An external cluster: replication 3 and min ISR 2 where it has three brokers, less where it has fewer. */
-    private static Harness.Servers replicated(String bootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu, Supplier<Duration> sqsCpu) throws Exception {
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", bootstrap))) {
+    private static Harness.Servers replicated(String bootstrap, Map<String, String> kafkaProperties, SqsSettings sqs, Supplier<Duration> brokerCpu,
+            Supplier<Duration> sqsCpu) throws Exception {
+        var single = Harness.Servers.singleBroker(bootstrap, kafkaProperties, sqs, brokerCpu, sqsCpu);
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(single.adminProperties())) {
             int brokers = admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS).size();
             short rf = (short) Math.min(3, brokers);
-            return new Harness.Servers(bootstrap, rf, Math.min(2, rf), sqs, brokerCpu, sqsCpu);
+            return new Harness.Servers(bootstrap, kafkaProperties, rf, Math.min(2, rf), sqs, brokerCpu, sqsCpu);
         }
     }
 

@@ -2,6 +2,7 @@ package io.heomdm.bench;
 
 import io.heomdm.bench.market.Market;
 import io.heomdm.bench.market.MarketSimulator;
+import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.eventlog.TopicSpec;
@@ -26,7 +27,8 @@ import java.util.regex.Pattern;
 /**
  * The machine's raw limits, measured in the same run as the set-ups so that every figure can be
  * read as a ratio of them: Kafka's own producer performance tool against the same broker (the
- * project's producer settings: acks=all, idempotent, lz4, linger 5 ms, 64 KB batches; the
+ * project's producer settings, {@link KafkaEventPublisher#properties}: acks=all, idempotent, lz4,
+ * linger 5 ms, 64 KB batches unless the run's Kafka properties change them; the
  * simulator's events as payloads, as JSON), and a plain AWS-SDK batch loop (send 10, receive 10,
  * delete 10) against the same SQS server.
  */
@@ -36,16 +38,16 @@ final class Ceilings {
     record Result(double kafkaRecordsPerSecond, String kafkaSummary, double sqsMessagesPerSecond) {
     }
 
-    static Result measure(String bootstrap, SqsSettings sqs, int records, long seed, Path work, Progress progress) throws Exception {
+    static Result measure(Harness.Servers servers, int records, long seed, Path work, Progress progress) throws Exception {
         progress.step("raw ceiling: Kafka's ProducerPerformance, " + records + " records");
-        String summary = kafka(bootstrap, records, seed, work);
+        String summary = kafka(servers.kafka(), records, seed, work);
         Matcher m = RATE.matcher(summary);
         double kafka = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         progress.done(String.format("Kafka producer ceiling %.0f records/s", kafka));
         int tasks = Math.max(2_000, records / 50);
         progress.step("raw ceiling: plain AWS-SDK loop, " + tasks + " messages");
         double sqsRate;
-        try (var queues = new SqsTaskQueue(sqs, new SplittableRandom(seed))) {
+        try (var queues = new SqsTaskQueue(servers.sqs(), new SplittableRandom(seed))) {
             var throughput = new WorkerThroughput();
             throughput.plainLoop(queues, WorkerThroughput.queue(queues, "ceiling-warm-up-" + System.nanoTime() % 100_000), tasks / 4); // JIT, not counted
             sqsRate = throughput.plainLoop(queues, WorkerThroughput.queue(queues, "ceiling-" + System.nanoTime() % 100_000), tasks);
@@ -55,17 +57,17 @@ final class Ceilings {
     }
 
     /** Runs {@code kafka-producer-perf-test} (its class, in a JVM of its own) and returns its summary line. */
-    private static String kafka(String bootstrap, int records, long seed, Path work) throws Exception {
+    private static String kafka(KafkaSettings kafka, int records, long seed, Path work) throws Exception {
         String topic = "bench.ceiling." + System.nanoTime() % 100_000;
-        TopicAdmin.ensure(KafkaSettings.singleBroker(bootstrap), List.of(new TopicSpec(topic, "customerId", Transports.marketEvents(), 12,
+        TopicAdmin.ensure(kafka, List.of(new TopicSpec(topic, "customerId", Transports.marketEvents(), 12,
                 TopicSpec.Cleanup.DELETE, Duration.ofHours(1))));
         Path payloads = work.resolve("ceiling-payloads.ndjson");
         writePayloads(payloads, seed);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "-Dlog4j2.level=WARN", "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", String.valueOf(records),
-                "--throughput", "-1", "--payload-file", payloads.toString(), "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all",
-                "enable.idempotence=true", "compression.type=lz4", "linger.ms=5", "batch.size=65536"));
+                "--throughput", "-1", "--payload-file", payloads.toString(), "--command-property"));
+        KafkaEventPublisher.properties(kafka, "bench-ceiling").forEach((k, v) -> command.add(k + "=" + v));
         Path log = work.resolve("producer-performance.log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

@@ -33,17 +33,29 @@ public final class Harness {
     static final int JIT_WARMUP_ROUNDS = 9;
 
     /**
-     * Where the servers are, the replication topics get there, and how to read the CPU the brokers
-     * and the SQS server use (zero for servers this process did not start).
+     * Where the servers are, the replication topics get there, what every Kafka client of the
+     * set-ups is given ({@code kafka.properties}: security, or tuning such as {@code compression.type}),
+     * and how to read the CPU the brokers and the SQS server use (zero for servers this process did not start).
      */
-    public record Servers(String kafkaBootstrap, short replication, int minInsync, SqsSettings sqs, Supplier<Duration> brokerCpu,
-            Supplier<Duration> sqsCpu) {
-        public static Servers singleBroker(String kafkaBootstrap, SqsSettings sqs, Supplier<Duration> brokerCpu, Supplier<Duration> sqsCpu) {
-            return new Servers(kafkaBootstrap, (short) 1, 1, sqs, brokerCpu, sqsCpu);
+    public record Servers(String kafkaBootstrap, Map<String, String> kafkaProperties, short replication, int minInsync, SqsSettings sqs,
+            Supplier<Duration> brokerCpu, Supplier<Duration> sqsCpu) {
+        public Servers {
+            kafkaProperties = Map.copyOf(kafkaProperties);
+        }
+
+        public static Servers singleBroker(String kafkaBootstrap, Map<String, String> kafkaProperties, SqsSettings sqs, Supplier<Duration> brokerCpu,
+                Supplier<Duration> sqsCpu) {
+            return new Servers(kafkaBootstrap, kafkaProperties, (short) 1, 1, sqs, brokerCpu, sqsCpu);
         }
 
         KafkaSettings kafka() {
-            return new KafkaSettings(kafkaBootstrap, Map.of(), Duration.ofSeconds(30), replication, minInsync);
+            return new KafkaSettings(kafkaBootstrap, kafkaProperties, Duration.ofSeconds(30), replication, minInsync);
+        }
+
+        Map<String, Object> adminProperties() {
+            Map<String, Object> props = new java.util.HashMap<>(kafka().clientProperties());
+            props.put("bootstrap.servers", kafkaBootstrap);
+            return props;
         }
     }
 
@@ -254,7 +266,7 @@ public final class Harness {
 
     /** The run's topics go when it ends: 2 KB events fill a disk quickly, and a deleted topic's files stay a minute. */
     private void deleteTopics(String id) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers.kafkaBootstrap()))) {
+        try (Admin admin = Admin.create(servers.adminProperties())) {
             var names = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(n -> n.contains(id)).toList();
             admin.deleteTopics(names).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

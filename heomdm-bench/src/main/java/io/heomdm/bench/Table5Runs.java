@@ -58,7 +58,7 @@ final class Table5Runs {
     }
 
     /** Kills a broker in a cluster of three this starts, for each set-up whose events travel on Kafka. */
-    void brokerKills(SqsSettings sqs) throws Exception {
+    void brokerKills(SqsSettings sqs, Map<String, String> kafkaProperties) throws Exception {
         List<SetUp> setUps = plan.setUps().stream().filter(s -> s != SetUp.SQS_ONLY).toList();
         if (setUps.isEmpty()) {
             return;
@@ -66,7 +66,7 @@ final class Table5Runs {
         progress.note("starting a Kafka cluster of three brokers (RF 3, min.insync.replicas 2), each in its own JVM");
         Path dir = Files.createTempDirectory("heomdm-bench-cluster");
         try (var cluster = EmbeddedKafkaCluster.start(dir, 3, "512m")) {
-            var servers = new Harness.Servers(cluster.bootstrapServers(), (short) 3, 2, sqs, cluster::cpuTime, () -> java.time.Duration.ZERO);
+            var servers = new Harness.Servers(cluster.bootstrapServers(), kafkaProperties, (short) 3, 2, sqs, cluster::cpuTime, () -> java.time.Duration.ZERO);
             awaitGroupCoordinator(cluster.bootstrapServers());
             for (SetUp setUp : setUps) {
                 var t = plan.table5();

@@ -90,7 +90,7 @@ final class Transports {
         return switch (transport) {
             case KAFKA_TOPIC -> new KafkaTopicTasks(servers.kafka(), run, partitions, concurrency);
             case SQS -> new QueuedTasks(new SqsTaskQueue(servers.sqs(), new SplittableRandom(seed)), run, concurrency);
-            case SHARE_GROUP -> new QueuedTasks(new KafkaShareTaskQueue(new KafkaShareSettings(servers.kafkaBootstrap(), Map.of(),
+            case SHARE_GROUP -> new QueuedTasks(new KafkaShareTaskQueue(new KafkaShareSettings(servers.kafkaBootstrap(), servers.kafkaProperties(),
                     servers.replication(), servers.minInsync(), partitions)), run, concurrency);
         };
     }

@@ -27,9 +27,11 @@ final class WorkerProcess implements AutoCloseable {
     record Spec(Transports.TaskTransport transport, String run, Harness.Servers servers, int partitions, int concurrency, Duration taskLatency) {
         List<String> args() {
             var sqs = servers.sqs();
-            return List.of(transport.name(), run, servers.kafkaBootstrap(), String.valueOf(servers.replication()), String.valueOf(servers.minInsync()),
-                    sqs.endpoint().map(URI::toString).orElse("-"), sqs.region(), sqs.accessKey().orElse("-"), sqs.secretKey().orElse("-"),
-                    String.valueOf(partitions), String.valueOf(concurrency), String.valueOf(taskLatency.toMillis()));
+            var args = new ArrayList<>(List.of(transport.name(), run, servers.kafkaBootstrap(), String.valueOf(servers.replication()),
+                    String.valueOf(servers.minInsync()), sqs.endpoint().map(URI::toString).orElse("-"), sqs.region(), sqs.accessKey().orElse("-"),
+                    sqs.secretKey().orElse("-"), String.valueOf(partitions), String.valueOf(concurrency), String.valueOf(taskLatency.toMillis())));
+            servers.kafkaProperties().forEach((k, v) -> args.add(k + "=" + v)); // the rest of the line, one property each
+            return args;
         }
 
         static Spec parse(String[] a) {
@@ -37,7 +39,12 @@ final class WorkerProcess implements AutoCloseable {
             Optional<String> secretKey = "-".equals(a[8]) ? Optional.empty() : Optional.of(a[8]);
             var sqs = new io.heomdm.taskqueue.SqsSettings("-".equals(a[5]) ? Optional.empty() : Optional.of(URI.create(a[5])), a[6], accessKey,
                     secretKey);
-            var servers = new Harness.Servers(a[2], Short.parseShort(a[3]), Integer.parseInt(a[4]), sqs, () -> Duration.ZERO, () -> Duration.ZERO);
+            var kafkaProperties = new java.util.HashMap<String, String>();
+            for (int i = 12; i < a.length; i++) {
+                kafkaProperties.put(a[i].substring(0, a[i].indexOf('=')), a[i].substring(a[i].indexOf('=') + 1));
+            }
+            var servers = new Harness.Servers(a[2], kafkaProperties, Short.parseShort(a[3]), Integer.parseInt(a[4]), sqs, () -> Duration.ZERO,
+                    () -> Duration.ZERO);
             return new Spec(Transports.TaskTransport.valueOf(a[0]), a[1], servers, Integer.parseInt(a[9]), Integer.parseInt(a[10]),
                     Duration.ofMillis(Long.parseLong(a[11])));
         }
