@@ -152,6 +152,9 @@ public final class Report {
                 + "with the median p99. A stall shows as a spike that falls off by 100 ms every 100 ms (everything due during it waited for "
                 + "its end); a machine short of CPU as a ragged band.\n\n");
         for (int rate : rates(points)) {
+            if (points.stream().noneMatch(p -> p.offered() == rate && !Double.isNaN(p.p99Ms()))) {
+                continue; // nothing measured completed at this rate: no chart was drawn
+            }
             b.append("![latency over time at ").append(rate).append(" events/s](").append(overTimeFile(rate)).append(")\n\n");
         }
         return b.toString();
@@ -180,7 +183,6 @@ public final class Report {
     private static void overTime(Path file, int rate, List<Harness.Run> runs, BenchPlan plan) throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(400).title("Worst latency per 100 ms at " + rate + " events/s")
                 .xAxisTitle("seconds into the measured window (by due time)").yAxisTitle("worst latency (ms)").build();
-        chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         for (var r : medianRuns(rate, runs)) {
@@ -192,6 +194,7 @@ public final class Report {
         if (chart.getSeriesMap().isEmpty()) {
             return; // nothing measured completed at this rate
         }
+        chart.getStyler().setYAxisLogarithmic(spansADecade(chart));
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
@@ -273,7 +276,6 @@ public final class Report {
     private static void chart(Path file, String title, String yTitle, List<Point> points, ToDoubleFunction<Point> y, boolean logY,
             boolean ideal) throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("offered events/s").yAxisTitle(yTitle).build();
-        chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         if (ideal) {
             double[] xs = points.stream().mapToDouble(Point::offered).distinct().sorted().toArray();
@@ -290,7 +292,19 @@ public final class Report {
             double[] ys = mine.stream().mapToDouble(y).map(v -> logY ? Math.max(v, 0.01) : v).toArray();
             chart.addSeries(setUp.id(), xs, ys);
         }
+        chart.getStyler().setYAxisLogarithmic(logY && spansADecade(chart));
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * Whether the chart's values reach across a power of ten. A logarithmic axis is labelled only at
+     * powers of ten, so one over values between 10 and 50 ms (every set-up under its capacity) has no
+     * labels at all; it is only worth having where a saturated set-up's seconds sit beside milliseconds.
+     */
+    static boolean spansADecade(XYChart chart) {
+        var ys = chart.getSeriesMap().values().stream().flatMapToDouble(series -> java.util.Arrays.stream(series.getYData()))
+                .filter(v -> v > 0).summaryStatistics();
+        return ys.getCount() > 0 && ys.getMax() >= 10 * ys.getMin();
     }
 
     /** What the set-up did not get through: events the producer could not send in the window, and what was sent but not done after the drain. */

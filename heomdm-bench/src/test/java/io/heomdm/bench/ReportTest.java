@@ -14,6 +14,18 @@ class ReportTest {
     @TempDir
     Path dir;
 
+    @Test
+    void latencyIsDrawnOnALogarithmicAxisOnlyWhereItsValuesReachAcrossAPowerOfTen() {
+        var underCapacity = new org.knowm.xchart.XYChartBuilder().build();
+        underCapacity.addSeries("a", new double[] {1, 2}, new double[] {10.7, 13.6});
+        underCapacity.addSeries("b", new double[] {1, 2}, new double[] {12.0, 49.7});
+        var saturated = new org.knowm.xchart.XYChartBuilder().build();
+        saturated.addSeries("a", new double[] {1, 2}, new double[] {14.2, 3994});
+
+        assertThat(Report.spansADecade(underCapacity)).as("a log axis over 10-50 ms has no labels").isFalse();
+        assertThat(Report.spansADecade(saturated)).isTrue();
+    }
+
     static Histogram latencies(long... micros) {
         var h = new Histogram(3_600_000_000L, 3);
         for (long m : micros) {
@@ -93,6 +105,7 @@ class ReportTest {
         String md = Report.markdown(new Report.Environment("m", "k", "s", BenchPlan.quick()), new Ceilings.Result(1, "", 1), List.of(p));
         assertThat(md).contains("| sqs-only | 10000 | — | — |", "220000 not sent; 9800 events, 200 tasks undone");
         assertThat(md).as("the machine's TCP drops and retransmissions beside the CPU").contains("| 0.60 | 3 / 12 |");
+        assertThat(md).as("no chart is drawn of a rate where nothing completed, so none is linked").doesNotContain("latency-over-time-10000.png");
     }
 
     @Test
