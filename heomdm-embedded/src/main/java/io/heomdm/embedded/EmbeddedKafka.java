@@ -28,8 +28,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a node listening on 127.0.0.1:{@code port} (0: any free port) and waits until it serves. */
     public static EmbeddedKafka start(Path dir, int port) {
-        int brokerPort = Ports.claim(port, "Kafka broker");
-        int controllerPort = Ports.free();
+        int[] free = Ports.free(2);
+        int brokerPort = port == 0 ? free[0] : Ports.claim(port, "Kafka broker");
+        int controllerPort = free[1] != brokerPort ? free[1] : free[0];
         var node = new KafkaNodeConfig(1, brokerPort, controllerPort, dir, List.of(new KafkaNodeConfig.Voter(1, controllerPort)));
         node.format(KafkaNodeConfig.clusterId(dir), 1);
         var server = new KafkaRaftServer(new KafkaConfig(node.properties(1), false), Time.SYSTEM);

@@ -53,9 +53,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     public static EmbeddedKafkaCluster start(Path dir, int brokers, String heap) {
         List<KafkaNodeConfig.Voter> voters = new ArrayList<>();
         List<int[]> ports = new ArrayList<>();
+        int[] free = Ports.free(2 * brokers);
         for (int id = 1; id <= brokers; id++) {
-            int controller = Ports.free();
-            ports.add(new int[] {Ports.free(), controller});
+            int controller = free[2 * id - 1];
+            ports.add(new int[] {free[2 * id - 2], controller});
             voters.add(new KafkaNodeConfig.Voter(id, controller));
         }
         String clusterId = KafkaNodeConfig.clusterId(dir);

@@ -24,7 +24,7 @@ public final class KafkaEventPublisher implements EventPublisher {
      * on disk, for CPU; on one machine, where the wire is loopback, {@code compression.type=none} may
      * pay better (the bench measures either).
      */
-    static final Map<String, String> TUNING_DEFAULTS = Map.of(ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+    private static final Map<String, String> TUNING_DEFAULTS = Map.of(ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
             ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(64 * 1024));
     /** What an acknowledged event relies on; a user's value for these is refused, not quietly replaced. */
     private static final Map<String, String> GUARANTEES = Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -30,6 +30,31 @@ public final class Ports {
         }
     }
 
+    /**
+     * {@code count} distinct free ports. Each is held until all are chosen: the kernel may hand out a
+     * port it has just seen closed again, and two calls to {@link #free()} once gave a broker the same
+     * port for its client and controller listeners.
+     */
+    public static int[] free(int count) {
+        var held = new java.util.ArrayList<ServerSocket>();
+        try {
+            for (int i = 0; i < count; i++) {
+                held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // it was only held to keep its port from the next one
+                }
+            }
+        }
+    }
+
     public static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
