@@ -23,11 +23,7 @@ public final class Ports {
     }
 
     public static int free() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return free(1)[0];
     }
 
     /**
