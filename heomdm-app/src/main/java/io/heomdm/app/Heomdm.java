@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code heomdm} command. */
 @Command(name = "heomdm", mixinStandardHelpOptions = true, version = "heomdm 0.1.0",
         description = "HEOMDM: market development tools on Kafka (the event log) and SQS (the task queue).",
-        subcommands = {Heomdm.Up.class, SimulateCommand.class, DlqCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Heomdm.Up.class, SimulateCommand.class, KeysCommand.class, DlqCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Heomdm {
 
     public static void main(String[] args) {
@@ -70,7 +70,8 @@ public final class Heomdm {
             if (simulate != null) {
                 var feed = new io.heomdm.bench.market.MarketFeed(SimulateCommand.simulator(42, 20_000, 5_000, 2048),
                         new io.heomdm.bench.market.MarketFeed.Gateway(java.net.URI.create("http://" + cfg.http().host() + ":" + platform.gatewayPort()),
-                                (int) Math.max(1, Math.min(100, simulate / 10))), simulate, System.out).start(null);
+                                (int) Math.max(1, Math.min(100, simulate / 10)),
+                                platform.issueKey("simulator", java.util.Set.of("events:write"), Edge.postableTypes())), simulate, System.out).start(null);
                 Runtime.getRuntime().addShutdownHook(new Thread(feed::close, "heomdm-simulate-stop"));
             }
             var stopped = new CountDownLatch(1);

@@ -39,7 +39,8 @@ import java.util.Optional;
 public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Database database, Smtp smtp, Notifications notifications, Crm crm,
         Workers workers, Tasks tasks, Analytics analytics, Decisions decisions, Campaigns campaigns) {
 
-    public record Http(String host, int port, int maxBodyBytes, int maxBatchItems, int threads) {
+    public record Http(String host, int port, int maxBodyBytes, int maxBatchItems, int threads, int maxQueued, int requestsPerSecond, int burst,
+            List<String> allowedHosts) {
     }
 
     public record Kafka(String bootstrapServers, int embeddedPort, long ackTimeoutMs, short replicationFactor, int minInsyncReplicas,
@@ -361,6 +362,12 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         range(p, "http.maxBodyBytes", http.maxBodyBytes(), 1024, 64 * 1024 * 1024);
         range(p, "http.maxBatchItems", http.maxBatchItems(), 1, 100_000);
         range(p, "http.threads", http.threads(), 1, 1024);
+        range(p, "http.maxQueued", http.maxQueued(), 0, 100_000);
+        range(p, "http.requestsPerSecond", http.requestsPerSecond(), 1, 1_000_000);
+        range(p, "http.burst", http.burst(), 1, 10_000_000);
+        if (http.allowedHosts() == null) {
+            p.add("http.allowedHosts: must be a list of host names (empty: any host)");
+        }
         port(p, "kafka.embeddedPort", kafka.embeddedPort());
         range(p, "kafka.ackTimeoutMs", kafka.ackTimeoutMs(), 100, 300_000);
         range(p, "kafka.replicationFactor", kafka.replicationFactor(), 1, 7);

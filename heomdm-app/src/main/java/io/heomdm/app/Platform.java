@@ -26,7 +26,9 @@ import io.heomdm.events.EventIds;
 import io.heomdm.events.Violation;
 import io.heomdm.events.schema.Channel;
 import io.heomdm.gateway.AnalyticsQueries;
-import io.heomdm.gateway.CustomerQueries;
+import io.heomdm.gateway.Backends;
+import io.heomdm.storage.ApiKeys;
+import io.heomdm.storage.AuditLog;
 import io.heomdm.gateway.DecisionQueries;
 import io.heomdm.gateway.EventIngestion;
 import io.heomdm.gateway.Gateway;
@@ -97,6 +99,7 @@ public final class Platform implements AutoCloseable {
     private EmbeddedSmtp smtp;
     private Database database;
     private Gateway gateway;
+    private ApiKeys keys;
 
     private Platform() {
     }
@@ -163,10 +166,7 @@ public final class Platform implements AutoCloseable {
             log.info("  SMTP      using  {}:{}", s.host(), s.port());
         }
 
-        DatabaseSettings dbSettings = config.database().embedded()
-                ? embeddedDatabase(data, config.database().maxPoolSize())
-                : new DatabaseSettings(config.database().url(), config.database().user(), config.database().password(),
-                        config.database().maxPoolSize());
+        DatabaseSettings dbSettings = databaseSettings(config);
         long t = System.nanoTime();
         database = Database.open(dbSettings);
         resources.push(database);
@@ -280,36 +280,22 @@ public final class Platform implements AutoCloseable {
         resources.push(admin);
         healthChecks.add(0, HealthCheck.of("kafka", () -> succeeds(admin.describeCluster().nodes())));
         healthChecks.add(1, HealthCheck.of("database", this::databaseAnswers));
-        var customerMessages = new CustomerMessages(database);
         var h = config.http();
+        keys = new ApiKeys(database, clock, new java.security.SecureRandom());
+        var firstKey = Edge.firstAdminKey(keys, data);
+        var defaults = GatewaySettings.Limits.defaults();
+        var limits = defaults.withQueue(h.maxQueued(), defaults.maxQueueWait()).withRate(h.requestsPerSecond(), h.burst());
+        var backends = new Backends(new EventIngestion(new EventIds(clock, random), clock), publisher,
+                Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), analyticsQueries, decisionQueries, journeyQueries,
+                healthChecks, Edge.keyRing(keys, clock), Edge.auditTrail(new AuditLog(database, clock)));
         try {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
-                    Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads()),
-                    new EventIngestion(new EventIds(clock, random), clock), publisher, new CustomerQueries() {
-                        @Override
-                        public List<CustomerMessages.CustomerMessage> messages(String customerId, int limit) {
-                            return customerMessages.forCustomer(customerId, limit);
-                        }
-
-                        @Override
-                        public List<CampaignDeliveries.Delivery> deliveries(String customerId, int limit) {
-                            return deliveries.forCustomer(customerId, limit);
-                        }
-
-                        @Override
-                        public CampaignDeliveries.Stats campaignStats(String id) {
-                            return deliveries.stats(id);
-                        }
-
-                        @Override
-                        public Optional<CampaignBudgets.Budget> campaignBudget(String id) {
-                            return budgets.find(id, clock.instant());
-                        }
-                    },
-                    analyticsQueries, decisionQueries, journeyQueries, healthChecks, metrics, random);
-        } catch (java.io.IOException e) {
+                    Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads(), limits, h.allowedHosts()), backends, metrics, random);
+        } catch (RuntimeException e) {
             throw new IllegalStateException("http.port: cannot listen on " + h.host() + ":" + h.port() + " (" + e.getMessage() + ")", e);
         }
+        firstKey.ifPresent(key -> System.out.println("\nThe first admin API key (shown once; also in " + data.resolve(Edge.ADMIN_KEY_FILE)
+                + ", readable by you only):\n\n    " + key + "\n\nSend it as 'Authorization: Bearer <key>'; create narrower keys with 'heomdm keys create'.\n"));
         resources.push(gateway);
         log.info("HEOMDM up in {} ms: API http://{}:{}  (POST /v1/events, GET /health, GET /metrics)",
                 millisSince(started), h.host(), gateway.port());
@@ -425,9 +411,14 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private static DatabaseSettings embeddedDatabase(Path data, int pool) {
-        var db = EmbeddedDatabase.inDirectory(data.resolve("db"));
-        return new DatabaseSettings(db.jdbcUrl(), db.user(), db.password(), pool);
+    /** The configured database, or the embedded H2 file under the data directory. */
+    static DatabaseSettings databaseSettings(HeomdmConfig config) {
+        if (!config.database().embedded()) {
+            return new DatabaseSettings(config.database().url(), config.database().user(), config.database().password(),
+                    config.database().maxPoolSize());
+        }
+        var db = EmbeddedDatabase.inDirectory(Path.of(config.dataDir()).toAbsolutePath().normalize().resolve("db"));
+        return new DatabaseSettings(db.jdbcUrl(), db.user(), db.password(), config.database().maxPoolSize());
     }
 
     private boolean databaseAnswers() {
@@ -445,6 +436,11 @@ public final class Platform implements AutoCloseable {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** A new API key (for the simulator of {@code up --simulate}, and for tests); the key is returned once. */
+    public String issueKey(String name, java.util.Set<String> scopes, java.util.Set<String> eventTypes) {
+        return keys.create(name, scopes, eventTypes, Optional.empty()).key();
     }
 
     public int gatewayPort() {

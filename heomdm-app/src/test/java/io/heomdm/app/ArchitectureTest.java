@@ -26,7 +26,7 @@ class ArchitectureTest {
             Map.entry("analytics", Set.of("events", "eventlog")),
             Map.entry("decisions", Set.of("events", "eventlog", "taskqueue", "storage")),
             Map.entry("tasks", Set.of("events", "eventlog", "taskqueue", "storage")),
-            Map.entry("gateway", Set.of("events", "eventlog", "storage")),
+            Map.entry("gateway", Set.of("events", "eventlog")),
             Map.entry("embedded", Set.of()),
             Map.entry("bench", Set.of("events", "eventlog", "taskqueue", "embedded")),
             Map.entry("app", Set.of("events", "eventlog", "taskqueue", "storage", "analytics", "decisions", "tasks", "gateway", "embedded", "bench")));

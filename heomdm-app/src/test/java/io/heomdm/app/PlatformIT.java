@@ -45,6 +45,8 @@ class PlatformIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     Platform platform;
+    /** The admin key the first start wrote to the data directory. */
+    String adminKey;
     final HttpClient http = HttpClient.newHttpClient();
 
     /** Settings beyond the embedded defaults, as environment variables. */
@@ -80,6 +82,28 @@ class PlatformIT {
                 "HEOMDM_SQS_EMBEDDED_PORT", "0",
                 "HEOMDM_SMTP_EMBEDDED_PORT", "0"));
         platform = Platform.start(ConfigLoader.load(Optional.of(config), env));
+        Path keyFile = dir.resolve(Edge.ADMIN_KEY_FILE);
+        assertThat(java.nio.file.Files.getPosixFilePermissions(keyFile)).as("the first admin key is readable by its owner only")
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        adminKey = java.nio.file.Files.readString(keyFile).trim();
+    }
+
+    @Test
+    void withoutAKeyOnlyTheBareHealthAnswers() throws Exception {
+        var bare = http.send(HttpRequest.newBuilder(uri("/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(bare.body()).has("checks")).as("no details without a key").isFalse();
+        assertThat(JSON.readTree(bare.body()).get("status").asText()).isIn("UP", "DOWN");
+        var anonymous = http.send(HttpRequest.newBuilder(uri("/v1/customers/c-1")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"heomdm\"");
+        String shop = platform.issueKey("shop", java.util.Set.of("events:write"), Edge.SHOP_EVENT_TYPES);
+        var campaign = http.send(HttpRequest.newBuilder(uri("/v1/events")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + shop).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"type\":\"CustomerSuppressed\",\"data\":{\"customerId\":\"c-1\",\"reason\":\"x\",\"suppressed\":false}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(campaign.statusCode()).as("a shop's key may not unsuppress a customer").isEqualTo(403);
+        var audit = JSON.readTree(get("/v1/audit").body()).get("entries");
+        assertThat(audit).isNotNull();
     }
 
     @AfterAll
@@ -182,7 +206,7 @@ class PlatformIT {
             assertThat(w.get("revenue").decimalValue()).isEqualByComparingTo("30.00");
         });
 
-        var erase = http.send(HttpRequest.newBuilder(uri("/v1/customers/c-88")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        var erase = http.send(HttpRequest.newBuilder(uri("/v1/customers/c-88")).header("Authorization", "Bearer " + adminKey).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(erase.statusCode()).isEqualTo(202);
         assertThat(JSON.readTree(erase.body()).get("type").asText()).isEqualTo("CustomerErased");
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/customers/c-88").statusCode() == 404);
@@ -202,7 +226,9 @@ class PlatformIT {
                 {"name": "shoe-lovers", "rule": {"property": "favouriteCategory", "op": "eq", "value": "shoes"}}""");
         assertThat(defined.statusCode()).isEqualTo(201);
         assertThat(defined.headers().firstValue("Location")).contains("/v1/segments/shoe-lovers/members");
-        assertThat(JSON.readTree(get("/v1/segments").body()).get("segments").findValuesAsText("name")).contains("shoe-lovers");
+        // listed once the definitions' global store has read it back from its topic (a second or so)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(JSON.readTree(get("/v1/segments").body()).get("segments").findValuesAsText("name")).contains("shoe-lovers"));
         assertThat(postTo("/v1/segments", "{\"name\": \"Lost\", \"rule\": {\"inSegment\": \"shoe-lovers\"}}").statusCode())
                 .as("an RFM name").isEqualTo(400);
 
@@ -444,16 +470,16 @@ class PlatformIT {
 
     private HttpResponse<String> post(String body) throws Exception {
         return http.send(HttpRequest.newBuilder(uri("/v1/events")).header("Content-Type", "application/json")
-                .header("traceparent", TRACEPARENT).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + adminKey).header("traceparent", TRACEPARENT).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> postTo(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + adminKey).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + adminKey).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private URI uri(String path) {

@@ -43,7 +43,7 @@ public final class JsonPayloads {
     public static <T extends SpecificRecord> T fromJson(EventType<T> type, JsonNode json, String path)
             throws InvalidPayloadException {
         List<Violation> violations = new ArrayList<>();
-        Object value = convert(type.schema(), json, path, violations);
+        Object value = convert(type.schema(), json, path, "", violations);
         if (violations.isEmpty()) {
             String key = type.keyOf(type.javaClass().cast(value));
             if (key.isBlank()) {
@@ -60,7 +60,8 @@ public final class JsonPayloads {
         return (ObjectNode) write(record.getSchema(), record);
     }
 
-    private static Object convert(Schema schema, JsonNode json, String path, List<Violation> out) {
+    /** @param field the schema field the value belongs to (an array's or map's items belong to it too): it names the limits */
+    private static Object convert(Schema schema, JsonNode json, String path, String field, List<Violation> out) {
         if (json == null || json.isNull()) {
             if (schema.isNullable()) {
                 return null;
@@ -70,7 +71,7 @@ public final class JsonPayloads {
         }
         if (schema.getType() == Schema.Type.UNION) {
             Schema branch = schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElseThrow();
-            return convert(branch, json, path, out);
+            return convert(branch, json, path, field, out);
         }
         if (schema.getLogicalType() instanceof LogicalTypes.Decimal decimal) {
             return toDecimal(decimal, json, path, out);
@@ -83,22 +84,23 @@ public final class JsonPayloads {
                 return toRecord(schema, json, path, out);
             case STRING:
                 if (json.isTextual()) {
-                    return json.textValue();
+                    var broken = FieldLimits.checkString(field, json.textValue());
+                    return broken.isPresent() ? fail(out, path, broken.get()) : json.textValue();
                 }
                 return fail(out, path, "must be a string");
             case INT:
-                if (json.isIntegralNumber() && json.canConvertToInt()) {
+                if (json.isIntegralNumber() && json.canConvertToInt() && json.intValue() >= 0) {
                     return json.intValue();
                 }
-                return fail(out, path, "must be a whole number between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+                return fail(out, path, "must be a whole number from 0 to " + Integer.MAX_VALUE);
             case LONG:
-                if (json.isIntegralNumber() && json.canConvertToLong()) {
+                if (json.isIntegralNumber() && json.canConvertToLong() && json.longValue() >= 0) {
                     return json.longValue();
                 }
-                return fail(out, path, "must be a whole number");
+                return fail(out, path, "must be a whole number from 0 to " + Long.MAX_VALUE);
             case DOUBLE:
             case FLOAT:
-                if (json.isNumber()) {
+                if (json.isNumber() && Double.isFinite(json.doubleValue())) {
                     return schema.getType() == Schema.Type.DOUBLE ? (Object) json.doubleValue() : (Object) json.floatValue();
                 }
                 return fail(out, path, "must be a number");
@@ -113,9 +115,9 @@ public final class JsonPayloads {
                 }
                 return fail(out, path, "must be one of " + String.join(", ", schema.getEnumSymbols()));
             case ARRAY:
-                return toList(schema, json, path, out);
+                return toList(schema, json, path, field, out);
             case MAP:
-                return toMap(schema, json, path, out);
+                return toMap(schema, json, path, field, out);
             default:
                 throw new IllegalStateException("schema type not supported at the JSON edge: " + schema.getType() + " at " + path);
         }
@@ -123,25 +125,36 @@ public final class JsonPayloads {
 
     // (arrays and maps have their own methods: javac 17 emits unverifiable bytecode for a lambda
     // capturing a local declared inside one of this switch's cases)
-    private static Object toList(Schema schema, JsonNode json, String path, List<Violation> out) {
+    private static Object toList(Schema schema, JsonNode json, String path, String field, List<Violation> out) {
         if (!json.isArray()) {
             return fail(out, path, "must be an array");
         }
+        if (json.size() > FieldLimits.maxItems(field)) {
+            return fail(out, path, "must hold at most " + FieldLimits.maxItems(field) + " items");
+        }
         List<Object> items = new ArrayList<>(json.size());
         for (int i = 0; i < json.size(); i++) {
-            items.add(convert(schema.getElementType(), json.get(i), path + "[" + i + "]", out));
+            items.add(convert(schema.getElementType(), json.get(i), path + "[" + i + "]", field, out));
         }
         return items;
     }
 
-    private static Object toMap(Schema schema, JsonNode json, String path, List<Violation> out) {
+    private static Object toMap(Schema schema, JsonNode json, String path, String field, List<Violation> out) {
         if (!json.isObject()) {
             return fail(out, path, "must be an object");
+        }
+        if (json.size() > FieldLimits.MAX_MAP_ENTRIES) {
+            return fail(out, path, "must hold at most " + FieldLimits.MAX_MAP_ENTRIES + " entries");
         }
         Map<String, Object> map = new LinkedHashMap<>();
         for (var fields = json.fields(); fields.hasNext(); ) {
             var e = fields.next();
-            map.put(e.getKey(), convert(schema.getValueType(), e.getValue(), path + "." + e.getKey(), out));
+            var brokenKey = FieldLimits.checkString(field, e.getKey());
+            if (brokenKey.isPresent()) {
+                fail(out, path, "keys " + brokenKey.get());
+                continue;
+            }
+            map.put(e.getKey(), convert(schema.getValueType(), e.getValue(), path + "." + e.getKey(), field, out));
         }
         return map;
     }
@@ -158,7 +171,7 @@ public final class JsonPayloads {
             if (value == null && field.hasDefaultValue()) {
                 value = defaultAsJson(field);
             }
-            Object converted = convert(field.schema(), value, path + "." + field.name(), out);
+            Object converted = convert(field.schema(), value, path + "." + field.name(), field.name(), out);
             if (converted != null) {
                 // a primitive field cannot hold null; a violation has been recorded for it instead
                 record.put(field.pos(), converted);
@@ -180,38 +193,48 @@ public final class JsonPayloads {
 
     private static Object toDecimal(LogicalTypes.Decimal decimal, JsonNode json, String path, List<Violation> out) {
         BigDecimal value;
-        if (json.isNumber()) {
-            value = json.decimalValue();
-        } else if (json.isTextual()) {
-            try {
+        try {
+            if (json.isNumber()) {
+                value = json.decimalValue();
+            } else if (json.isTextual() && json.textValue().length() <= 100) {
                 value = new BigDecimal(json.textValue());
-            } catch (NumberFormatException e) {
+            } else {
                 return fail(out, path, "must be a decimal number");
             }
-        } else {
-            return fail(out, path, "must be a decimal number");
+        } catch (NumberFormatException e) {
+            // also a double node past a double's range (1e400): infinite, it has no decimal value
+            return fail(out, path, json.isNumber() ? "must have at most " + (decimal.getPrecision() - decimal.getScale()) + " digits before the point"
+                    : "must be a decimal number");
+        }
+        if (value.signum() < 0) {
+            return fail(out, path, "must be 0 or more");
         }
         value = value.stripTrailingZeros();
         if (value.scale() > decimal.getScale()) {
             return fail(out, path, "must have at most " + decimal.getScale() + " decimal places");
         }
-        value = value.setScale(decimal.getScale());
-        if (value.precision() > decimal.getPrecision()) {
+        // digits before the point, checked before setScale: 1e999999999 would otherwise grow a billion digits
+        int integerDigits = value.precision() - value.scale();
+        if (integerDigits > decimal.getPrecision() - decimal.getScale()) {
             return fail(out, path, "must have at most " + (decimal.getPrecision() - decimal.getScale()) + " digits before the point");
         }
-        return value;
+        return value.setScale(decimal.getScale());
     }
 
     private static Object toInstant(JsonNode json, String path, List<Violation> out) {
-        if (json.isIntegralNumber()) {
-            return Instant.ofEpochMilli(json.longValue());
-        }
-        if (json.isTextual()) {
+        Instant at = null;
+        if (json.isIntegralNumber() && json.canConvertToLong()) {
+            at = Instant.ofEpochMilli(json.longValue());
+        } else if (json.isTextual()) {
             try {
-                return Instant.parse(json.textValue());
+                at = Instant.parse(json.textValue());
             } catch (DateTimeParseException e) {
                 // fall through to the violation
             }
+        }
+        if (at != null) {
+            var broken = FieldLimits.checkInstant(at);
+            return broken.isPresent() ? fail(out, path, broken.get()) : at;
         }
         return fail(out, path, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, or epoch milliseconds");
     }

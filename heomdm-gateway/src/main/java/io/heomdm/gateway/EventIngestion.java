@@ -36,7 +36,9 @@ import org.apache.avro.specific.SpecificRecord;
 public final class EventIngestion {
     private static final Set<String> ENVELOPE_FIELDS = Set.of("eventId", "type", "schemaVersion", "occurredAt", "correlationId", "data");
     private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Decimals read exactly (and 1e400 as a number too large, not as an infinite double). */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final EventIds ids;
     private final InstantSource clock;
@@ -155,6 +157,10 @@ public final class EventIngestion {
         try {
             if (n.isTextual()) {
                 Instant at = Instant.parse(n.textValue());
+                if (at.isBefore(Instant.EPOCH)) {
+                    out.add(new Violation("occurredAt", "must not be before 1970-01-01T00:00:00Z"));
+                    return now;
+                }
                 if (at.isAfter(now.plus(MAX_CLOCK_SKEW))) {
                     out.add(new Violation("occurredAt", "must not be more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future"));
                 }

@@ -54,33 +54,12 @@ class GatewayIT {
         gateway = gateway(publisher, 10_000, 5);
     }
 
-    static final CustomerQueries NO_CUSTOMERS = new CustomerQueries() {
-        @Override
-        public List<io.heomdm.storage.CustomerMessages.CustomerMessage> messages(String customerId, int limit) {
-            return List.of();
-        }
+    static Gateway gateway(KafkaEventPublisher publisher, int maxBody, int maxItems) {
+        return gateway(GatewaySettings.local(0, maxBody, maxItems, Duration.ofSeconds(2), 4), publisher);
+    }
 
-        @Override
-        public List<io.heomdm.storage.CampaignDeliveries.Delivery> deliveries(String customerId, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public io.heomdm.storage.CampaignDeliveries.Stats campaignStats(String id) {
-            return new io.heomdm.storage.CampaignDeliveries.Stats(id, java.util.Map.of(), java.util.Map.of());
-        }
-
-        @Override
-        public java.util.Optional<io.heomdm.storage.CampaignBudgets.Budget> campaignBudget(String id) {
-            return java.util.Optional.empty();
-        }
-    };
-
-    static Gateway gateway(KafkaEventPublisher publisher, int maxBody, int maxItems) throws Exception {
-        return new Gateway(new GatewaySettings("127.0.0.1", 0, maxBody, maxItems, Duration.ofSeconds(2), 4),
-                new EventIngestion(new EventIds(InstantSource.system(), new SplittableRandom(1)), InstantSource.system()), publisher,
-                NO_CUSTOMERS, AnalyticsQueries.DISABLED, DecisionQueries.DISABLED, JourneyQueries.DISABLED, List.of(HealthCheck.of("kafka", () -> true)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                new SplittableRandom(2));
+    static Gateway gateway(GatewaySettings settings, KafkaEventPublisher publisher) {
+        return new Gateway(settings, TestBackends.with(publisher), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SplittableRandom(2));
     }
 
     @AfterAll
@@ -176,19 +155,148 @@ class GatewayIT {
     @Test
     void healthMetricsAndUnknownRoutes() throws Exception {
         post(gateway, "application/json", ORDER, Map.of());
-        var health = http.send(HttpRequest.newBuilder(uri(gateway, "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        var health = http.send(HttpRequest.newBuilder(uri(gateway, "/health")).header("Authorization", "Bearer " + TestBackends.READER).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).get("checks").get("kafka").asText()).isEqualTo("UP");
-        var metrics = http.send(HttpRequest.newBuilder(uri(gateway, "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        var bare = http.send(HttpRequest.newBuilder(uri(gateway, "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(bare.body()).has("checks")).isFalse();
+        var metrics = http.send(HttpRequest.newBuilder(uri(gateway, "/metrics")).header("Authorization", "Bearer " + TestBackends.READER).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("heomdm_gateway_events_total{outcome=\"accepted\"}");
         assertThat(http.send(HttpRequest.newBuilder(uri(gateway, "/nope")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-        var get = http.send(HttpRequest.newBuilder(uri(gateway, "/v1/events")).build(), HttpResponse.BodyHandlers.ofString());
+        var get = http.send(HttpRequest.newBuilder(uri(gateway, "/v1/events")).header("Authorization", "Bearer " + TestBackends.ADMIN).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
         assertThat(get.headers().firstValue("Allow")).hasValue("POST");
     }
 
+    @Test
+    void numbersPastTheirRangeAndNegativeAmountsAreNamedNeverADroppedConnection() throws Exception {
+        long before = activityRecords();
+        for (String total : List.of("1e400", "-1", "1e999999999", "-1e400")) {
+            var r = post(gateway, "application/json", ORDER.replace("\"total\":10", "\"total\":" + total), Map.of());
+            assertThat(r.statusCode()).as(total).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).get("errors").get(0).get("field").asText()).as(total).isEqualTo("data.total");
+        }
+        var quantity = post(gateway, "application/json", ORDER.replace("\"quantity\":1", "\"quantity\":-3"), Map.of());
+        assertThat(JSON.readTree(quantity.body()).get("errors").get(0).get("field").asText()).isEqualTo("data.lines[0].quantity");
+        var farFuture = post(gateway, "application/json", ORDER.replace("{\"type\"", "{\"occurredAt\":\"+1000000000-01-01T00:00:00Z\",\"type\""), Map.of());
+        assertThat(farFuture.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(farFuture.body()).get("errors").get(0).get("field").asText()).isEqualTo("occurredAt");
+        assertThat(activityRecords()).isEqualTo(before);
+    }
+
+    @Test
+    void invalidUtf8IsRefusedNotReplaced() throws Exception {
+        byte[] order = ORDER.replace("c-1", "c-\u0000X").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < order.length; i++) {
+            if (order[i] == 0) {
+                order[i] = (byte) 0xC3; // a lone lead byte: not UTF-8
+            }
+        }
+        var r = post(gateway, "application/json", HttpRequest.BodyPublishers.ofByteArray(order), Map.of());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).get("type").asText()).endsWith("/invalid-encoding");
+    }
+
+    @Test
+    void aShopKeyMayNotPostCampaignsOrSuppressions() throws Exception {
+        long before = activityRecords();
+        var r = post(gateway, "application/x-ndjson", ORDER + "\n{\"type\":\"CustomerSuppressed\",\"data\":{\"customerId\":\"c-1\",\"reason\":\"x\",\"suppressed\":false}}",
+                Map.of());
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(r.body()).get("errors").get(0).get("item").asInt()).isEqualTo(1);
+        assertThat(activityRecords()).isEqualTo(before);
+    }
+
+    @Test
+    void jettysOwnRefusalsAreProblemsAndForeignHostsAreRefused() throws Exception {
+        for (String raw : List.of("GET /v1/customers/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n")) {
+            String answer = rawRequest(gateway, raw);
+            assertThat(answer).as(raw.substring(0, 30)).startsWith("HTTP/1.1 4").contains("application/problem+json").doesNotContain("<html");
+        }
+        var foreign = http.send(HttpRequest.newBuilder(uri(gateway, "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).isEqualTo(200);
+        String rebound = rawRequest(gateway, "GET /health HTTP/1.1\r\nHost: evil.example:8080\r\nConnection: close\r\n\r\n");
+        assertThat(rebound).startsWith("HTTP/1.1 421").doesNotContain("Access-Control-Allow-Origin");
+    }
+
+    @Test
+    void aPathParameterIsDecodedExactlyOnce() throws Exception {
+        var r = http.send(HttpRequest.newBuilder(uri(gateway, "/v1/customers/a%2525b/messages")).header("Authorization", "Bearer " + TestBackends.ADMIN)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).get("customerId").asText()).isEqualTo("a%25b");
+    }
+
+    @Test
+    void aKeyOverItsRateGets429WithRetryAfterAndRecovers() throws Exception {
+        var limits = GatewaySettings.Limits.defaults().withRate(1, 2);
+        try (var g = gateway(GatewaySettings.local(0, 10_000, 5, Duration.ofSeconds(2), 4).withLimits(limits), publisher)) {
+            List<Integer> statuses = new java.util.ArrayList<>();
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 3; i++) {
+                last = post(g, "application/json", ORDER, Map.of());
+                statuses.add(last.statusCode());
+            }
+            assertThat(statuses).containsExactly(202, 202, 429);
+            assertThat(last.headers().firstValue("Retry-After")).hasValue("1");
+            Thread.sleep(1100);
+            assertThat(post(g, "application/json", ORDER, Map.of()).statusCode()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void slowClientsDoNotBlockOthers() throws Exception {
+        var limits = GatewaySettings.Limits.defaults().withBodyTimeout(Duration.ofSeconds(2)).withQueue(2, Duration.ofSeconds(1));
+        try (var g = gateway(GatewaySettings.local(0, 10_000, 5, Duration.ofSeconds(2), 2).withLimits(limits), publisher)) {
+            List<java.net.Socket> slow = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    var s = new java.net.Socket("127.0.0.1", g.port());
+                    // half of them stall in their headers, half in a body they promised
+                    String head = i % 2 == 0 ? "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestBackends.SHOP
+                            + "\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{" : "GET /health HTTP/1.1\r\nHost: 127";
+                    s.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    slow.add(s);
+                }
+                Thread.sleep(200);
+                long t = System.nanoTime();
+                var health = http.send(HttpRequest.newBuilder(uri(g, "/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(1));
+                // a stalled body frees its thread after the body timeout: then ordinary requests get through again
+                Thread.sleep(2500);
+                assertThat(post(g, "application/json", ORDER, Map.of()).statusCode()).isEqualTo(202);
+            } finally {
+                for (var s : slow) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static String rawRequest(Gateway g, String request) throws Exception {
+        try (var s = new java.net.Socket("127.0.0.1", g.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            byte[] buf = new byte[8192];
+            int n = s.getInputStream().read(buf);
+            return n <= 0 ? "" : new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private HttpResponse<String> post(Gateway g, String contentType, String body, Map<String, String> headers) throws Exception {
-        var b = HttpRequest.newBuilder(uri(g, "/v1/events")).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        return post(g, contentType, HttpRequest.BodyPublishers.ofString(body), headers);
+    }
+
+    private HttpResponse<String> post(Gateway g, String contentType, HttpRequest.BodyPublisher body, Map<String, String> headers) throws Exception {
+        var b = HttpRequest.newBuilder(uri(g, "/v1/events")).header("Content-Type", contentType).header("Authorization", "Bearer " + TestBackends.SHOP)
+                .POST(body);
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -281,4 +281,81 @@ abstract class StorageContract {
         return new CustomerMessage(id, customer, "EMAIL", "a@b.c", "order-confirmation", "subject", "SENT", "corr",
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", NOW);
     }
+
+    @Test
+    void apiKeysAreShownOnceStoredHashedAndRefusedOnceRevokedOrExpired() throws Exception {
+        var clock = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        var keys = new ApiKeys(database(), clock::get, new java.security.SecureRandom());
+        var created = keys.create("shop-" + UUID.randomUUID(), java.util.Set.of("events:write"), java.util.Set.of("OrderPlaced"),
+                java.util.Optional.of(NOW.plus(1, ChronoUnit.DAYS)));
+        assertThat(created.key()).matches("hk_[0-9a-f]{32}_[A-Za-z0-9_-]{43}");
+        assertThat(keys.authenticate(created.key())).get().satisfies(k -> {
+            assertThat(k.scopes()).containsExactly("events:write");
+            assertThat(k.eventTypes()).containsExactly("OrderPlaced");
+        });
+        database().inTransaction(c -> {
+            try (var ps = c.prepareStatement("select key_hash from api_keys where key_id = ?")) {
+                ps.setString(1, created.stored().id());
+                try (var rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as("only a hash is kept").hasSize(64).doesNotContain(created.key().substring(36));
+                }
+            }
+            return null;
+        });
+        assertThat(keys.list()).anySatisfy(k -> assertThat(k.lastUsedAt()).isEqualTo(NOW));
+        String forged = created.key().substring(0, created.key().length() - 1) + (created.key().endsWith("A") ? "B" : "A");
+        assertThat(keys.authenticate(forged)).as("the right id with a wrong secret").isEmpty();
+        assertThat(keys.authenticate("hk_nonsense")).isEmpty();
+        clock.set(NOW.plus(2, ChronoUnit.DAYS));
+        assertThat(keys.authenticate(created.key())).as("expired").isEmpty();
+
+        var other = keys.create("bi-" + UUID.randomUUID(), java.util.Set.of("read"), java.util.Set.of(), java.util.Optional.empty());
+        assertThat(keys.authenticate(other.key())).isPresent();
+        assertThat(keys.revoke(other.stored().id())).isTrue();
+        assertThat(keys.revoke(other.stored().id())).as("revoked once").isFalse();
+        assertThat(keys.authenticate(other.key())).as("revoked").isEmpty();
+    }
+
+    @Test
+    void theAuditLogKeepsWhoDidWhatNewestFirst() {
+        var log = new AuditLog(database(), InstantSource.fixed(NOW));
+        String target = "segment-" + UUID.randomUUID();
+        log.record("k1", "admin", "req-1", "segment.define", target);
+        log.record("k1", "admin", "req-2", "customer.erase", target + "-c");
+        var recent = log.recent(2);
+        assertThat(recent).extracting(AuditLog.Entry::action).containsExactly("customer.erase", "segment.define");
+        assertThat(recent.get(1).requestId()).isEqualTo("req-1");
+        assertThat(recent.get(1).target()).isEqualTo(target);
+    }
+
+    /** The edge's limits (FieldLimits) fit the columns each field ends in: a valid event never fails an insert. */
+    @Test
+    void theColumnsHoldWhatTheEdgeAccepts() {
+        var fits = java.util.Map.of(
+                "customer_messages.recipient", io.heomdm.events.FieldLimits.maxLength("email"),
+                "customer_messages.template", io.heomdm.events.FieldLimits.maxLength("template"),
+                "customer_messages.customer_id", io.heomdm.events.FieldLimits.maxLength("customerId"),
+                "campaign_deliveries.template", io.heomdm.events.FieldLimits.maxLength("template"),
+                "campaign_deliveries.reason", io.heomdm.events.FieldLimits.maxLength("reason"),
+                "campaign_budgets.campaign_id", io.heomdm.events.FieldLimits.maxLength("campaignId"),
+                "campaign_budgets.account_id", io.heomdm.events.FieldLimits.maxLength("accountId"),
+                "campaign_budgets.currency", io.heomdm.events.FieldLimits.maxLength("currency"),
+                "crm_fields.customer_id", io.heomdm.events.FieldLimits.maxLength("customerId"));
+        fits.forEach((column, longest) -> {
+            String[] tc = column.split("\\.");
+            int width = database().inTransaction(c -> {
+                try (var ps = c.prepareStatement("select character_maximum_length from information_schema.columns "
+                        + "where lower(table_name) = ? and lower(column_name) = ?")) {
+                    ps.setString(1, tc[0]);
+                    ps.setString(2, tc[1]);
+                    try (var rs = ps.executeQuery()) {
+                        assertThat(rs.next()).as(column + " exists").isTrue();
+                        return rs.getInt(1);
+                    }
+                }
+            });
+            assertThat(width).as(column).isGreaterThanOrEqualTo(longest);
+        });
+    }
 }

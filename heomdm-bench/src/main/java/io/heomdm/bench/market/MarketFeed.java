@@ -33,8 +33,12 @@ public final class MarketFeed implements AutoCloseable {
     public sealed interface Target permits Gateway, Kafka {
     }
 
-    /** The gateway's {@code POST /v1/events}, {@code batch} events per NDJSON request. */
-    public record Gateway(URI base, int batch) implements Target {
+    /** The gateway's {@code POST /v1/events}, {@code batch} events per NDJSON request, with an API key allowed to post every type it sends. */
+    public record Gateway(URI base, int batch, String apiKey) implements Target {
+        @Override
+        public String toString() {
+            return "Gateway[" + base + ", batch " + batch + "]"; // never the key
+        }
     }
 
     /** The market topics, through the platform's own publisher. */
@@ -133,6 +137,7 @@ public final class MarketFeed implements AutoCloseable {
             body.append(JSON.writeValueAsString(item)).append('\n');
         }
         var request = HttpRequest.newBuilder(gateway.base().resolve("/v1/events")).header("Content-Type", "application/x-ndjson")
+                .header("Authorization", "Bearer " + gateway.apiKey())
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         CompletableFuture<HttpResponse<String>> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         response.whenComplete((r, error) -> {

@@ -1,0 +1,12 @@
+package io.heomdm.gateway;
+
+import io.heomdm.eventlog.EventPublisher;
+import java.util.List;
+
+/** What the resources behind the API ask; the launcher wires in the services (or their DISABLED stand-ins). */
+public record Backends(EventIngestion ingestion, EventPublisher publisher, CustomerQueries customers, AnalyticsQueries analytics,
+        DecisionQueries decisions, JourneyQueries journeys, List<HealthCheck> health, KeyRing keys, AuditTrail audit) {
+    public Backends {
+        health = List.copyOf(health);
+    }
+}

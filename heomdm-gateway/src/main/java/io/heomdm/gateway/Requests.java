@@ -1,0 +1,132 @@
+package io.heomdm.gateway;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.heomdm.gateway.Problem.FieldError;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/** What every resource does with a request: bounded bodies, strict UTF-8, JSON, query parameters, answers. */
+final class Requests {
+    static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final String PRINCIPAL = "heomdm.principal";
+    static final String REQUEST_ID = "heomdm.requestId";
+
+    private Requests() {
+    }
+
+    /** The body, refused with 413 on its Content-Length alone when the client sent one, and while reading otherwise. */
+    static byte[] body(Context ctx, int max) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) {
+            throw tooLarge(max);
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            var out = new ByteArrayOutputStream((int) Math.max(0, Math.min(declared, max)));
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+                if (out.size() > max) {
+                    throw tooLarge(max);
+                }
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            // a client that stopped sending mid-body (or too slowly: the connector's minimum data rate)
+            throw new ProblemException(Problem.of(408, "request-timeout", "Request body not received", "the body did not arrive in time"));
+        }
+    }
+
+    private static ProblemException tooLarge(int max) {
+        return new ProblemException(Problem.of(413, "too-large", "Request body too large", "bodies are limited to " + max + " bytes; split the batch"));
+    }
+
+    /** The bytes as UTF-8, refusing invalid sequences rather than replacing them. */
+    static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw ProblemException.invalid("invalid-encoding", "Invalid encoding", "the body is not valid UTF-8", "(body)", "must be UTF-8");
+        }
+    }
+
+    /** The body as JSON (a MissingNode when it is not JSON). */
+    static JsonNode jsonBody(Context ctx, int max) {
+        String text = utf8(body(ctx, max));
+        try {
+            JsonNode tree = JSON.readTree(text);
+            return tree == null ? MissingNode.getInstance() : tree;
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** A whole-number query parameter from 1 to {@code max}, or the default; 400 naming it otherwise. */
+    static int count(Context ctx, String name, int fallback, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null) {
+            return fallback;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > max) {
+            throw ProblemException.invalid("invalid-query", "Invalid query", "the query is not valid", name, "must be a whole number from 1 to " + max);
+        }
+        return n;
+    }
+
+    /** A path parameter (decoded once by the router), bounded like the ids it names. */
+    static String id(Context ctx, String name) {
+        String value = ctx.pathParam(name);
+        if (value.isEmpty() || value.length() > 200 || value.chars().anyMatch(Character::isISOControl)) {
+            throw ProblemException.invalid("invalid-path", "Invalid path", "the path is not valid", name,
+                    "must be 1 to 200 characters without control characters");
+        }
+        return value;
+    }
+
+    static void json(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static <T> void found(Context ctx, Optional<T> value, String missing) {
+        json(ctx, 200, value.orElseThrow(() -> new ProblemException(Problem.of(404, "not-found", "Not found", missing))));
+    }
+
+    static Principal principal(Context ctx) {
+        return ctx.attribute(PRINCIPAL);
+    }
+
+    static String requestId(Context ctx) {
+        return ctx.attribute(REQUEST_ID);
+    }
+
+    static ProblemException violations(String slug, String title, String detail, List<io.heomdm.events.Violation> violations) {
+        return new ProblemException(Problem.of(400, slug, title, detail)
+                .withErrors(violations.stream().map(v -> new FieldError(null, v.field(), v.rule())).toList()));
+    }
+}
