@@ -68,10 +68,12 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         }
     }
 
-    public record Notifications(String smsWebhook, String pushWebhook) {
+    /** @param signingSecret signs every webhook call (Heomdm-Signature); best set from HEOMDM_NOTIFICATIONS_SIGNINGSECRET */
+    public record Notifications(String smsWebhook, String pushWebhook, String signingSecret) {
     }
 
-    public record Crm(String endpoint) {
+    /** @param signingSecret signs every call (Heomdm-Signature); best set from HEOMDM_CRM_SIGNINGSECRET */
+    public record Crm(String endpoint, String signingSecret) {
     }
 
     public record Workers(int concurrency) {

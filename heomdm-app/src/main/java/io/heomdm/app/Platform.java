@@ -210,9 +210,10 @@ public final class Platform implements AutoCloseable {
         var workerSettings = WorkerSettings.defaults().withConcurrency(config.workers().concurrency());
         var workers = List.of(
                 taskQueue.startWorker(TaskQueues.NOTIFICATIONS,
-                        new NotificationHandler(mailer, webhooks(config), new NotificationTemplates(), processed, outcomeLog, clock), workerSettings),
+                        new NotificationHandler(mailer, webhooks(config, clock), new NotificationTemplates(), processed, outcomeLog, clock), workerSettings),
                 taskQueue.startWorker(TaskQueues.CRM_UPDATES, new CrmUpdateHandler(processed,
-                        Settings.nonBlank(config.crm().endpoint()).map(u -> new Webhook(URI.create(u), WEBHOOK_TIMEOUT)), outcomeLog, clock), workerSettings),
+                        Settings.nonBlank(config.crm().endpoint()).map(u -> new Webhook(URI.create(u), WEBHOOK_TIMEOUT,
+                        Settings.nonBlank(config.crm().signingSecret()), clock)), outcomeLog, clock), workerSettings),
                 taskQueue.startWorker(TaskQueues.BILLING, new BillingHandler(processed, outcomeLog, clock), workerSettings));
         // stopped side by side: each may wait for its long poll to end
         resources.push(() -> CompletableFuture.allOf(workers.stream()
@@ -301,10 +302,11 @@ public final class Platform implements AutoCloseable {
                 millisSince(started), h.host(), gateway.port());
     }
 
-    private static Map<Channel, Webhook> webhooks(HeomdmConfig config) {
+    private static Map<Channel, Webhook> webhooks(HeomdmConfig config, InstantSource clock) {
         Map<Channel, Webhook> hooks = new java.util.EnumMap<>(Channel.class);
-        Settings.nonBlank(config.notifications().smsWebhook()).ifPresent(u -> hooks.put(Channel.SMS, new Webhook(URI.create(u), WEBHOOK_TIMEOUT)));
-        Settings.nonBlank(config.notifications().pushWebhook()).ifPresent(u -> hooks.put(Channel.PUSH, new Webhook(URI.create(u), WEBHOOK_TIMEOUT)));
+        var secret = Settings.nonBlank(config.notifications().signingSecret());
+        Settings.nonBlank(config.notifications().smsWebhook()).ifPresent(u -> hooks.put(Channel.SMS, new Webhook(URI.create(u), WEBHOOK_TIMEOUT, secret, clock)));
+        Settings.nonBlank(config.notifications().pushWebhook()).ifPresent(u -> hooks.put(Channel.PUSH, new Webhook(URI.create(u), WEBHOOK_TIMEOUT, secret, clock)));
         return hooks;
     }
 

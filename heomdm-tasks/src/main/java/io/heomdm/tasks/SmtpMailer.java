@@ -25,6 +25,9 @@ public final class SmtpMailer implements Mailer {
         p.put("mail.smtp.timeout", "10000");
         p.put("mail.smtp.writetimeout", "10000");
         p.put("mail.smtp.starttls.enable", String.valueOf(settings.startTls()));
+        // required, not opportunistic: a server (or a man in the middle) that does not offer STARTTLS fails the connection
+        // instead of getting the message, and the password, in plain text
+        p.put("mail.smtp.starttls.required", String.valueOf(settings.startTls()));
         Authenticator auth = null;
         if (settings.username().isPresent()) {
             p.put("mail.smtp.auth", "true");
