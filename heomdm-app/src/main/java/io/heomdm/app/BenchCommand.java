@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code heomdm bench}: measurements on this machine. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class, BenchCommand.DecisionsRate.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class, BenchCommand.DecisionsRate.class, BenchCommand.GatewayRate.class},
         description = {"Measure kafka-only, sqs-only, hybrid and kafka-queues on the same simulated market workload: open-loop load, "
                 + "latency from each event's intended send time, raw Kafka and SQS ceilings in the same run. Writes report.md, CSV, JSON "
                 + "and PNG charts to --out.", "Without --kafka / --sqs-endpoint it starts a local Kafka broker and ElasticMQ itself."})
@@ -150,6 +150,38 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("pricing:         %,d windows, %.0f cycles/s%n", r.windows(), r.cyclesPerSecond());
                 System.out.printf("recommendations: %,d events, %.0f events/s%n", r.events(), r.eventsPerSecond());
                 System.out.printf("journeys:        %,d events, %.0f events/s%n", r.events(), r.journeyEventsPerSecond());
+            } finally {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "gateway", mixinStandardHelpOptions = true,
+            description = "Events per second through the API (NDJSON batches of simulated 2 KB events, a real API key checked against the "
+                    + "database, rate limiting on) against the platform's producer publishing the same events straight to the same embedded "
+                    + "broker; alternating runs, medians, and the p99 of the 202.")
+    static final class GatewayRate implements Callable<Integer> {
+        @Option(names = "--events", defaultValue = "100000", description = "events per run (default ${DEFAULT-VALUE})")
+        int events;
+        @Option(names = "--batch", defaultValue = "100", description = "events per request (default ${DEFAULT-VALUE})")
+        int batch;
+        @Option(names = "--in-flight", defaultValue = "8", description = "requests in flight at once (default ${DEFAULT-VALUE})")
+        int inFlight;
+        @Option(names = "--repetitions", defaultValue = "3", description = "runs of each (default ${DEFAULT-VALUE})")
+        int repetitions;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Files.createTempDirectory("heomdm-bench-gateway");
+            try {
+                var r = GatewayThroughput.run(events, batch, inFlight, repetitions, dir, System.out);
+                System.out.printf("direct producer: median %,.0f events/s %s%n", r.directMedian(), Arrays.toString(Arrays.stream(r.direct()).mapToLong(Math::round).toArray()));
+                System.out.printf("gateway:         median %,.0f events/s %s, p99 of the 202 %.1f ms (batches of %d, %d in flight)%n", r.gatewayMedian(),
+                        Arrays.toString(Arrays.stream(r.gateway()).mapToLong(Math::round).toArray()), r.p99Median(), batch, inFlight);
+                System.out.printf("ratio gateway/direct: %.2f (goal >= 0.8)%n", r.ratio());
             } finally {
                 try (var files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

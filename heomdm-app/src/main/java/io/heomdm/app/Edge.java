@@ -5,6 +5,7 @@ import io.heomdm.events.EventKind;
 import io.heomdm.events.EventType;
 import io.heomdm.gateway.AuditTrail;
 import io.heomdm.gateway.CustomerQueries;
+import io.heomdm.gateway.KeyAdmin;
 import io.heomdm.gateway.KeyRing;
 import io.heomdm.gateway.Principal;
 import io.heomdm.gateway.Scope;
@@ -65,6 +66,31 @@ final class Edge {
     static Principal principal(ApiKeys.StoredKey k) {
         Set<Scope> scopes = k.scopes().stream().map(Scope::byLabel).flatMap(Optional::stream).collect(Collectors.toSet());
         return new Principal(k.id(), k.name(), scopes, k.eventTypes());
+    }
+
+    static KeyAdmin keyAdmin(ApiKeys keys, InstantSource clock) {
+        return new KeyAdmin() {
+            @Override
+            public Created create(String name, Set<Scope> scopes, Set<String> eventTypes, Optional<Duration> validFor) {
+                var c = keys.create(name, scopes.stream().map(Scope::label).collect(Collectors.toSet()), eventTypes,
+                        validFor.map(d -> clock.instant().plus(d)));
+                return new Created(info(c.stored()), c.key());
+            }
+
+            @Override
+            public List<KeyInfo> list() {
+                return keys.list().stream().map(Edge::info).toList();
+            }
+
+            @Override
+            public boolean revoke(String keyId) {
+                return keys.revoke(keyId);
+            }
+        };
+    }
+
+    private static KeyAdmin.KeyInfo info(ApiKeys.StoredKey k) {
+        return new KeyAdmin.KeyInfo(k.id(), k.name(), k.scopes(), k.eventTypes(), k.createdAt(), k.expiresAt(), k.revokedAt(), k.lastUsedAt());
     }
 
     static AuditTrail auditTrail(AuditLog log) {

@@ -40,7 +40,14 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         Workers workers, Tasks tasks, Analytics analytics, Decisions decisions, Campaigns campaigns) {
 
     public record Http(String host, int port, int maxBodyBytes, int maxBatchItems, int threads, int maxQueued, int requestsPerSecond, int burst,
-            List<String> allowedHosts) {
+            List<String> allowedHosts, Tls tls) {
+        /** HTTPS when keyStore is set; the password best from HEOMDM_HTTP_TLS_KEYSTOREPASSWORD. */
+        public record Tls(String keyStore, String keyStorePassword) {
+            @Override
+            public String toString() {
+                return "Tls[" + keyStore + "]";
+            }
+        }
     }
 
     public record Kafka(String bootstrapServers, int embeddedPort, long ackTimeoutMs, short replicationFactor, int minInsyncReplicas,
@@ -367,6 +374,10 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         range(p, "http.maxQueued", http.maxQueued(), 0, 100_000);
         range(p, "http.requestsPerSecond", http.requestsPerSecond(), 1, 1_000_000);
         range(p, "http.burst", http.burst(), 1, 10_000_000);
+        if (http.tls() != null && http.tls().keyStore() != null && !http.tls().keyStore().isBlank()
+                && !java.nio.file.Files.isReadable(java.nio.file.Path.of(http.tls().keyStore()))) {
+            p.add("http.tls.keyStore: " + http.tls().keyStore() + " is not a readable file");
+        }
         if (http.allowedHosts() == null) {
             p.add("http.allowedHosts: must be a list of host names (empty: any host)");
         }

@@ -288,18 +288,20 @@ public final class Platform implements AutoCloseable {
         var limits = defaults.withQueue(h.maxQueued(), defaults.maxQueueWait()).withRate(h.requestsPerSecond(), h.burst());
         var backends = new Backends(new EventIngestion(new EventIds(clock, random), clock), publisher,
                 Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), analyticsQueries, decisionQueries, journeyQueries,
-                healthChecks, Edge.keyRing(keys, clock), Edge.auditTrail(new AuditLog(database, clock)));
+                healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)));
         try {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
-                    Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads(), limits, h.allowedHosts()), backends, metrics, random);
+                    Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads(), limits, h.allowedHosts(),
+                    Settings.nonBlank(h.tls().keyStore()).map(k -> new GatewaySettings.Tls(Path.of(k), h.tls().keyStorePassword()))),
+                    backends, metrics, random);
         } catch (RuntimeException e) {
             throw new IllegalStateException("http.port: cannot listen on " + h.host() + ":" + h.port() + " (" + e.getMessage() + ")", e);
         }
         firstKey.ifPresent(key -> System.out.println("\nThe first admin API key (shown once; also in " + data.resolve(Edge.ADMIN_KEY_FILE)
                 + ", readable by you only):\n\n    " + key + "\n\nSend it as 'Authorization: Bearer <key>'; create narrower keys with 'heomdm keys create'.\n"));
         resources.push(gateway);
-        log.info("HEOMDM up in {} ms: API http://{}:{}  (POST /v1/events, GET /health, GET /metrics)",
-                millisSince(started), h.host(), gateway.port());
+        log.info("HEOMDM up in {} ms: API {}://{}:{}  (POST /v1/events, GET /health, GET /metrics, docs at /docs)",
+                millisSince(started), Settings.nonBlank(h.tls().keyStore()).isPresent() ? "https" : "http", h.host(), gateway.port());
     }
 
     private static Map<Channel, Webhook> webhooks(HeomdmConfig config, InstantSource clock) {

@@ -260,9 +260,14 @@ class PlatformIT {
         assertThat(post("""
                 {"type":"ProductViewed","data":{"customerId":"c-rec","productId":"k-1","sessionId":"s-rec"}}""").statusCode()).isEqualTo(202);
 
+        // the baskets are four customers' orders, so on different partitions and taken in any order: wait for all four
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             var r = get("/v1/products/k-1/related?kind=bought-together");
-            return r.statusCode() == 200 && JSON.readTree(r.body()).get("related").size() == 2;
+            if (r.statusCode() != 200) {
+                return false;
+            }
+            JsonNode list = JSON.readTree(r.body()).get("related");
+            return list.size() == 2 && list.findValues("together").stream().mapToInt(JsonNode::asInt).sum() == 4;
         });
         JsonNode related = JSON.readTree(get("/v1/products/k-1/related?kind=bought-together").body()).get("related");
         assertThat(related.get(0).get("productId").asText()).isEqualTo("k-2");

@@ -59,7 +59,7 @@ public final class Benchmark {
             var ceilings = Ceilings.measure(servers, plan.ceilingRecords(), plan.seed(), out, progress);
             var env = new Report.Environment(machine(),
                     kafka.map(k -> "external cluster " + k).orElse("one local KRaft broker (Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")")
-                            + (kafkaProperties.isEmpty() ? "" : "; client properties " + new java.util.TreeMap<>(kafkaProperties)),
+                            + (kafkaProperties.isEmpty() ? "" : "; client properties " + io.heomdm.eventlog.KafkaSettings.redacted(kafkaProperties)),
                     sqs.isPresent() ? sqsSettings.endpoint().map(Object::toString).orElse("AWS " + sqsSettings.region())
                             : "local ElasticMQ, in memory, in its own JVM (an SQS-compatible server: not AWS's figures)", plan);
             var report = new Object() {

@@ -45,6 +45,7 @@ public final class EmbeddedSqs implements AutoCloseable {
     }
 
     public static EmbeddedSqs start(int port, Optional<Path> storageDir) {
+        EmbeddedDatabase.loopbackOnly(); // persisted queues are an H2 database
         int bound = Ports.claim(port, "ElasticMQ");
         Map<String, Object> settings = new HashMap<>();
         settings.put("rest-sqs.enabled", true);

@@ -34,4 +34,12 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     public static KafkaSettings singleBroker(String bootstrapServers) {
         return new KafkaSettings(bootstrapServers, Map.of(), Duration.ofSeconds(10), (short) 1, 1);
     }
+
+    /** Properties fit to print: the values of secrets (JAAS lines, passwords, keys, tokens) are replaced. */
+    public static Map<String, String> redacted(Map<String, String> properties) {
+        var out = new java.util.TreeMap<String, String>();
+        properties.forEach((k, v) -> out.put(k, k.matches("(?i).*(jaas|password|secret|token|\\.key$|credentials).*") && !v.startsWith("${")
+                ? "[redacted]" : v));
+        return out;
+    }
 }

@@ -24,4 +24,12 @@ class KafkaSettingsTest {
                 .containsEntry("send.buffer.bytes", "-1")
                 .containsEntry("security.protocol", "SSL");
     }
+
+    @Test
+    void secretsAreRedactedForPrintingButPlaceholdersShown() {
+        var shown = KafkaSettings.redacted(java.util.Map.of("sasl.jaas.config", "ScramLoginModule required username=\"a\" password=\"p\";",
+                "ssl.truststore.password", "changeit", "ssl.key.password", "${env:KEY_PASSWORD}", "compression.type", "lz4"));
+        org.assertj.core.api.Assertions.assertThat(shown).containsEntry("sasl.jaas.config", "[redacted]").containsEntry("ssl.truststore.password", "[redacted]")
+                .containsEntry("ssl.key.password", "${env:KEY_PASSWORD}").containsEntry("compression.type", "lz4");
+    }
 }

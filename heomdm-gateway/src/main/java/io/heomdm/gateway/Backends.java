@@ -5,7 +5,7 @@ import java.util.List;
 
 /** What the resources behind the API ask; the launcher wires in the services (or their DISABLED stand-ins). */
 public record Backends(EventIngestion ingestion, EventPublisher publisher, CustomerQueries customers, AnalyticsQueries analytics,
-        DecisionQueries decisions, JourneyQueries journeys, List<HealthCheck> health, KeyRing keys, AuditTrail audit) {
+        DecisionQueries decisions, JourneyQueries journeys, List<HealthCheck> health, KeyRing keys, KeyAdmin keyAdmin, AuditTrail audit) {
     public Backends {
         health = List.copyOf(health);
     }

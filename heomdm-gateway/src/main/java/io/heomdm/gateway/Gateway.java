@@ -16,7 +16,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -58,9 +61,14 @@ public final class Gateway implements AutoCloseable {
                 new PricingResource(backends.analytics(), backends.decisions(), settings, backends.audit()),
                 new RecommendationsResource(backends.decisions()),
                 new CampaignsResource(backends.customers(), backends.journeys(), settings, backends.audit()),
-                new OperationsResource(backends.health(), metrics, backends.audit()));
+                new OperationsResource(backends.health(), metrics, backends.audit()),
+                new KeysResource(backends.keyAdmin(), backends.audit()));
         this.app = Javalin.create(config -> configure(config, resources));
-        app.start(settings.host(), settings.port());
+        if (settings.tls().isPresent()) {
+            app.start(); // on the TLS connector only (configure)
+        } else {
+            app.start(settings.host(), settings.port());
+        }
         for (var connector : app.jettyServer().server().getConnectors()) {
             if (connector instanceof ServerConnector c) {
                 c.setIdleTimeout(settings.limits().idleTimeout().toMillis());
@@ -85,6 +93,16 @@ public final class Gateway implements AutoCloseable {
             qos.excludePath("/health"); // cheap, and what a load balancer asks while the server is full
             context.insertHandler(qos);
         });
+        settings.tls().ifPresent(tls -> config.jetty.addConnector((server, http) -> {
+            var ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tls.keyStore().toString());
+            ssl.setKeyStorePassword(tls.keyStorePassword());
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            var connector = new ServerConnector(server, ssl, new HttpConnectionFactory(http));
+            connector.setHost(settings.host());
+            connector.setPort(settings.port());
+            return connector;
+        }));
         config.jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(limits.maxHeaderBytes());
             http.setMinRequestDataRate(limits.minBodyBytesPerSecond());
@@ -132,6 +150,12 @@ public final class Gateway implements AutoCloseable {
         String requestId = new UUID(random.nextLong(), random.nextLong()).toString();
         ctx.attribute(Requests.REQUEST_ID, requestId);
         ctx.header("X-Request-Id", requestId);
+        Requests.escapeProblem(ctx.req().getRequestURI()).ifPresent(rule -> {
+            throw ProblemException.invalid("invalid-path", "Invalid path", "the path is not valid", "(path)", rule);
+        });
+        Requests.escapeProblem(ctx.req().getQueryString()).ifPresent(rule -> {
+            throw ProblemException.invalid("invalid-query", "Invalid query", "the query is not valid", "(query)", rule);
+        });
         if (!settings.allowedHosts().isEmpty()) {
             String host = hostWithoutPort(ctx.header("Host"));
             if (host == null || settings.allowedHosts().stream().noneMatch(h -> h.equalsIgnoreCase(host))) {

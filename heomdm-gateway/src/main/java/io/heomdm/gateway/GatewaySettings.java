@@ -1,7 +1,9 @@
 package io.heomdm.gateway;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * @param maxBodyBytes  larger request bodies are refused with 413 before they are read
@@ -10,9 +12,10 @@ import java.util.List;
  * @param threads       requests handled at once; more wait (up to {@code limits.maxQueued}) or get 503
  * @param allowedHosts  Host header values (without port) the API answers; empty: any. Keeps a web
  *                      page from reaching a local instance through DNS rebinding.
+ * @param tls           HTTPS instead of HTTP, with this key store
  */
 public record GatewaySettings(String host, int port, int maxBodyBytes, int maxBatchItems, Duration ackTimeout, int threads,
-        Limits limits, List<String> allowedHosts) {
+        Limits limits, List<String> allowedHosts, Optional<Tls> tls) {
     public GatewaySettings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535");
@@ -27,6 +30,14 @@ public record GatewaySettings(String host, int port, int maxBodyBytes, int maxBa
             throw new IllegalArgumentException("threads must be >= 1");
         }
         allowedHosts = List.copyOf(allowedHosts);
+    }
+
+    /** A PKCS#12 or JKS key store holding the server's certificate and key; the password best comes from the environment. */
+    public record Tls(Path keyStore, String keyStorePassword) {
+        @Override
+        public String toString() {
+            return "Tls[" + keyStore + "]"; // never the password
+        }
     }
 
     /**
@@ -61,10 +72,14 @@ public record GatewaySettings(String host, int port, int maxBodyBytes, int maxBa
     /** Loopback-only settings with the default limits (tests and embedded use). */
     public static GatewaySettings local(int port, int maxBodyBytes, int maxBatchItems, Duration ackTimeout, int threads) {
         return new GatewaySettings("127.0.0.1", port, maxBodyBytes, maxBatchItems, ackTimeout, threads, Limits.defaults(),
-                List.of("127.0.0.1", "localhost", "[::1]"));
+                List.of("127.0.0.1", "localhost", "[::1]"), Optional.empty());
     }
 
     public GatewaySettings withLimits(Limits limits) {
-        return new GatewaySettings(host, port, maxBodyBytes, maxBatchItems, ackTimeout, threads, limits, allowedHosts);
+        return new GatewaySettings(host, port, maxBodyBytes, maxBatchItems, ackTimeout, threads, limits, allowedHosts, tls);
+    }
+
+    public GatewaySettings withTls(Tls tls) {
+        return new GatewaySettings(host, port, maxBodyBytes, maxBatchItems, ackTimeout, threads, limits, allowedHosts, Optional.of(tls));
     }
 }

@@ -19,6 +19,12 @@ import org.eclipse.jetty.util.Callback;
 final class JettyProblems extends ErrorHandler {
     static final int RETRY_AFTER_SECONDS = 1;
 
+    /** Jetty writes an error body only for GET, POST and HEAD; every method gets its problem here (found by the fuzz test). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");

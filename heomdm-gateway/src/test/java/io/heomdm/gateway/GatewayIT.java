@@ -215,6 +215,11 @@ class GatewayIT {
             String answer = rawRequest(gateway, raw);
             assertThat(answer).as(raw.substring(0, 30)).startsWith("HTTP/1.1 4").contains("application/problem+json").doesNotContain("<html");
         }
+        for (String path : List.of("/v1/products/;%/price", "/v1/customers/c%C3%28/messages", "/v1/products/p-1/price?customerId=%zz")) {
+            String answer = rawRequest(gateway, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestBackends.ADMIN
+                    + "\r\nConnection: close\r\n\r\n");
+            assertThat(answer).as(path).startsWith("HTTP/1.1 400").contains("application/problem+json");
+        }
         var foreign = http.send(HttpRequest.newBuilder(uri(gateway, "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(foreign.statusCode()).isEqualTo(200);
         String rebound = rawRequest(gateway, "GET /health HTTP/1.1\r\nHost: evil.example:8080\r\nConnection: close\r\n\r\n");

@@ -60,12 +60,36 @@ final class TestBackends {
         }
     };
 
+    /** Keys made over the API in tests: kept in memory, never valid for requests (those use {@link #KEYS}). */
+    static final KeyAdmin KEY_ADMIN = new KeyAdmin() {
+        private final Map<String, KeyInfo> made = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Created create(String name, Set<Scope> scopes, Set<String> eventTypes, Optional<java.time.Duration> validFor) {
+            String id = "k" + made.size();
+            var info = new KeyInfo(id, name, scopes.stream().map(Scope::label).collect(java.util.stream.Collectors.toSet()), eventTypes,
+                    java.time.Instant.EPOCH, null, null, null);
+            made.put(id, info);
+            return new Created(info, "hk_test_" + id);
+        }
+
+        @Override
+        public List<KeyInfo> list() {
+            return List.copyOf(made.values());
+        }
+
+        @Override
+        public boolean revoke(String keyId) {
+            return made.remove(keyId) != null;
+        }
+    };
+
     private TestBackends() {
     }
 
     static Backends with(EventPublisher publisher) {
         return new Backends(new EventIngestion(new EventIds(InstantSource.system(), new SplittableRandom(1)), InstantSource.system()), publisher,
                 NO_CUSTOMERS, AnalyticsQueries.DISABLED, DecisionQueries.DISABLED, JourneyQueries.DISABLED, List.of(HealthCheck.of("kafka", () -> true)),
-                presented -> Optional.ofNullable(KEYS.get(presented)), AUDIT);
+                presented -> Optional.ofNullable(KEYS.get(presented)), KEY_ADMIN, AUDIT);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import kafka.tools.StorageTool;
@@ -18,10 +19,20 @@ import org.apache.kafka.common.Uuid;
  * The configuration of one combined broker+controller KRaft node, and the one-time storage
  * format every KRaft node needs before its first start.
  */
-public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Path dir, List<KafkaNodeConfig.Voter> voters) {
+public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Path dir, List<KafkaNodeConfig.Voter> voters,
+        Optional<String> adminPassword) {
+
+    /** A node without authentication. */
+    public KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Path dir, List<KafkaNodeConfig.Voter> voters) {
+        this(nodeId, brokerPort, controllerPort, dir, voters, Optional.empty());
+    }
 
     public record Voter(int nodeId, int controllerPort) {
     }
+
+    /** The SASL mechanism of a secured node; the admin user is its super user and inter-broker principal. */
+    public static final String SCRAM = "SCRAM-SHA-512";
+    public static final String ADMIN_USER = "admin";
 
     public Properties properties(int replicationFactor) {
         Properties p = new Properties();
@@ -35,6 +46,20 @@ public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Pa
         p.put("controller.quorum.voters", voters.stream()
                 .map(v -> v.nodeId() + "@127.0.0.1:" + v.controllerPort())
                 .collect(Collectors.joining(",")));
+        adminPassword.ifPresent(password -> {
+            // clients and brokers authenticate with SCRAM and are authorised by ACLs; the controller listener (loopback,
+            // the node talking to itself) stays plain and its principal is a super user, as KRaft needs
+            p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort);
+            p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+            p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("sasl.enabled.mechanisms", SCRAM);
+            p.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+            p.put("listener.name.sasl_plaintext." + SCRAM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config", jaas(ADMIN_USER, password));
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("allow.everyone.if.no.acl.found", "false");
+            p.put("super.users", "User:" + ADMIN_USER + ";User:ANONYMOUS");
+        });
         p.put("log.dirs", dir.resolve("data").toString());
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
@@ -71,9 +96,11 @@ public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Pa
             // is refused CONCURRENT_TRANSACTIONS (the last one's markers still being written) can then retry its
             // later batches for ever on OUT_OF_ORDER_SEQUENCE_NUMBER ("expected sequence 0 ... no existing
             // state", KAFKA-18202): seen here as an application that stops taking in records
-            int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", props.toString(), "--ignore-formatted",
-                            "--feature", "transaction.version=1"},
-                    new PrintStream(captured, true, StandardCharsets.UTF_8));
+            List<String> args = new java.util.ArrayList<>(List.of("format", "-t", clusterId, "-c", props.toString(), "--ignore-formatted",
+                    "--feature", "transaction.version=1"));
+            // the admin's SCRAM credential is written with the metadata: it must exist before the first broker authenticates
+            adminPassword.ifPresent(password -> args.addAll(List.of("--add-scram", SCRAM + "=[name=" + ADMIN_USER + ",password=" + password + "]")));
+            int rc = StorageTool.execute(args.toArray(String[]::new), new PrintStream(captured, true, StandardCharsets.UTF_8));
             if (rc != 0) {
                 throw new IllegalStateException("formatting Kafka storage in " + dir + " failed: " + captured);
             }
@@ -81,6 +108,11 @@ public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Pa
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A client's or broker's JAAS line for SCRAM. */
+    public static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
     }
 
     /** The cluster id stored under {@code root}, created on first use. */

@@ -12,6 +12,11 @@ public final class KafkaReadiness {
     }
 
     public static void await(String bootstrap, int brokers, Duration timeout) {
+        await(bootstrap, brokers, timeout, Map.of());
+    }
+
+    /** @param clientProperties what a client needs to be let in (SASL on a secured node) */
+    public static void await(String bootstrap, int brokers, Duration timeout, Map<String, Object> clientProperties) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         // first a listening port: an admin client aimed at a broker still starting warns on every retry
@@ -20,10 +25,12 @@ public final class KafkaReadiness {
         while (System.nanoTime() < deadline && !listening(first.substring(0, colon), Integer.parseInt(first.substring(colon + 1)))) {
             sleep(100);
         }
-        try (Admin admin = Admin.create(Map.of(
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        props.putAll(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000"))) {
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000"));
+        try (Admin admin = Admin.create(props)) {
             while (System.nanoTime() < deadline) {
                 try {
                     int live = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();

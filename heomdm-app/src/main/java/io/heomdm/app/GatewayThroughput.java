@@ -1,0 +1,198 @@
+package io.heomdm.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heomdm.bench.Progress;
+import io.heomdm.bench.market.MarketSimulator;
+import io.heomdm.embedded.EmbeddedDatabase;
+import io.heomdm.embedded.EmbeddedKafka;
+import io.heomdm.eventlog.KafkaEventPublisher;
+import io.heomdm.eventlog.KafkaSettings;
+import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.eventlog.TopicAdmin;
+import io.heomdm.events.Event;
+import io.heomdm.events.EventIds;
+import io.heomdm.events.JsonPayloads;
+import io.heomdm.gateway.AnalyticsQueries;
+import io.heomdm.gateway.Backends;
+import io.heomdm.gateway.DecisionQueries;
+import io.heomdm.gateway.EventIngestion;
+import io.heomdm.gateway.Gateway;
+import io.heomdm.gateway.GatewaySettings;
+import io.heomdm.gateway.JourneyQueries;
+import io.heomdm.storage.ApiKeys;
+import io.heomdm.storage.AuditLog;
+import io.heomdm.storage.CampaignBudgets;
+import io.heomdm.storage.CampaignDeliveries;
+import io.heomdm.storage.CustomerMessages;
+import io.heomdm.storage.Database;
+import io.heomdm.storage.DatabaseSettings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import org.HdrHistogram.Histogram;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The gateway against a plain producer on the same embedded broker, in the same run: the same
+ * simulated 2 KB market events, posted as NDJSON batches through the API (a real key checked
+ * against the database, rate limiting on) or published straight with the platform's publisher.
+ * Runs alternate, so both see the same machine; medians and their ratio are reported.
+ */
+final class GatewayThroughput {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Result(double[] direct, double[] gateway, double[] p99Millis) {
+        double directMedian() {
+            return median(direct);
+        }
+
+        double gatewayMedian() {
+            return median(gateway);
+        }
+
+        double p99Median() {
+            return median(p99Millis);
+        }
+
+        double ratio() {
+            return gatewayMedian() / directMedian();
+        }
+    }
+
+    static Result run(int events, int batch, int inFlight, int repetitions, Path dir, PrintStream out) throws Exception {
+        var progress = new Progress(out, 2 + 2 * repetitions);
+        progress.step("starting a broker, the database and the gateway; simulating " + events + " events");
+        try (var kafkaServer = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
+            var kafka = new KafkaSettings(kafkaServer.bootstrapServers(), Map.of(), Duration.ofSeconds(30), (short) 1, 1);
+            TopicAdmin.ensure(kafka, MarketTopics.all());
+            MarketSimulator simulator = SimulateCommand.simulator(13, 20_000, 5_000, 2_048);
+            Instant now = Instant.now();
+            List<Event<? extends SpecificRecord>> market = new ArrayList<>(events);
+            for (long seq = 0; market.size() < events; seq++) {
+                market.add(simulator.next(seq, now));
+            }
+            List<String> bodies = ndjson(market, batch);
+            var h2 = EmbeddedDatabase.inDirectory(dir.resolve("db"));
+            try (var database = Database.open(new DatabaseSettings(h2.jdbcUrl(), h2.user(), h2.password(), 10));
+                    var publisher = new KafkaEventPublisher(kafka, "bench-gateway");
+                    var gatewayPublisher = new KafkaEventPublisher(kafka, "bench-gateway-api")) {
+                var clock = InstantSource.system();
+                var keys = new ApiKeys(database, clock, new SecureRandom());
+                String key = keys.create("bench", java.util.Set.of("events:write"), Edge.postableTypes(), Optional.empty()).key();
+                var backends = new Backends(new EventIngestion(new EventIds(clock, new SplittableRandom(3)), clock), gatewayPublisher,
+                        Edge.customerQueries(new CustomerMessages(database), new CampaignDeliveries(database), new CampaignBudgets(database), clock),
+                        AnalyticsQueries.DISABLED, DecisionQueries.DISABLED, JourneyQueries.DISABLED, List.of(), Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock),
+                        Edge.auditTrail(new AuditLog(database, clock)));
+                try (var gateway = new Gateway(GatewaySettings.local(0, 4 * 1024 * 1024, batch, Duration.ofSeconds(30), 16), backends,
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SplittableRandom(4))) {
+                    var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                    URI uri = URI.create("http://127.0.0.1:" + gateway.port() + "/v1/events");
+                    progress.done(String.format("%d events in %d requests of %d, %.1f MB of NDJSON", events, bodies.size(), batch,
+                            bodies.stream().mapToLong(String::length).sum() / 1e6));
+                    progress.step("warm-up: one run of each");
+                    direct(publisher, market);
+                    throughGateway(http, uri, key, bodies, batch, inFlight, events);
+                    progress.done("warm");
+                    double[] direct = new double[repetitions];
+                    double[] viaGateway = new double[repetitions];
+                    double[] p99 = new double[repetitions];
+                    for (int r = 0; r < repetitions; r++) {
+                        progress.step("direct producer, run " + (r + 1));
+                        direct[r] = direct(publisher, market);
+                        progress.done(String.format("%.0f events/s", direct[r]));
+                        progress.step("gateway, run " + (r + 1));
+                        var g = throughGateway(http, uri, key, bodies, batch, inFlight, events);
+                        viaGateway[r] = g[0];
+                        p99[r] = g[1];
+                        progress.done(String.format("%.0f events/s, p99 of the 202 %.1f ms", g[0], g[1]));
+                    }
+                    return new Result(direct, viaGateway, p99);
+                }
+            }
+        }
+    }
+
+    /** Every event published and acknowledged; events per second. */
+    private static double direct(KafkaEventPublisher publisher, List<Event<? extends SpecificRecord>> market) {
+        long start = System.nanoTime();
+        var acks = new ArrayList<CompletableFuture<?>>(market.size());
+        for (var e : market) {
+            acks.add(publisher.publish(MarketTopics.forType(e.envelope().type()).orElseThrow(), e));
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        return market.size() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Every batch posted with {@code inFlight} requests at a time and answered 202; events per second and the p99 of a request in ms. */
+    private static double[] throughGateway(HttpClient http, URI uri, String key, List<String> bodies, int batch, int inFlight, int events)
+            throws Exception {
+        var latency = new Histogram(3);
+        var slots = new Semaphore(inFlight);
+        var answers = new ArrayList<CompletableFuture<?>>(bodies.size());
+        long start = System.nanoTime();
+        for (String body : bodies) {
+            slots.acquire();
+            long sent = System.nanoTime();
+            var request = HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer " + key)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, error) -> {
+                slots.release();
+                if (error != null || r.statusCode() != 202) {
+                    throw new IllegalStateException("the gateway answered " + (error != null ? error : r.statusCode() + " " + r.body()));
+                }
+                synchronized (latency) {
+                    latency.recordValue((System.nanoTime() - sent) / 1000);
+                }
+            }));
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();
+        double perSecond = events / ((System.nanoTime() - start) / 1e9);
+        return new double[] {perSecond, latency.getValueAtPercentile(99) / 1000.0};
+    }
+
+    private static List<String> ndjson(List<Event<? extends SpecificRecord>> market, int batch) throws Exception {
+        List<String> bodies = new ArrayList<>();
+        var body = new StringBuilder();
+        int n = 0;
+        for (var e : market) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("eventId", e.envelope().eventId().toString());
+            item.put("type", e.envelope().type());
+            item.put("data", JsonPayloads.toJson(e.payload()));
+            body.append(JSON.writeValueAsString(item)).append('\n');
+            if (++n == batch) {
+                bodies.add(body.toString());
+                body.setLength(0);
+                n = 0;
+            }
+        }
+        if (n > 0) {
+            bodies.add(body.toString());
+        }
+        return bodies;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+}
