@@ -144,17 +144,12 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory("heomdm-bench-decisions");
-            try {
+            inTempDirectory("heomdm-bench-decisions", dir -> {
                 var r = DecisionsThroughput.run(events, windows, dir, System.out);
                 System.out.printf("pricing:         %,d windows, %.0f cycles/s%n", r.windows(), r.cyclesPerSecond());
                 System.out.printf("recommendations: %,d events, %.0f events/s%n", r.events(), r.eventsPerSecond());
                 System.out.printf("journeys:        %,d events, %.0f events/s%n", r.events(), r.journeyEventsPerSecond());
-            } finally {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
-            }
+            });
             return 0;
         }
     }
@@ -175,19 +170,30 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory("heomdm-bench-gateway");
-            try {
+            inTempDirectory("heomdm-bench-gateway", dir -> {
                 var r = GatewayThroughput.run(events, batch, inFlight, repetitions, dir, System.out);
                 System.out.printf("direct producer: median %,.0f events/s %s%n", r.directMedian(), Arrays.toString(Arrays.stream(r.direct()).mapToLong(Math::round).toArray()));
                 System.out.printf("gateway:         median %,.0f events/s %s, p99 of the 202 %.1f ms (batches of %d, %d in flight)%n", r.gatewayMedian(),
                         Arrays.toString(Arrays.stream(r.gateway()).mapToLong(Math::round).toArray()), r.p99Median(), batch, inFlight);
                 System.out.printf("ratio gateway/direct: %.2f (goal >= 0.8)%n", r.ratio());
-            } finally {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
-            }
+            });
             return 0;
+        }
+    }
+
+    interface InDirectory {
+        void run(Path dir) throws Exception;
+    }
+
+    /** Runs a benchmark in a temporary directory (its broker's log), deleted afterwards. */
+    static void inTempDirectory(String prefix, InDirectory action) throws Exception {
+        Path dir = Files.createTempDirectory(prefix);
+        try {
+            action.run(dir);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 }

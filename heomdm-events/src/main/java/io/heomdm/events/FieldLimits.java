@@ -23,7 +23,7 @@ public final class FieldLimits {
     public static final int MAX_ORDER_LINES = 100;
     /** Customers named in one CampaignTriggered; a larger audience is a segment ({@code audienceSegment}). */
     public static final int MAX_CAMPAIGN_CUSTOMERS = 1000;
-    /** Entries of a {@code context} map. */
+    /** Entries of a {@code context} map (each value at most 4,096 characters). */
     public static final int MAX_MAP_ENTRIES = 20;
     /** Instants in a payload may be scheduled ahead, but not past this. */
     public static final Instant LATEST_INSTANT = Instant.parse("2100-01-01T00:00:00Z");
@@ -36,7 +36,9 @@ public final class FieldLimits {
             Map.entry("timeZone", 64),
             Map.entry("pageUrl", 2048),
             Map.entry("referrer", 2048),
-            Map.entry("userAgent", 512));
+            Map.entry("userAgent", 512),
+            // a page's data layer, campaign parameters: web analytics context runs to a few KB (the simulator pads events with it)
+            Map.entry("context", 4096));
     private static final Map<String, Integer> MAX_ITEMS = Map.of("lines", MAX_ORDER_LINES, "customerIds", MAX_CAMPAIGN_CUSTOMERS);
     /** Strict enough for SMTP and for a human to read: no quoted local parts, no comments, no IP literals. */
     private static final Pattern EMAIL = Pattern.compile(

@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
@@ -42,9 +43,12 @@ final class EventsResource implements Resource, AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final Timer ackLatency;
     private final ThreadPoolExecutor senders;
+    private final RandomGenerator random;
 
-    EventsResource(GatewaySettings settings, EventIngestion ingestion, EventPublisher publisher, PrometheusMeterRegistry metrics) {
+    EventsResource(GatewaySettings settings, EventIngestion ingestion, EventPublisher publisher, PrometheusMeterRegistry metrics,
+            RandomGenerator random) {
         this.settings = settings;
+        this.random = random;
         this.ingestion = ingestion;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -73,7 +77,7 @@ final class EventsResource implements Resource, AutoCloseable {
         String text = Requests.utf8(Requests.body(ctx, settings.maxBodyBytes()));
         String traceparent = ctx.header("traceparent");
         if (!Traceparent.isValid(traceparent)) {
-            traceparent = Traceparent.newTrace(java.util.concurrent.ThreadLocalRandom.current());
+            traceparent = Traceparent.newTrace(random);
         }
         List<String> lines = ndjson ? text.lines().filter(l -> !l.isBlank()).toList() : List.of(text);
         if (lines.isEmpty()) {

@@ -54,7 +54,7 @@ public final class Gateway implements AutoCloseable {
         this.backends = backends;
         this.random = random;
         this.rateLimits = new RateLimits(settings.limits().requestsPerSecond(), settings.limits().burst());
-        this.events = new EventsResource(settings, backends.ingestion(), backends.publisher(), metrics);
+        this.events = new EventsResource(settings, backends.ingestion(), backends.publisher(), metrics, random);
         List<Resource> resources = List.of(events,
                 new CustomersResource(backends.customers(), backends.analytics(), backends.ingestion(), events, backends.audit(), random),
                 new SegmentsResource(backends.analytics(), settings, backends.audit()),
