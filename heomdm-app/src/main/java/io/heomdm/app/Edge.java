@@ -9,6 +9,7 @@ import io.heomdm.gateway.KeyAdmin;
 import io.heomdm.gateway.KeyRing;
 import io.heomdm.gateway.Principal;
 import io.heomdm.gateway.Scope;
+import io.heomdm.gateway.Unavailable;
 import io.heomdm.storage.ApiKeys;
 import io.heomdm.storage.AuditLog;
 import io.heomdm.storage.CampaignBudgets;
@@ -33,6 +34,8 @@ final class Edge {
     static final Set<String> SHOP_EVENT_TYPES = Set.of("ProductViewed", "CartItemAdded", "CartItemRemoved", "OrderPlaced", "CustomerUpdated");
     /** How long an authenticated key is believed without asking the database: a revocation takes effect within this. */
     static final Duration KEY_CACHE = Duration.ofSeconds(5);
+    /** How long a key accepted before the database went away is still accepted: a revocation meanwhile waits for the database. */
+    static final Duration KEY_CACHE_WHILE_DOWN = Duration.ofMinutes(30);
     static final String ADMIN_KEY_FILE = "admin.key";
 
     private Edge() {
@@ -43,22 +46,34 @@ final class Edge {
         return EventCatalog.all().stream().filter(t -> t.kind() == EventKind.EVENT).map(EventType::name).collect(Collectors.toSet());
     }
 
-    /** Keys checked against the database, each result believed for {@link #KEY_CACHE}. */
+    /**
+     * Keys checked against the database, each result believed for {@link #KEY_CACHE}. While the
+     * database does not answer, a key it accepted within {@link #KEY_CACHE_WHILE_DOWN} is still
+     * accepted (ingestion needs Kafka, not the database), and any other is answered 503, not 500.
+     */
     static KeyRing keyRing(ApiKeys keys, InstantSource clock) {
-        record Cached(Optional<Principal> principal, Instant until) {
+        record Cached(Optional<Principal> principal, Instant at) {
         }
         var cache = new ConcurrentHashMap<String, Cached>();
         return presented -> {
             Instant now = clock.instant();
             Cached hit = cache.get(presented);
-            if (hit != null && now.isBefore(hit.until())) {
+            if (hit != null && now.isBefore(hit.at().plus(KEY_CACHE))) {
                 return hit.principal();
             }
-            Optional<Principal> principal = keys.authenticate(presented).map(Edge::principal);
+            Optional<Principal> principal;
+            try {
+                principal = keys.authenticate(presented).map(Edge::principal);
+            } catch (RuntimeException databaseDown) {
+                if (hit != null && hit.principal().isPresent() && now.isBefore(hit.at().plus(KEY_CACHE_WHILE_DOWN))) {
+                    return hit.principal();
+                }
+                throw new Unavailable("keys", "API keys cannot be checked now (the database does not answer); retry shortly");
+            }
             if (cache.size() > 10_000) {
                 cache.clear(); // a flood of made-up keys must not grow the cache without bound
             }
-            cache.put(presented, new Cached(principal, now.plus(KEY_CACHE)));
+            cache.put(presented, new Cached(principal, now));
             return principal;
         };
     }

@@ -1,6 +1,7 @@
 package io.heomdm.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -246,8 +247,9 @@ class GatewayIT {
             }
             assertThat(statuses).containsExactly(202, 202, 429);
             assertThat(last.headers().firstValue("Retry-After")).hasValue("1");
-            Thread.sleep(1100);
-            assertThat(post(g, "application/json", ORDER, Map.of()).statusCode()).isEqualTo(202);
+            // the bucket refills one token a second: accepted again within that, never before a token is back
+            await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> post(g, "application/json", ORDER, Map.of()).statusCode() == 202);
         }
     }
 
@@ -266,14 +268,14 @@ class GatewayIT {
                     s.getOutputStream().flush();
                     slow.add(s);
                 }
-                Thread.sleep(200);
+                // the stalled bodies hold both request threads: an ordinary request waits its second in the queue, then 503
+                await().atMost(Duration.ofSeconds(5)).until(() -> post(g, "application/json", ORDER, Map.of()).statusCode() == 503);
                 long t = System.nanoTime();
                 var health = http.send(HttpRequest.newBuilder(uri(g, "/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).isEqualTo(200);
                 assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(1));
                 // a stalled body frees its thread after the body timeout: then ordinary requests get through again
-                Thread.sleep(2500);
-                assertThat(post(g, "application/json", ORDER, Map.of()).statusCode()).isEqualTo(202);
+                await().atMost(Duration.ofSeconds(6)).until(() -> post(g, "application/json", ORDER, Map.of()).statusCode() == 202);
             } finally {
                 for (var s : slow) {
                     s.close();

@@ -109,13 +109,17 @@ public final class ApiKeys {
             return;
         }
         touched.put(id, now);
-        database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("update api_keys set last_used_at = ? where key_id = ?")) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                ps.setString(2, id);
-                return ps.executeUpdate();
-            }
-        });
+        try {
+            database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("update api_keys set last_used_at = ? where key_id = ?")) {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setString(2, id);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            touched.remove(id); // bookkeeping only: a request is not refused because its last-used time could not be written
+        }
     }
 
     public List<StoredKey> list() {
