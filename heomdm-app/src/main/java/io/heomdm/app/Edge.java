@@ -112,12 +112,20 @@ final class Edge {
         return new AuditTrail() {
             @Override
             public void record(Principal who, String requestId, String action, String target) {
-                log.record(who == null ? null : who.keyId(), who == null ? null : who.name(), requestId, action, target);
+                try {
+                    log.record(who == null ? null : who.keyId(), who == null ? null : who.name(), requestId, action, target);
+                } catch (RuntimeException databaseDown) {
+                    throw new Unavailable("audit", "the audit log cannot be written now (the database does not answer); retry shortly");
+                }
             }
 
             @Override
             public List<Entry> recent(int limit) {
-                return log.recent(limit).stream().map(e -> new Entry(e.id(), e.at(), e.keyId(), e.keyName(), e.requestId(), e.action(), e.target())).toList();
+                try {
+                    return log.recent(limit).stream().map(e -> new Entry(e.id(), e.at(), e.keyId(), e.keyName(), e.requestId(), e.action(), e.target())).toList();
+                } catch (RuntimeException databaseDown) {
+                    throw new Unavailable("audit", "the audit log cannot be read now (the database does not answer); retry shortly");
+                }
             }
         };
     }

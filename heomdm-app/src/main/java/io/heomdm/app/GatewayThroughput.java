@@ -89,7 +89,7 @@ final class GatewayThroughput {
             for (long seq = 0; market.size() < events; seq++) {
                 market.add(simulator.next(seq, now));
             }
-            List<String> bodies = ndjson(market, batch);
+            List<byte[]> bodies = ndjson(market, batch);
             var h2 = EmbeddedDatabase.inDirectory(dir.resolve("db"));
             try (var database = Database.open(new DatabaseSettings(h2.jdbcUrl(), h2.user(), h2.password(), 10));
                     var publisher = new KafkaEventPublisher(kafka, "bench-gateway");
@@ -106,7 +106,7 @@ final class GatewayThroughput {
                     var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                     URI uri = URI.create("http://127.0.0.1:" + gateway.port() + "/v1/events");
                     progress.done(String.format("%d events in %d requests of %d, %.1f MB of NDJSON", events, bodies.size(), batch,
-                            bodies.stream().mapToLong(String::length).sum() / 1e6));
+                            bodies.stream().mapToLong(b -> b.length).sum() / 1e6));
                     progress.step("warm-up: one run of each");
                     direct(publisher, market);
                     throughGateway(http, uri, key, bodies, batch, inFlight, events);
@@ -142,17 +142,17 @@ final class GatewayThroughput {
     }
 
     /** Every batch posted with {@code inFlight} requests at a time and answered 202; events per second and the p99 of a request in ms. */
-    private static double[] throughGateway(HttpClient http, URI uri, String key, List<String> bodies, int batch, int inFlight, int events)
+    private static double[] throughGateway(HttpClient http, URI uri, String key, List<byte[]> bodies, int batch, int inFlight, int events)
             throws Exception {
         var latency = new Histogram(3);
         var slots = new Semaphore(inFlight);
         var answers = new ArrayList<CompletableFuture<?>>(bodies.size());
         long start = System.nanoTime();
-        for (String body : bodies) {
+        for (byte[] body : bodies) {
             slots.acquire();
             long sent = System.nanoTime();
             var request = HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer " + key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, error) -> {
                 slots.release();
                 if (error != null || r.statusCode() != 202) {
@@ -168,8 +168,8 @@ final class GatewayThroughput {
         return new double[] {perSecond, latency.getValueAtPercentile(99) / 1000.0};
     }
 
-    private static List<String> ndjson(List<Event<? extends SpecificRecord>> market, int batch) throws Exception {
-        List<String> bodies = new ArrayList<>();
+    private static List<byte[]> ndjson(List<Event<? extends SpecificRecord>> market, int batch) throws Exception {
+        List<byte[]> bodies = new ArrayList<>();
         var body = new StringBuilder();
         int n = 0;
         for (var e : market) {
@@ -179,13 +179,13 @@ final class GatewayThroughput {
             item.put("data", JsonPayloads.toJson(e.payload()));
             body.append(JSON.writeValueAsString(item)).append('\n');
             if (++n == batch) {
-                bodies.add(body.toString());
+                bodies.add(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 body.setLength(0);
                 n = 0;
             }
         }
         if (n > 0) {
-            bodies.add(body.toString());
+            bodies.add(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return bodies;
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.heomdm.embedded.EmbeddedDatabase;
 import io.heomdm.gateway.Unavailable;
 import io.heomdm.storage.ApiKeys;
+import io.heomdm.storage.AuditLog;
 import io.heomdm.storage.Database;
 import io.heomdm.storage.DatabaseSettings;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Ingestion needs Kafka, not the database: keys accepted before the database went away stay accepted a while; others get 503. */
+/** Ingestion needs Kafka, not the database: keys accepted before the database went away stay accepted a while; others, and the audit log, get 503. */
 class KeyRingWhileTheDatabaseIsDownTest {
     @Test
     void aKnownKeyKeepsWorkingAndAnUnknownOneIsUnavailableNotAnError(@TempDir Path dir) {
@@ -28,11 +29,15 @@ class KeyRingWhileTheDatabaseIsDownTest {
         var keys = new ApiKeys(database, now::get, new SecureRandom());
         String key = keys.create("shop", Set.of("events:write"), Set.of("OrderPlaced"), Optional.empty()).key();
         var ring = Edge.keyRing(keys, now::get);
+        var audit = Edge.auditTrail(new AuditLog(database, now::get));
         assertThat(ring.authenticate(key)).get().satisfies(p -> assertThat(p.name()).isEqualTo("shop"));
 
         database.close();
         now.set(now.get().plus(Duration.ofMinutes(10)));
         assertThat(ring.authenticate(key)).as("accepted before the outage").isPresent();
+        assertThatThrownBy(() -> audit.record(null, "r-1", "segment.define", "s")).as("an admin action is answered 503, not 500")
+                .isInstanceOf(Unavailable.class);
+        assertThatThrownBy(() -> audit.recent(10)).isInstanceOf(Unavailable.class);
         assertThatThrownBy(() -> ring.authenticate("hk_00000000000000000000000000000000_" + "A".repeat(43)))
                 .as("never seen: cannot be checked").isInstanceOf(Unavailable.class);
         now.set(now.get().plus(Edge.KEY_CACHE_WHILE_DOWN));

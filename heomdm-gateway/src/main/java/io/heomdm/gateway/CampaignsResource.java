@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Journeys (the list: {@code read}; definitions: {@code admin}) and a campaign's counts ({@code read}). */
 final class CampaignsResource implements Resource {
@@ -27,9 +26,9 @@ final class CampaignsResource implements Resource {
     @Override
     public void routes(RoutesConfig routes) {
         routes.get("/v1/journeys", ctx -> {
-            List<Map<String, String>> list = new ArrayList<>();
-            journeys.journeys().forEach((id, source) -> list.add(Map.of("id", id, "source", source)));
-            Requests.json(ctx, 200, Map.of("journeys", list));
+            List<JourneySummary> list = new ArrayList<>();
+            journeys.journeys().forEach((id, source) -> list.add(new JourneySummary(id, source)));
+            Requests.json(ctx, 200, new Journeys(list));
         }, Scope.READ);
         routes.post("/v1/journeys", this::define, Scope.ADMIN);
         routes.get("/v1/campaigns/{campaignId}/stats", ctx -> {
@@ -58,5 +57,12 @@ final class CampaignsResource implements Resource {
         body.put("id", id);
         body.put("journey", journey);
         Requests.json(ctx, 201, body);
+    }
+
+    /** Records, not maps: the fields are written in the order the contract shows them, on every run. */
+    record JourneySummary(String id, String source) {
+    }
+
+    record Journeys(List<JourneySummary> journeys) {
     }
 }

@@ -60,11 +60,17 @@ public final class EventIngestion {
     }
 
     public Item parse(String json, String traceparent) {
+        byte[] utf8 = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parse(utf8, 0, utf8.length, traceparent);
+    }
+
+    /** One event from {@code length} bytes of UTF-8 at {@code offset}: read straight from the request's bytes, no string in between. */
+    public Item parse(byte[] utf8, int offset, int length, String traceparent) {
         JsonNode node;
         try {
-            node = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            return invalid(new Violation("$", "must be valid JSON: " + e.getOriginalMessage()));
+            node = JSON.readTree(utf8, offset, length);
+        } catch (java.io.IOException e) {
+            return invalid(new Violation("$", "must be valid JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage())));
         }
         if (node == null || !node.isObject()) {
             return invalid(new Violation("$", "must be a JSON object"));

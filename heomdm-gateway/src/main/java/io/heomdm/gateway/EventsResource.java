@@ -4,6 +4,7 @@ import io.heomdm.eventlog.EventPublisher;
 import io.heomdm.eventlog.LogPosition;
 import io.heomdm.events.Traceparent;
 import io.heomdm.gateway.Problem.FieldError;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
@@ -74,12 +75,13 @@ final class EventsResource implements Resource, AutoCloseable {
             throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "send application/json (one event) or application/x-ndjson (one event per line), not '" + contentType + "'"));
         }
-        String text = Requests.utf8(Requests.body(ctx, settings.maxBodyBytes()));
+        byte[] body = Requests.body(ctx, settings.maxBodyBytes());
+        Requests.requireUtf8(body);
         String traceparent = ctx.header("traceparent");
         if (!Traceparent.isValid(traceparent)) {
             traceparent = Traceparent.newTrace(random);
         }
-        List<String> lines = ndjson ? text.lines().filter(l -> !l.isBlank()).toList() : List.of(text);
+        List<Line> lines = ndjson ? Line.split(body) : List.of(new Line(0, body.length));
         if (lines.isEmpty()) {
             count("invalid");
             throw new ProblemException(Problem.of(400, "invalid-event", "Invalid event", "the body holds no event"));
@@ -94,7 +96,7 @@ final class EventsResource implements Resource, AutoCloseable {
         List<FieldError> errors = new ArrayList<>();
         List<FieldError> forbidden = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            var item = ingestion.parse(lines.get(i), traceparent);
+            var item = ingestion.parse(body, lines.get(i).offset(), lines.get(i).length(), traceparent);
             items.add(item);
             Integer index = ndjson ? i : null;
             item.violations().forEach(v -> errors.add(new FieldError(index, v.field(), v.rule())));
@@ -118,57 +120,72 @@ final class EventsResource implements Resource, AutoCloseable {
         publish(ctx, items, ndjson);
     }
 
-    /** Publishes the items concurrently and answers when all are acknowledged or the deadline passed; used by erasure too. */
+    /**
+     * Publishes the items and answers when all are acknowledged or the deadline passed; used by erasure too.
+     * One task per request hands the items to the producer, which batches them itself: a send only
+     * blocks while the cluster's metadata is missing, and then the first send uses up the deadline and
+     * the rest fail at once, so a request never waits longer than its deadline.
+     */
     void publish(Context ctx, List<EventIngestion.Item> items, boolean batch) {
         long start = System.nanoTime();
         long deadline = start + settings.ackTimeout().toNanos();
         List<CompletableFuture<LogPosition>> acks = new ArrayList<>(items.size());
-        for (var item : items) {
-            acks.add(send(item.accepted(), deadline));
+        for (int i = 0; i < items.size(); i++) {
+            acks.add(new CompletableFuture<>());
         }
-        ctx.future(() -> CompletableFuture.allOf(acks.stream().map(a -> a.exceptionally(e -> null)).toArray(CompletableFuture[]::new))
-                .thenAccept(done -> answer(ctx, items, acks, batch, start)));
+        try {
+            senders.execute(() -> {
+                for (int i = 0; i < items.size(); i++) {
+                    var ack = acks.get(i);
+                    if (System.nanoTime() >= deadline) {
+                        // the client has had its 503 already: do not write what it was told to retry
+                        ack.completeExceptionally(new TimeoutException("the deadline passed before the send"));
+                        continue;
+                    }
+                    var accepted = items.get(i).accepted();
+                    publisher.publish(accepted.topic(), accepted.event()).whenComplete((position, error) -> {
+                        if (error != null) {
+                            ack.completeExceptionally(error);
+                        } else {
+                            ack.complete(position);
+                        }
+                    });
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            acks.forEach(a -> a.completeExceptionally(new TimeoutException("too many requests waiting to be sent")));
+        }
+        var all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                .orTimeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        ctx.future(() -> all.handle((done, error) -> {
+            answer(ctx, items, acks, batch, start);
+            return null;
+        }));
     }
 
-    private CompletableFuture<LogPosition> send(EventIngestion.Accepted accepted, long deadline) {
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                if (System.nanoTime() >= deadline) {
-                    // the client has had its 503 already: do not write what it was told to retry
-                    throw new java.util.concurrent.CompletionException(new TimeoutException("the deadline passed before the send"));
-                }
-                return publisher.publish(accepted.topic(), accepted.event());
-            }, senders).thenCompose(f -> f).orTimeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new TimeoutException("too many events waiting to be sent"));
-        }
+    /** What a 202 lists for each event: where Kafka wrote it ({@code item}: its line in a batch). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Written(Integer item, String eventId, String type, String topic, int partition, long offset) {
+    }
+
+    record BatchWritten(int accepted, List<Written> events) {
     }
 
     private void answer(Context ctx, List<EventIngestion.Item> items, List<CompletableFuture<LogPosition>> acks, boolean batch, long start) {
-        List<Map<String, Object>> accepted = new ArrayList<>();
+        List<Written> accepted = new ArrayList<>();
         List<FieldError> unacknowledged = new ArrayList<>();
         List<FieldError> tooLarge = new ArrayList<>();
         for (int i = 0; i < acks.size(); i++) {
             var envelope = items.get(i).accepted().event().envelope();
             Integer index = batch ? i : null;
-            try {
-                LogPosition p = acks.get(i).join();
-                var item = new java.util.LinkedHashMap<String, Object>();
-                if (batch) {
-                    item.put("item", i);
-                }
-                item.put("eventId", envelope.eventId().toString());
-                item.put("type", envelope.type());
-                item.put("topic", p.topic());
-                item.put("partition", p.partition());
-                item.put("offset", p.offset());
-                accepted.add(item);
-            } catch (RuntimeException e) {
-                if (rootCause(e) instanceof RecordTooLargeException) {
-                    tooLarge.add(new FieldError(index, "data", "the event is larger than the event log accepts; it was not written"));
-                } else {
-                    unacknowledged.add(new FieldError(index, "eventId", "not acknowledged by Kafka in time; retry with eventId " + envelope.eventId()));
-                }
+            var ack = acks.get(i);
+            if (ack.isDone() && !ack.isCompletedExceptionally()) {
+                LogPosition p = ack.join();
+                accepted.add(new Written(index, envelope.eventId().toString(), envelope.type(), p.topic(), p.partition(), p.offset()));
+            } else if (ack.isDone() && rootCause(ack.handle((p, e) -> e).join()) instanceof RecordTooLargeException) {
+                tooLarge.add(new FieldError(index, "data", "the event is larger than the event log accepts; it was not written"));
+            } else {
+                unacknowledged.add(new FieldError(index, "eventId", "not acknowledged by Kafka in time; retry with eventId " + envelope.eventId()));
             }
         }
         ackLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -186,7 +203,33 @@ final class EventsResource implements Resource, AutoCloseable {
                     unacknowledged, null), Map.of("Retry-After", "1"));
         }
         Counter.builder("heomdm.gateway.events").tag("outcome", "accepted").register(metrics).increment(items.size());
-        Requests.json(ctx, 202, batch ? Map.of("accepted", accepted.size(), "events", accepted) : accepted.get(0));
+        Requests.json(ctx, 202, batch ? new BatchWritten(accepted.size(), accepted) : accepted.get(0));
+    }
+
+    /** An NDJSON line: where it starts in the body and how long it is; blank lines are no event. */
+    record Line(int offset, int length) {
+        static List<Line> split(byte[] body) {
+            List<Line> lines = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i <= body.length; i++) {
+                if (i == body.length || body[i] == '\n') {
+                    if (!blank(body, start, i)) {
+                        lines.add(new Line(start, i - start));
+                    }
+                    start = i + 1;
+                }
+            }
+            return lines;
+        }
+
+        private static boolean blank(byte[] body, int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r') {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -57,6 +57,16 @@ final class Requests {
     }
 
     /** The bytes as UTF-8, refusing invalid sequences rather than replacing them. */
+    /** Refuses a body that is not strict UTF-8, without decoding the (usual) all-ASCII one. */
+    static void requireUtf8(byte[] body) {
+        for (byte b : body) {
+            if (b < 0) {
+                utf8(body);
+                return;
+            }
+        }
+    }
+
     static String utf8(byte[] body) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Segments: the list ({@code read}), definitions ({@code admin}) and members ({@code pii:read}). */
@@ -28,9 +27,9 @@ final class SegmentsResource implements Resource {
     @Override
     public void routes(RoutesConfig routes) {
         routes.get("/v1/segments", ctx -> {
-            List<Map<String, String>> list = new ArrayList<>();
-            analytics.segments().forEach((name, kind) -> list.add(Map.of("name", name, "kind", kind)));
-            Requests.json(ctx, 200, Map.of("segments", list));
+            List<SegmentSummary> list = new ArrayList<>();
+            analytics.segments().forEach((name, kind) -> list.add(new SegmentSummary(name, kind)));
+            Requests.json(ctx, 200, new Segments(list));
         }, Scope.READ);
         routes.post("/v1/segments", this::define, Scope.ADMIN);
         routes.get("/v1/segments/{name}/members", this::members, Scope.PII_READ);
@@ -62,5 +61,12 @@ final class SegmentsResource implements Resource {
         int limit = Requests.count(ctx, "limit", 100, MAX_PAGE);
         Requests.found(ctx, analytics.members(segment, Optional.ofNullable(ctx.queryParam("after")), limit),
                 "no segment " + segment + " (GET /v1/segments lists them)");
+    }
+
+    /** Records, not maps: the fields are written in the order the contract shows them, on every run. */
+    record SegmentSummary(String name, String kind) {
+    }
+
+    record Segments(List<SegmentSummary> segments) {
     }
 }
