@@ -8,6 +8,7 @@ import io.heomdm.analytics.demand.DemandForecast;
 import io.heomdm.analytics.demand.DemandSettings;
 import io.heomdm.analytics.demand.DemandTopology;
 import io.heomdm.analytics.demand.ProductTouch;
+import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.eventlog.streams.StreamsApp;
 import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.segments.SegmentCatalog;
@@ -120,6 +121,33 @@ public final class Analytics implements AutoCloseable {
             publisher.publish(AnalyticsTopics.SEGMENT_DEFINITIONS, new Event<>(envelope, new SegmentDefined(name, rule.toString()))).join();
         }
         return violations;
+    }
+
+    /** The segments whose rule threw when evaluated here, and why; see {@link SegmentCatalog#evaluate}. */
+    public Map<String, String> quarantined() {
+        Map<String, String> out = new TreeMap<>();
+        catalog.quarantined().forEach((name, q) -> out.put(name, q.error()));
+        return out;
+    }
+
+    /**
+     * Deletes a segment defined through the API (a tombstone on the definitions topic); its members
+     * leave it at their next event or sweep. One from configuration is changed there, not here.
+     */
+    public Deletion deleteSegment(String name) {
+        if (catalog.names().contains(name) || CustomerScores.RFM_SEGMENTS.contains(name)) {
+            return Deletion.CONFIGURED;
+        }
+        if (!defined().containsKey(name)) {
+            return Deletion.NOT_FOUND;
+        }
+        publisher.delete(AnalyticsTopics.SEGMENT_DEFINITIONS, name).join();
+        return Deletion.DELETED;
+    }
+
+    /** Records the two applications dead-lettered since they started. */
+    public long deadLettered() {
+        return customers.deadLettered() + demand.deadLettered();
     }
 
     private Map<String, String> defined() {

@@ -2,6 +2,8 @@ package io.heomdm.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.heomdm.eventlog.EventDeadLetters;
+import io.heomdm.storage.Database;
 import io.heomdm.taskqueue.QueueSpec;
 import io.heomdm.taskqueue.DeadLetters;
 import io.heomdm.taskqueue.KafkaShareTaskQueue;
@@ -10,6 +12,7 @@ import io.heomdm.taskqueue.TaskQueue;
 import io.heomdm.taskqueue.TaskQueues;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -22,10 +25,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code heomdm dlq}: the dead-letter queues of the task queues. */
+/** {@code heomdm dlq}: every dead letter of the platform, in one place. */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "Inspect, redrive and purge the dead letters of the task queues: SQS dead-letter queues, or the "
-                + "dead-letter topics with tasks.transport kafka-share. Uses the same configuration as 'up' "
+        description = "List, show, replay and purge every dead letter: the task queues' dead-letter queues (SQS, or share-group "
+                + "topics with tasks.transport kafka-share), the event log's dead-letter topics (*.dlt: Streams applications and "
+                + "consumer groups) and the outbox's dead rows ('outbox'). Uses the same configuration as 'up' "
                 + "(with the embedded default, the platform must be running).",
         subcommands = {DlqCommand.ListDlqs.class, DlqCommand.Show.class, DlqCommand.Redrive.class, DlqCommand.Purge.class})
 final class DlqCommand {
@@ -34,13 +38,13 @@ final class DlqCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Runs the action on the dead-letter console of the configured transport, explaining an unreachable server. */
-    <R> R withConsole(java.util.function.Function<DeadLetters, R> action) {
+    /** Runs the action on the dead-letter consoles of the configured servers, explaining an unreachable one. */
+    <R> R withConsole(java.util.function.BiFunction<DeadLetterConsole, DeadLetters, R> action) {
         HeomdmConfig cfg = ConfigLoader.load(Optional.ofNullable(config), System.getenv());
+        String bootstrap = Settings.kafkaBootstrap(cfg);
         String where;
         TaskQueue queues;
         if (cfg.tasks().onKafka()) {
-            String bootstrap = Settings.kafkaBootstrap(cfg);
             where = "Kafka at " + bootstrap + (cfg.kafka().embedded() ? " (the embedded broker runs inside 'heomdm up': is it running?)" : "");
             queues = new KafkaShareTaskQueue(Settings.kafkaShare(cfg, bootstrap));
         } else {
@@ -49,8 +53,9 @@ final class DlqCommand {
                     + (cfg.sqs().embedded() ? " (the embedded server runs inside 'heomdm up': is it running?)" : "");
             queues = new SqsTaskQueue(settings, new SplittableRandom());
         }
-        try (queues) {
-            return action.apply(queues.deadLetters());
+        try (queues; var events = new EventDeadLetters(Settings.kafka(cfg, bootstrap));
+                var database = Database.open(Platform.databaseSettings(cfg))) {
+            return action.apply(new DeadLetterConsole(queues.deadLetters(), events, database, InstantSource.system()), queues.deadLetters());
         } catch (RuntimeException e) {
             if (e.getCause() instanceof java.util.concurrent.TimeoutException || e instanceof SdkClientException
                     || e.getCause() instanceof SdkClientException) {
@@ -58,6 +63,10 @@ final class DlqCommand {
             }
             throw e;
         }
+    }
+
+    static IllegalArgumentException unknown(String source) {
+        return new IllegalArgumentException("no dead letters are kept under '" + source + "'; 'heomdm dlq list' names every source");
     }
 
     /** A queue by its name, or by the name of its DLQ, topic or dead-letter topic. */
@@ -68,7 +77,7 @@ final class DlqCommand {
                         + TaskQueues.all().stream().map(QueueSpec::name).collect(Collectors.joining(", "))));
     }
 
-    @Command(name = "list", description = "Each dead-letter queue, its source queue and how many tasks it holds.")
+    @Command(name = "list", description = "Every place dead letters are parked, what it holds them for and how many.")
     static final class ListDlqs implements Callable<Integer> {
         @ParentCommand
         DlqCommand parent;
@@ -78,81 +87,82 @@ final class DlqCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            var dlqs = parent.withConsole(c -> c.list(TaskQueues.all()));
-            out.printf("%-28s %-24s %s%n", "DEAD LETTERS", "SOURCE", "TASKS");
-            dlqs.forEach(d -> out.printf("%-28s %-24s %d%n", d.name(), d.source(), d.messages()));
+            var sources = parent.withConsole((console, tasks) -> console.list());
+            out.printf("%-44s %-11s %-40s %s%n", "DEAD LETTERS", "KIND", "OF", "COUNT");
+            sources.forEach(d -> out.printf("%-44s %-11s %-40s %d%n", d.name(), d.kind(), d.of(), d.count()));
             return 0;
         }
     }
 
-    @Command(name = "show", description = "The parked tasks of a queue's DLQ: envelope, receives and payload (they are not consumed).")
+    @Command(name = "show", description = "The letters of one source: envelope, reason, attempts and payload (they are not consumed).")
     static final class Show implements Callable<Integer> {
         @ParentCommand
         DlqCommand parent;
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @Parameters(paramLabel = "QUEUE", description = "the source queue (or its DLQ)")
-        String queue;
-        @Option(names = "--max", defaultValue = "20", description = "at most this many tasks (default ${DEFAULT-VALUE})")
+        @Parameters(paramLabel = "SOURCE", description = "a queue (or its DLQ), a dead-letter topic (*.dlt) or 'outbox', as 'list' names them")
+        String source;
+        @Option(names = "--max", defaultValue = "20", description = "at most this many (default ${DEFAULT-VALUE})")
         int max;
 
         @Override
         public Integer call() throws Exception {
-            List<DeadLetters.ParkedTask> parked = parent.withConsole(c -> c.show(queue(queue), max));
-            spec.commandLine().getOut().println(JSON.writeValueAsString(parked));
+            var letters = parent.withConsole((console, tasks) -> console.show(source, max)).orElseThrow(() -> unknown(source));
+            spec.commandLine().getOut().println(JSON.writeValueAsString(letters));
             return 0;
         }
     }
 
-    @Command(name = "redrive", description = "Send the parked tasks back to their queue, eventId and trace intact.")
+    @Command(name = "redrive", aliases = "replay", description = "Send the letters back where they failed, eventId and trace intact.")
     static final class Redrive implements Callable<Integer> {
         @ParentCommand
         DlqCommand parent;
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @Parameters(paramLabel = "QUEUE", description = "the source queue (or its DLQ)")
-        String queue;
-        @Option(names = "--to", description = "another queue to send them to (default: the source queue)")
+        @Parameters(paramLabel = "SOURCE", description = "a queue (or its DLQ), a dead-letter topic (*.dlt) or 'outbox'")
+        String source;
+        @Option(names = "--to", description = "for a task queue: another queue to send them to (default: the source queue)")
         String to;
 
         @Override
         public Integer call() {
-            QueueSpec<?> source = queue(queue);
-            QueueSpec<?> destination = to == null ? source : queue(to);
-            if (!destination.taskType().equals(source.taskType())) {
-                throw new IllegalArgumentException("--to: " + destination.name() + " carries " + destination.taskType().name()
-                        + " tasks, " + source.name() + "'s dead letters are " + source.taskType().name());
+            if (to == null) {
+                long moved = parent.withConsole((console, tasks) -> console.replay(source)).orElseThrow(() -> unknown(source));
+                spec.commandLine().getOut().printf("sent %d letter(s) of %s back where they failed%n", moved, source);
+                return 0;
             }
-            var result = parent.withConsole(c -> c.redrive(source, destination));
-            spec.commandLine().getOut().printf("moved %d task(s) from the dead letters of %s to %s by %s%n", result.moved(), source.name(),
+            QueueSpec<?> from = queue(source);
+            QueueSpec<?> destination = queue(to);
+            if (!destination.taskType().equals(from.taskType())) {
+                throw new IllegalArgumentException("--to: " + destination.name() + " carries " + destination.taskType().name()
+                        + " tasks, " + from.name() + "'s dead letters are " + from.taskType().name());
+            }
+            var result = parent.withConsole((console, tasks) -> tasks.redrive(from, destination));
+            spec.commandLine().getOut().printf("moved %d task(s) from the dead letters of %s to %s by %s%n", result.moved(), from.name(),
                     destination.name(), result.method());
             return 0;
         }
     }
 
-    @Command(name = "purge", description = "Delete every parked task of a queue's DLQ.")
+    @Command(name = "purge", description = "Delete every letter of a source for good.")
     static final class Purge implements Callable<Integer> {
         @ParentCommand
         DlqCommand parent;
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @Parameters(paramLabel = "QUEUE", description = "the source queue (or its DLQ)")
-        String queue;
-        @Option(names = "--yes", description = "confirm: the tasks are gone for good")
+        @Parameters(paramLabel = "SOURCE", description = "a queue (or its DLQ), a dead-letter topic (*.dlt) or 'outbox'")
+        String source;
+        @Option(names = "--yes", description = "confirm: the letters are gone for good")
         boolean yes;
 
         @Override
         public Integer call() {
-            QueueSpec<?> source = queue(queue);
             if (!yes) {
-                spec.commandLine().getErr().println("purging deletes every dead-lettered task of " + source.name() + " for good; add --yes to do it");
+                spec.commandLine().getErr().println("purging deletes every dead letter of " + source + " for good; add --yes to do it");
                 return 2;
             }
-            parent.withConsole(c -> {
-                c.purge(source);
-                return null;
-            });
-            spec.commandLine().getOut().println("purged the dead letters of " + source.name());
+            long purged = parent.withConsole((console, tasks) -> console.purge(source)).orElseThrow(() -> unknown(source));
+            spec.commandLine().getOut().printf("purged %d dead letter(s) of %s%n", purged, source);
             return 0;
         }
     }

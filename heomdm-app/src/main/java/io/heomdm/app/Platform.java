@@ -34,6 +34,8 @@ import io.heomdm.gateway.EventIngestion;
 import io.heomdm.gateway.Gateway;
 import io.heomdm.gateway.GatewaySettings;
 import io.heomdm.gateway.HealthCheck;
+import io.heomdm.eventlog.EventDeadLetters;
+import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.gateway.JourneyQueries;
 import io.heomdm.gateway.Unavailable;
 import io.heomdm.storage.CampaignBudgets;
@@ -173,8 +175,7 @@ public final class Platform implements AutoCloseable {
         log.info("  Database  ready  {}  ({}, migrated, {} ms)", redact(dbSettings.jdbcUrl()),
                 config.database().embedded() ? "embedded H2" : "external", millisSince(t));
 
-        var kafkaSettings = new KafkaSettings(kafkaBootstrap, config.kafka().properties(), Duration.ofMillis(config.kafka().ackTimeoutMs()),
-                config.kafka().replicationFactor(), config.kafka().minInsyncReplicas());
+        var kafkaSettings = Settings.kafka(config, kafkaBootstrap);
         var created = TopicAdmin.ensure(kafkaSettings, MarketTopics.all());
         log.info("  Topics    ready  {} ({} created)", MarketTopics.all().stream().map(s -> s.name()).toList(), created.size());
 
@@ -196,7 +197,8 @@ public final class Platform implements AutoCloseable {
         var publisher = new KafkaEventPublisher(kafkaSettings, "heomdm");
         resources.push(publisher);
         EventSubscriber subscriber = new KafkaEventSubscriber(kafkaSettings);
-        resources.push(subscriber.subscribeAsync(OrderConfirmation.CONSUMER_GROUP, MarketTopics.ACTIVITY, new OrderConfirmation(taskQueue, clock)));
+        watched(healthChecks, OrderConfirmation.CONSUMER_GROUP,
+                subscriber.subscribeAsync(OrderConfirmation.CONSUMER_GROUP, MarketTopics.ACTIVITY, new OrderConfirmation(taskQueue, clock)));
         SmtpMailer mailer;
         try {
             mailer = new SmtpMailer(smtpSettings);
@@ -205,7 +207,9 @@ public final class Platform implements AutoCloseable {
         }
         var processed = new ProcessedMessages(database, clock);
         // what services wrote with their state changes goes out from here (the campaign dispatcher's tasks, its deferred decisions)
-        resources.push(new OutboxRelay(database, outboxDestinations(publisher, taskQueue), clock, OUTBOX_PUBLISH_TIMEOUT).start(OUTBOX_INTERVAL));
+        var relay = new OutboxRelay(database, outboxDestinations(publisher, taskQueue), clock, OUTBOX_PUBLISH_TIMEOUT).start(OUTBOX_INTERVAL);
+        resources.push(relay);
+        healthChecks.add(HealthCheck.of("outbox", relay::isRunning, relay::buried));
         var outcomeLog = new TaskOutcomeLog(new TaskOutcomes(database), publisher, clock);
         var workerSettings = WorkerSettings.defaults().withConcurrency(config.workers().concurrency());
         var workers = List.of(
@@ -226,7 +230,7 @@ public final class Platform implements AutoCloseable {
             var analytics = Analytics.start(kafkaSettings, data.resolve("analytics"), a.threads(), a.settings(), a.catalog(), a.demand().settings(),
                     ANALYTICS_START, clock, random);
             resources.push(analytics);
-            healthChecks.add(HealthCheck.of("analytics", analytics::isRunning));
+            healthChecks.add(HealthCheck.of("analytics", analytics::isRunning, analytics::deadLettered));
             analyticsQueries = queries(analytics);
             log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk, product demand → {} (swept every {} s)", a.segments().size(),
                     AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds());
@@ -238,7 +242,7 @@ public final class Platform implements AutoCloseable {
             var decisions = Decisions.start(kafkaSettings, data.resolve("decisions"), d.threads(), d.pricing().settings(),
                     d.recommendations().settings(), d.pricing().priceTests(), ANALYTICS_START, clock, random);
             resources.push(decisions);
-            healthChecks.add(HealthCheck.of("decisions", decisions::isRunning));
+            healthChecks.add(HealthCheck.of("decisions", decisions::isRunning, decisions::deadLettered));
             decisionQueries = queries(decisions);
             log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {}", d.pricing().mode(), d.pricing().levels(),
                     d.recommendations().score(), DecisionsTopics.all().stream().map(spec -> spec.name()).toList());
@@ -252,7 +256,7 @@ public final class Platform implements AutoCloseable {
             var settings = c.settings();
             var campaigns = Campaigns.start(kafkaSettings, data.resolve("campaigns"), c.threads(), settings, ANALYTICS_START, clock, random);
             resources.push(campaigns);
-            healthChecks.add(HealthCheck.of("campaigns", campaigns::isRunning));
+            healthChecks.add(HealthCheck.of("campaigns", campaigns::isRunning, campaigns::deadLettered));
             journeyQueries = new JourneyQueries() {
                 @Override
                 public List<Violation> define(String id, JsonNode journey) {
@@ -263,10 +267,21 @@ public final class Platform implements AutoCloseable {
                 public Map<String, String> journeys() {
                     return unlessMoving("campaigns", campaigns::journeys);
                 }
+
+                @Override
+                public Deletion deleteJourney(String id) {
+                    return unlessMoving("campaigns", () -> campaigns.deleteJourney(id));
+                }
+
+                @Override
+                public Map<String, String> quarantinedJourneys() {
+                    return campaigns.quarantined();
+                }
             };
-            resources.push(subscriber.subscribe(DeliveryDispatcher.CONSUMER_GROUP, CampaignsTopics.DELIVERIES,
+            watched(healthChecks, DeliveryDispatcher.CONSUMER_GROUP, subscriber.subscribe(DeliveryDispatcher.CONSUMER_GROUP, CampaignsTopics.DELIVERIES,
                     new DeliveryDispatcher(processed, c.messageCosts(), clock)));
-            resources.push(subscriber.subscribe(BudgetSaga.CONSUMER_GROUP, MarketTopics.TASK_OUTCOMES, new BudgetSaga(processed, clock)));
+            watched(healthChecks, BudgetSaga.CONSUMER_GROUP, subscriber.subscribe(BudgetSaga.CONSUMER_GROUP, MarketTopics.TASK_OUTCOMES,
+                    new BudgetSaga(processed, clock)));
             log.info("  Campaigns ready  {} journey(s) {}, gate: consent, suppression, {} frequency cap(s), quiet hours {} → {}", settings.journeys().size(),
                     settings.journeys().stream().map(j -> j.id()).toList(), c.gate().caps().size(),
                     c.gate().quietFrom().isBlank() ? "none" : c.gate().quietFrom() + "-" + c.gate().quietUntil(), CampaignsTopics.DELIVERIES.name());
@@ -286,9 +301,12 @@ public final class Platform implements AutoCloseable {
         var firstKey = Edge.firstAdminKey(keys, data);
         var defaults = GatewaySettings.Limits.defaults();
         var limits = defaults.withQueue(h.maxQueued(), defaults.maxQueueWait()).withRate(h.requestsPerSecond(), h.burst());
+        var eventDeadLetters = new EventDeadLetters(kafkaSettings);
+        resources.push(eventDeadLetters);
         var backends = new Backends(new EventIngestion(new EventIds(clock, random), clock), publisher,
                 Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), analyticsQueries, decisionQueries, journeyQueries,
-                healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)));
+                healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
+                new DeadLetterConsole(taskQueue.deadLetters(), eventDeadLetters, database, clock));
         try {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
                     Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads(), limits, h.allowedHosts(),
@@ -302,6 +320,12 @@ public final class Platform implements AutoCloseable {
         resources.push(gateway);
         log.info("HEOMDM up in {} ms: API {}://{}:{}  (POST /v1/events, GET /health, GET /metrics, docs at /docs)",
                 millisSince(started), Settings.nonBlank(h.tls().keyStore()).isPresent() ? "https" : "http", h.host(), gateway.port());
+    }
+
+    /** A subscription closed with the platform and shown on /health under its consumer group. */
+    private void watched(List<HealthCheck> healthChecks, String group, EventSubscriber.Subscription subscription) {
+        resources.push(subscription);
+        healthChecks.add(HealthCheck.of(group, subscription::isRunning, subscription::deadLettered));
     }
 
     private static Map<Channel, Webhook> webhooks(HeomdmConfig config, InstantSource clock) {
@@ -328,6 +352,16 @@ public final class Platform implements AutoCloseable {
             @Override
             public List<Violation> defineSegment(String name, JsonNode rule) {
                 return unlessMoving("analytics", () -> analytics.defineSegment(name, rule));
+            }
+
+            @Override
+            public Map<String, String> quarantinedSegments() {
+                return analytics.quarantined();
+            }
+
+            @Override
+            public Deletion deleteSegment(String name) {
+                return unlessMoving("analytics", () -> analytics.deleteSegment(name));
             }
 
             @Override

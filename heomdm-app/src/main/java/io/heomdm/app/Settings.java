@@ -1,5 +1,6 @@
 package io.heomdm.app;
 
+import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.taskqueue.KafkaShareSettings;
 import io.heomdm.taskqueue.SqsSettings;
 import java.net.URI;
@@ -30,6 +31,11 @@ final class Settings {
     static KafkaShareSettings kafkaShare(HeomdmConfig config, String bootstrapServers) {
         var k = config.kafka();
         return new KafkaShareSettings(bootstrapServers, k.properties(), k.replicationFactor(), k.minInsyncReplicas(), config.tasks().partitions());
+    }
+
+    static KafkaSettings kafka(HeomdmConfig config, String bootstrapServers) {
+        var k = config.kafka();
+        return new KafkaSettings(bootstrapServers, k.properties(), java.time.Duration.ofMillis(k.ackTimeoutMs()), k.replicationFactor(), k.minInsyncReplicas());
     }
 
     /** The embedded broker's address, for a command that talks to a running platform. */

@@ -21,7 +21,7 @@ class ArchitectureTest {
     static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("events", Set.of()),
             Map.entry("eventlog", Set.of("events")),
-            Map.entry("taskqueue", Set.of("events")),
+            Map.entry("taskqueue", Set.of("events", "eventlog")),
             Map.entry("storage", Set.of("events")),
             Map.entry("analytics", Set.of("events", "eventlog")),
             Map.entry("decisions", Set.of("events", "eventlog", "taskqueue", "storage")),

@@ -85,6 +85,11 @@ public final class Decisions implements AutoCloseable {
         return app.isRunning();
     }
 
+    /** Records dead-lettered since the application started. */
+    public long deadLettered() {
+        return app.deadLettered();
+    }
+
     // Queries read this instance's local stores, as analytics' do (several instances would need forwarding);
     // while a rebalance moves them they throw InvalidStateStoreException, which the API answers 503.
 

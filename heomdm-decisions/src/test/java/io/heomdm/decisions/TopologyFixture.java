@@ -50,6 +50,7 @@ public final class TopologyFixture implements AutoCloseable {
     public TopologyFixture(Path stateDir, PricingSettings pricing, RecommendationSettings settings, List<PriceTest> tests) {
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decisions-test");
+        io.heomdm.eventlog.streams.StreamsApp.isolateFailures(props, "decisions-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -16,6 +16,9 @@ public interface EventPublisher extends AutoCloseable {
 
     CompletableFuture<LogPosition> publish(TopicSpec topic, Event<?> event);
 
+    /** Writes a tombstone for {@code key} on a compacted topic: compaction then forgets every record of that key. */
+    CompletableFuture<LogPosition> delete(TopicSpec topic, String key);
+
     @Override
     void close();
 }

@@ -23,6 +23,12 @@ public interface EventSubscriber {
         /** Waits until the group has given this member its partitions. */
         void awaitAssignment(Duration timeout);
 
+        /** False once its thread stopped, or while polling fails (the thread keeps trying). */
+        boolean isRunning();
+
+        /** Events parked in the group's dead-letter topic since it started. */
+        long deadLettered();
+
         @Override
         void close();
     }

@@ -60,8 +60,19 @@ public final class KafkaEventPublisher implements EventPublisher {
         if (!topic.carries(event.envelope().type())) {
             throw new IllegalArgumentException(topic.name() + " does not carry " + event.envelope().type());
         }
-        var record = new ProducerRecord<>(topic.name(), null, event.envelope().occurredAt().toEpochMilli(),
-                event.envelope().key(), AvroCodec.encode(event.payload()), KafkaHeaders.of(event.envelope()));
+        return send(new ProducerRecord<>(topic.name(), null, event.envelope().occurredAt().toEpochMilli(),
+                event.envelope().key(), AvroCodec.encode(event.payload()), KafkaHeaders.of(event.envelope())));
+    }
+
+    @Override
+    public CompletableFuture<LogPosition> delete(TopicSpec topic, String key) {
+        if (topic.cleanup() != TopicSpec.Cleanup.COMPACT) {
+            throw new IllegalArgumentException(topic.name() + " is not compacted: a tombstone would delete nothing");
+        }
+        return send(new ProducerRecord<>(topic.name(), key, null));
+    }
+
+    private CompletableFuture<LogPosition> send(ProducerRecord<String, byte[]> record) {
         var result = new CompletableFuture<LogPosition>();
         try {
             producer.send(record, (metadata, error) -> {

@@ -23,6 +23,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -35,18 +39,47 @@ import org.slf4j.LoggerFactory;
  * the earliest offset, so nothing written before the service first started is missed.
  *
  * <p>A handler failure rewinds its partition to the failed event and retries it after an
- * exponential backoff (0.1 s doubling to 30 s); the partition waits, the others go on. A record
- * whose envelope or payload cannot be read is logged and skipped, since no retry can fix it.
+ * exponential backoff; the partition waits, the others go on. After {@link Retries#attempts} the
+ * event goes to the group's dead-letter topic {@code <topic>.<group>.dlt} — as it was read, its own
+ * headers (eventId, trace) kept, plus {@code heomdm-dlt-*} headers with the error and where it came
+ * from — and the partition moves on: one bad event costs one event, not every customer behind it. A
+ * record whose envelope or payload cannot be read goes there at once, since no retry can fix it.
  */
 public final class KafkaEventSubscriber implements EventSubscriber {
     private static final Logger log = LoggerFactory.getLogger(KafkaEventSubscriber.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** An asynchronous handler that has not completed by then counts as failed, and its event comes again. */
     private static final Duration HANDLER_TIMEOUT = Duration.ofMinutes(2);
     private final KafkaSettings kafka;
+    private final Retries retries;
+
+    /**
+     * How often an event is tried before it is dead-lettered, and the backoff between tries (doubling
+     * from {@code first} to {@code max}). The default, 8 tries from 0.1 s, gives a failing dependency
+     * about 13 s to come back before events are parked.
+     */
+    public record Retries(int attempts, Duration first, Duration max) {
+        public static final Retries DEFAULT = new Retries(8, Duration.ofMillis(100), Duration.ofSeconds(30));
+
+        public Retries {
+            if (attempts < 1 || first.isNegative() || max.compareTo(first) < 0) {
+                throw new IllegalArgumentException("attempts >= 1 and 0 <= first <= max: " + attempts + ", " + first + ", " + max);
+            }
+        }
+    }
 
     public KafkaEventSubscriber(KafkaSettings kafka) {
+        this(kafka, Retries.DEFAULT);
+    }
+
+    public KafkaEventSubscriber(KafkaSettings kafka, Retries retries) {
         this.kafka = kafka;
+        this.retries = retries;
+    }
+
+    /** Where a group's dead events go: kept 30 days, for {@code heomdm dlq} to show and replay. */
+    public static TopicSpec deadLetterTopic(TopicSpec topic, String consumerGroup) {
+        return new TopicSpec(topic.name() + "." + consumerGroup + ".dlt", topic.keyMeaning(), topic.types(), 1, TopicSpec.Cleanup.DELETE,
+                Duration.ofDays(30));
     }
 
     @Override
@@ -69,7 +102,10 @@ public final class KafkaEventSubscriber implements EventSubscriber {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        var subscription = new Loop(consumer, topic, handler);
+        TopicSpec deadLetters = deadLetterTopic(topic, consumerGroup);
+        TopicAdmin.ensure(kafka, List.of(deadLetters));
+        var producer = new KafkaProducer<>(KafkaEventPublisher.properties(kafka, consumerGroup + "-dlt"), new StringSerializer(), new ByteArraySerializer());
+        var subscription = new Loop(consumer, topic, handler, retries, deadLetters, producer);
         Thread thread = new Thread(subscription, "subscriber-" + consumerGroup);
         thread.setDaemon(true);
         subscription.thread = thread;
@@ -91,13 +127,21 @@ public final class KafkaEventSubscriber implements EventSubscriber {
         private final KafkaConsumer<String, byte[]> consumer;
         private final TopicSpec topic;
         private final AsyncEventHandler handler;
+        private final Retries retries;
+        private final TopicSpec deadLetters;
+        private final KafkaProducer<String, byte[]> deadLetterProducer;
         private final CountDownLatch assigned = new CountDownLatch(1);
         private volatile boolean running = true;
+        private volatile boolean stopped;
+        private final java.util.concurrent.atomic.AtomicLong deadLettered = new java.util.concurrent.atomic.AtomicLong();
+        /** Per partition, how often its head event has failed in a row. */
+        private final Map<TopicPartition, Integer> attempts = new HashMap<>();
         private Thread thread;
         /** Per partition, the dispatched events in log order. */
         private final Map<TopicPartition, ArrayDeque<Pending>> inFlight = new HashMap<>();
         private int inFlightCount;
         private boolean pausedForInFlight;
+        private volatile boolean polling = true;
         /** The backoff of each partition whose last event failed: it doubles while the event keeps failing. */
         private final Map<TopicPartition, Long> backoffMillis = new HashMap<>();
         /** Partitions rewound after a failure and paused until then (System.nanoTime); the others go on. */
@@ -107,10 +151,14 @@ public final class KafkaEventSubscriber implements EventSubscriber {
         private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
         private long lastCommit;
 
-        Loop(KafkaConsumer<String, byte[]> consumer, TopicSpec topic, AsyncEventHandler handler) {
+        Loop(KafkaConsumer<String, byte[]> consumer, TopicSpec topic, AsyncEventHandler handler, Retries retries, TopicSpec deadLetters,
+                KafkaProducer<String, byte[]> deadLetterProducer) {
             this.consumer = consumer;
             this.topic = topic;
             this.handler = handler;
+            this.retries = retries;
+            this.deadLetters = deadLetters;
+            this.deadLetterProducer = deadLetterProducer;
         }
 
         @Override
@@ -126,8 +174,13 @@ public final class KafkaEventSubscriber implements EventSubscriber {
 
                     @Override
                     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                        // another member owns them already: what is in flight here may come again there
+                        // another member owns them already: what is in flight here may come again there,
+                        // and an offset processed here must not be committed over the new owner's
                         forget(partitions);
+                        partitions.forEach(tp -> {
+                            toCommit.remove(tp);
+                            uncommitted.remove(tp);
+                        });
                     }
 
                     @Override
@@ -135,23 +188,41 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                         assigned.countDown();
                     }
                 });
+                long pollBackoff = 0;
                 while (running) {
-                    settle();
-                    flowControl();
-                    // with events in flight, come back soon to settle them; otherwise wait for records
-                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(inFlightCount > 0 || !retryAt.isEmpty() ? 5 : 500));
-                    dispatchAll(records);
+                    try {
+                        settle();
+                        flowControl();
+                        // with events in flight, come back soon to settle them; otherwise wait for records
+                        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(inFlightCount > 0 || !retryAt.isEmpty() ? 5 : 500));
+                        dispatchAll(records);
+                        pollBackoff = 0;
+                        polling = true;
+                    } catch (WakeupException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        // the cluster refused or went away (authorization, a fenced member, ...): the thread
+                        // lives on and tries again, and /health shows the subscription as not polling meanwhile
+                        pollBackoff = Math.min(Math.max(2 * pollBackoff, retries.first().toMillis()), retries.max().toMillis());
+                        polling = false;
+                        log.warn("polling {} failed ({}); trying again in {} ms", topic.name(), e.toString(), pollBackoff);
+                        Thread.sleep(pollBackoff);
+                    }
                 }
             } catch (WakeupException e) {
                 // closing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 log.error("subscription to {} stopped", topic.name(), e);
             } finally {
+                stopped = true;
                 try {
                     drain(List.copyOf(inFlight.keySet()), Duration.ofSeconds(5));
                     commitProcessed(List.copyOf(uncommitted.keySet()));
                 } finally {
                     consumer.close();
+                    deadLetterProducer.close(Duration.ofSeconds(5));
                 }
             }
         }
@@ -189,11 +260,29 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                     }
                     if (failure != null) {
                         var r = head.record();
-                        log.warn("handler failed on {}-{}@{}; will retry", r.topic(), r.partition(), r.offset(), failure);
+                        int tries = attempts.merge(tp, 1, Integer::sum);
+                        if (tries >= retries.attempts() || failure instanceof MalformedMessageException) {
+                            // parked: the partition goes on behind it (when the dead letter cannot be written,
+                            // deadLetter throws and the event is retried like any failure)
+                            if (deadLetter(r, failure, tries)) {
+                                attempts.remove(tp);
+                                backoffMillis.remove(tp);
+                                pending.pollFirst();
+                                inFlightCount--;
+                                toCommit.put(tp, new OffsetAndMetadata(r.offset() + 1));
+                                if (pending.isEmpty()) {
+                                    // it failed as it was dispatched, and what was fetched behind it was not: fetch it again
+                                    consumer.seek(tp, r.offset() + 1);
+                                }
+                                continue;
+                            }
+                        }
+                        log.warn("handler failed on {}-{}@{} (try {} of {}); will retry: {}", r.topic(), r.partition(), r.offset(), tries,
+                                retries.attempts(), failure.toString());
                         consumer.seek(tp, r.offset());
                         inFlightCount -= pending.size();
                         pending.clear();
-                        long millis = backoffMillis.merge(tp, 100L, (was, first) -> Math.min(was * 2, MAX_BACKOFF.toMillis()));
+                        long millis = backoffMillis.merge(tp, retries.first().toMillis(), (was, first) -> Math.min(was * 2, retries.max().toMillis()));
                         retryAt.put(tp, now + TimeUnit.MILLISECONDS.toNanos(millis));
                         consumer.pause(List.of(tp));
                         break;
@@ -202,6 +291,7 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                     inFlightCount--;
                     toCommit.put(tp, new OffsetAndMetadata(head.record().offset() + 1));
                     backoffMillis.remove(tp); // it went through: the next failure starts the backoff again
+                    attempts.remove(tp);
                 }
                 if (pending.isEmpty()) {
                     it.remove();
@@ -220,6 +310,29 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                 commitAsync();
                 lastCommit = now;
             }
+        }
+
+        /**
+         * Writes the record to the dead-letter topic and waits for the acknowledgement; false (and
+         * the event is retried) when it cannot be written.
+         */
+        private boolean deadLetter(ConsumerRecord<String, byte[]> r, Throwable failure, int tries) {
+            var letter = new ProducerRecord<>(deadLetters.name(), null, r.timestamp(), r.key(), r.value(),
+                    new org.apache.kafka.common.header.internals.RecordHeaders(r.headers().toArray()));
+            DeadLetterHeaders.add(letter.headers(), failure, r.topic(), r.partition(), r.offset(), tries);
+            try {
+                deadLetterProducer.send(letter).get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("could not dead-letter {}-{}@{} to {} ({}); it is retried", r.topic(), r.partition(), r.offset(), deadLetters.name(), e.toString());
+                return false;
+            }
+            deadLettered.incrementAndGet();
+            log.warn("{}-{}@{} failed {} time(s) ({}): parked in {}, the partition goes on", r.topic(), r.partition(), r.offset(), tries,
+                    failure.getClass().getName(), deadLetters.name());
+            return true;
         }
 
         /** Why the event failed, or null while it is running or once it succeeded. */
@@ -284,6 +397,7 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                 inFlightCount -= pending == null ? 0 : pending.size();
                 backoffMillis.remove(tp);
                 retryAt.remove(tp);
+                attempts.remove(tp);
             }
         }
 
@@ -307,15 +421,14 @@ public final class KafkaEventSubscriber implements EventSubscriber {
         private record Pending(ConsumerRecord<String, byte[]> record, CompletableFuture<Void> result, long dispatchedAt) {
         }
 
-        /** Starts the handler on the record; an unreadable record is done with at once (logged and skipped). */
+        /** Starts the handler on the record; an unreadable record fails at once, and is dead-lettered without retries. */
         private CompletableFuture<Void> dispatch(ConsumerRecord<String, byte[]> r) {
             Event<SpecificRecord> event;
             try {
                 Envelope envelope = KafkaHeaders.envelope(r.headers(), r.key(), r.timestamp());
                 event = new Event<>(envelope, AvroCodec.decode(envelope, r.value()));
             } catch (MalformedMessageException e) {
-                log.error("skipping unreadable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-                return CompletableFuture.completedFuture(null);
+                return CompletableFuture.failedFuture(e);
             }
             try {
                 return handler.handle(event).toCompletableFuture();
@@ -334,6 +447,16 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+
+        @Override
+        public boolean isRunning() {
+            return !stopped && polling;
+        }
+
+        @Override
+        public long deadLettered() {
+            return deadLettered.get();
         }
 
         @Override

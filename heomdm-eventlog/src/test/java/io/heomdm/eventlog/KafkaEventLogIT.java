@@ -117,6 +117,86 @@ class KafkaEventLogIT {
     }
 
     @Test
+    void anEventThatKeepsFailingIsDeadLetteredAndTheCustomersBehindItOnItsPartitionAreProcessed() throws Exception {
+        // one customer: one partition, the poison event first, two good ones behind it, and an unreadable record
+        var poison = viewed("blocked-customer", "p-poison");
+        var after = List.of(viewed("blocked-customer", "p-1"), viewed("blocked-customer", "p-2"));
+        List<String> done = new CopyOnWriteArrayList<>();
+        AtomicInteger tries = new AtomicInteger();
+        var retries = new KafkaEventSubscriber.Retries(3, Duration.ofMillis(10), Duration.ofMillis(50));
+        try (var publisher = new KafkaEventPublisher(settings, "it");
+                var sub = new KafkaEventSubscriber(settings, retries).subscribe("it-dlt", MarketTopics.ACTIVITY, e -> {
+                    if (!e.envelope().key().equals("blocked-customer")) {
+                        return;
+                    }
+                    if (e.envelope().eventId().equals(poison.envelope().eventId())) {
+                        tries.incrementAndGet();
+                        throw new ArithmeticException("units went negative");
+                    }
+                    done.add(((ProductViewed) e.payload()).getProductId());
+                });
+                var raw = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                        new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            sub.awaitAssignment(Duration.ofSeconds(20));
+            publisher.publish(MarketTopics.ACTIVITY, poison).get(10, TimeUnit.SECONDS);
+            var unreadable = viewed("blocked-customer", "p-unreadable");
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(MarketTopics.ACTIVITY.name(), null, "blocked-customer", new byte[] {(byte) 0xff},
+                    KafkaHeaders.of(unreadable.envelope()))).get(10, TimeUnit.SECONDS);
+            for (var e : after) {
+                publisher.publish(MarketTopics.ACTIVITY, e).get(10, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> done.size() == 2);
+            assertThat(done).as("in order, behind the parked ones").containsExactly("p-1", "p-2");
+            assertThat(tries).as("tried, then parked").hasValue(3);
+            assertThat(sub.deadLettered()).isEqualTo(2);
+            assertThat(sub.isRunning()).isTrue();
+
+            var dlt = KafkaEventSubscriber.deadLetterTopic(MarketTopics.ACTIVITY, "it-dlt").name();
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(),
+                    "group.id", "it-dlt-reader", "auto.offset.reset", "earliest"), new org.apache.kafka.common.serialization.StringDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(dlt));
+                List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> letters = new CopyOnWriteArrayList<>();
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(letters::add);
+                    return letters.size() >= 2;
+                });
+                var first = letters.get(0);
+                assertThat(KafkaHeaders.envelope(first.headers(), first.key(), first.timestamp()).eventId()).as("the same event, replayable")
+                        .isEqualTo(poison.envelope().eventId());
+                assertThat(DeadLetterHeaders.get(first.headers(), DeadLetterHeaders.EXCEPTION)).isEqualTo(ArithmeticException.class.getName());
+                assertThat(DeadLetterHeaders.get(first.headers(), DeadLetterHeaders.ATTEMPTS)).isEqualTo("3");
+                assertThat(DeadLetterHeaders.get(first.headers(), DeadLetterHeaders.TOPIC)).isEqualTo(MarketTopics.ACTIVITY.name());
+                assertThat(DeadLetterHeaders.get(letters.get(1).headers(), DeadLetterHeaders.ATTEMPTS)).as("unreadable: no retry can fix it").isEqualTo("1");
+            }
+        }
+        // the group's committed offset is past all four
+        List<java.util.UUID> again = new CopyOnWriteArrayList<>();
+        var dlt = KafkaEventSubscriber.deadLetterTopic(MarketTopics.ACTIVITY, "it-dlt").name();
+        var fixedRetries = new KafkaEventSubscriber.Retries(1, Duration.ofMillis(10), Duration.ofMillis(10));
+        try (var sub = new KafkaEventSubscriber(settings, fixedRetries).subscribe("it-dlt", MarketTopics.ACTIVITY, e -> again.add(e.envelope().eventId()));
+                var console = new EventDeadLetters(settings)) {
+            sub.awaitAssignment(Duration.ofSeconds(20));
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !again.contains(poison.envelope().eventId()));
+
+            // the cause fixed (this handler takes everything): the console sends the parked events back
+            assertThat(console.list()).contains(new EventDeadLetters.Parked(dlt, 2));
+            var letters = console.show(dlt, 10);
+            assertThat(letters).hasSize(2);
+            assertThat(letters.get(0).reason()).isEqualTo(ArithmeticException.class.getName() + ": units went negative");
+            assertThat(letters.get(0).from()).startsWith(MarketTopics.ACTIVITY.name() + "-");
+            assertThat(letters.get(0).payload().get("productId").asText()).isEqualTo("p-poison");
+            assertThat(letters.get(1).problem()).as("the unreadable one says why").isNotBlank();
+            assertThat(console.replay(dlt)).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> again.contains(poison.envelope().eventId()));
+            // the unreadable one is parked again at once; the replayed ones are gone from where they were
+            await().atMost(Duration.ofSeconds(20)).until(() -> console.list().contains(new EventDeadLetters.Parked(dlt, 1)));
+            assertThat(console.purge(dlt)).isEqualTo(1);
+            assertThat(console.list()).contains(new EventDeadLetters.Parked(dlt, 0));
+        }
+    }
+
+    @Test
     void anAsyncHandlerIsPipelinedAndTheOffsetMovesOnlyOverCompletedEvents() throws Exception {
         var first = viewed("pipe-customer", "p-1");
         var second = viewed("pipe-customer", "p-2"); // same key: same partition, after the first

@@ -1,6 +1,7 @@
 package io.heomdm.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.events.Violation;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,12 @@ public interface AnalyticsQueries {
 
     /** Every segment's name and kind ("rule" or "rfm"). */
     Map<String, String> segments();
+
+    /** The segments taken out of evaluation because their rule threw, with the error. */
+    Map<String, String> quarantinedSegments();
+
+    /** Deletes a segment defined through the API. */
+    Deletion deleteSegment(String name);
 
     /**
      * Defines (or defines again) a segment through the API; the rule's violations, each named by its
@@ -43,6 +50,16 @@ public interface AnalyticsQueries {
 
         @Override
         public List<Violation> defineSegment(String name, JsonNode rule) {
+            throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
+        }
+
+        @Override
+        public Map<String, String> quarantinedSegments() {
+            throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
+        }
+
+        @Override
+        public Deletion deleteSegment(String name) {
             throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
         }
 

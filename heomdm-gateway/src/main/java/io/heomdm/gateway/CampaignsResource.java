@@ -27,10 +27,16 @@ final class CampaignsResource implements Resource {
     public void routes(RoutesConfig routes) {
         routes.get("/v1/journeys", ctx -> {
             List<JourneySummary> list = new ArrayList<>();
-            journeys.journeys().forEach((id, source) -> list.add(new JourneySummary(id, source)));
+            var quarantined = journeys.quarantinedJourneys();
+            journeys.journeys().forEach((id, source) -> list.add(new JourneySummary(id, source, quarantined.get(id))));
             Requests.json(ctx, 200, new Journeys(list));
         }, Scope.READ);
         routes.post("/v1/journeys", this::define, Scope.ADMIN);
+        routes.delete("/v1/journeys/{id}", ctx -> {
+            String id = Requests.id(ctx, "id");
+            Requests.deleted(ctx, journeys.deleteJourney(id), "journey", id, "campaigns.journeys");
+            audit.record(Requests.principal(ctx), Requests.requestId(ctx), "journey.delete", id);
+        }, Scope.ADMIN);
         routes.get("/v1/campaigns/{campaignId}/stats", ctx -> {
             String id = Requests.id(ctx, "campaignId");
             JsonNode stats = Requests.JSON.valueToTree(customers.campaignStats(id));
@@ -60,7 +66,8 @@ final class CampaignsResource implements Resource {
     }
 
     /** Records, not maps: the fields are written in the order the contract shows them, on every run. */
-    record JourneySummary(String id, String source) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record JourneySummary(String id, String source, String quarantined) {
     }
 
     record Journeys(List<JourneySummary> journeys) {

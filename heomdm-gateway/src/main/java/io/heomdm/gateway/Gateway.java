@@ -62,7 +62,8 @@ public final class Gateway implements AutoCloseable {
                 new RecommendationsResource(backends.decisions()),
                 new CampaignsResource(backends.customers(), backends.journeys(), settings, backends.audit()),
                 new OperationsResource(backends.health(), metrics, backends.audit()),
-                new KeysResource(backends.keyAdmin(), backends.audit()));
+                new KeysResource(backends.keyAdmin(), backends.audit()),
+                new DeadLettersResource(backends.deadLetters(), backends.audit()));
         this.app = Javalin.create(config -> configure(config, resources));
         if (settings.tls().isPresent()) {
             app.start(); // on the TLS connector only (configure)

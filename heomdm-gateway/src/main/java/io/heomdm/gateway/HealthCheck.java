@@ -7,8 +7,22 @@ public interface HealthCheck {
     /** True when the dependency answers. */
     boolean isUp();
 
+    /** Records it parked in a dead-letter topic or table since it started: up, but someone should look (DEGRADED). */
+    default long deadLetters() {
+        return 0;
+    }
+
     static HealthCheck of(String name, java.util.function.BooleanSupplier check) {
+        return of(name, check, () -> 0);
+    }
+
+    static HealthCheck of(String name, java.util.function.BooleanSupplier check, java.util.function.LongSupplier deadLetters) {
         return new HealthCheck() {
+            @Override
+            public long deadLetters() {
+                return deadLetters.getAsLong();
+            }
+
             @Override
             public String name() {
                 return name;

@@ -1,6 +1,7 @@
 package io.heomdm.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.events.Violation;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,12 @@ public interface JourneyQueries {
     /** Every journey's id and where it comes from ("configuration" or "api"). */
     Map<String, String> journeys();
 
+    /** Deletes a journey defined through the API. */
+    Deletion deleteJourney(String id);
+
+    /** The journeys taken out of evaluation because they threw, with the error. */
+    Map<String, String> quarantinedJourneys();
+
     /** For a platform run with campaigns disabled: answered 503. */
     JourneyQueries DISABLED = new JourneyQueries() {
         @Override
@@ -22,6 +29,16 @@ public interface JourneyQueries {
 
         @Override
         public Map<String, String> journeys() {
+            throw new Unavailable("campaigns", "campaigns are disabled (campaigns.enabled: false)");
+        }
+
+        @Override
+        public Deletion deleteJourney(String id) {
+            throw new Unavailable("campaigns", "campaigns are disabled (campaigns.enabled: false)");
+        }
+
+        @Override
+        public Map<String, String> quarantinedJourneys() {
             throw new Unavailable("campaigns", "campaigns are disabled (campaigns.enabled: false)");
         }
     };

@@ -45,15 +45,21 @@ final class OperationsResource implements Resource {
 
     private void health(Context ctx) {
         Map<String, String> checks = new LinkedHashMap<>();
+        Map<String, Long> deadLetters = new LinkedHashMap<>();
         boolean up = true;
         for (HealthCheck check : health) {
             boolean ok;
+            long dead = 0;
             try {
                 ok = check.isUp();
+                dead = check.deadLetters();
             } catch (RuntimeException e) {
                 ok = false;
             }
-            checks.put(check.name(), ok ? "UP" : "DOWN");
+            checks.put(check.name(), !ok ? "DOWN" : dead > 0 ? "DEGRADED" : "UP");
+            if (dead > 0) {
+                deadLetters.put(check.name(), dead);
+            }
             up &= ok;
         }
         var body = new LinkedHashMap<String, Object>();
@@ -61,6 +67,9 @@ final class OperationsResource implements Resource {
         Principal principal = Requests.principal(ctx);
         if (principal != null && Scope.READ.grantedBy(principal.scopes())) {
             body.put("checks", checks);
+            if (!deadLetters.isEmpty()) {
+                body.put("deadLetters", deadLetters);
+            }
         }
         Requests.json(ctx, up ? 200 : 503, body);
     }

@@ -154,6 +154,16 @@ final class Requests {
         }
     }
 
+    /** 204 when deleted; 404 when never defined through the API; 409 when it comes from the configuration. */
+    static void deleted(Context ctx, io.heomdm.eventlog.streams.Deletion outcome, String what, String name, String configuredIn) {
+        switch (outcome) {
+            case DELETED -> ctx.status(204);
+            case NOT_FOUND -> throw new ProblemException(Problem.of(404, "not-found", "Not found", "no " + what + " '" + name + "' was defined through the API"));
+            case CONFIGURED -> throw new ProblemException(Problem.of(409, "configured", "Defined in the configuration",
+                    "the " + what + " '" + name + "' comes from the configuration (" + configuredIn + "); change it there"));
+        }
+    }
+
     static <T> void found(Context ctx, Optional<T> value, String missing) {
         json(ctx, 200, value.orElseThrow(() -> new ProblemException(Problem.of(404, "not-found", "Not found", missing))));
     }

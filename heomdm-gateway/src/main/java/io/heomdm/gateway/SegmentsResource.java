@@ -28,9 +28,15 @@ final class SegmentsResource implements Resource {
     public void routes(RoutesConfig routes) {
         routes.get("/v1/segments", ctx -> {
             List<SegmentSummary> list = new ArrayList<>();
-            analytics.segments().forEach((name, kind) -> list.add(new SegmentSummary(name, kind)));
+            var quarantined = analytics.quarantinedSegments();
+            analytics.segments().forEach((name, kind) -> list.add(new SegmentSummary(name, kind, quarantined.get(name))));
             Requests.json(ctx, 200, new Segments(list));
         }, Scope.READ);
+        routes.delete("/v1/segments/{name}", ctx -> {
+            String name = Requests.id(ctx, "name");
+            Requests.deleted(ctx, analytics.deleteSegment(name), "segment", name, "analytics.segments");
+            audit.record(Requests.principal(ctx), Requests.requestId(ctx), "segment.delete", name);
+        }, Scope.ADMIN);
         routes.post("/v1/segments", this::define, Scope.ADMIN);
         routes.get("/v1/segments/{name}/members", this::members, Scope.PII_READ);
     }
@@ -64,7 +70,8 @@ final class SegmentsResource implements Resource {
     }
 
     /** Records, not maps: the fields are written in the order the contract shows them, on every run. */
-    record SegmentSummary(String name, String kind) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record SegmentSummary(String name, String kind, String quarantined) {
     }
 
     record Segments(List<SegmentSummary> segments) {

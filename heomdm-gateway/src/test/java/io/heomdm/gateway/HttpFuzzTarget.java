@@ -50,6 +50,11 @@ final class HttpFuzzTarget implements AutoCloseable {
             }
 
             @Override
+            public CompletableFuture<LogPosition> delete(TopicSpec topic, String key) {
+                return publish(topic, null);
+            }
+
+            @Override
             public void close() {
             }
         };

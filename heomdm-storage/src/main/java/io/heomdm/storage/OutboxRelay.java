@@ -1,6 +1,9 @@
 package io.heomdm.storage;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the outbox: reads the due rows, hands each to its destination, and deletes those the
- * destination acknowledged in one transaction. A row whose publishing failed stays and is tried on
- * the next pass; one acknowledged but not yet deleted when the relay stops is published again on the
- * next start (at least once, deduplicated downstream by eventId). The rows of a pass are published
- * concurrently, so order between rows is not kept: what the outbox carries is keyed-idempotent.
+ * Publishes the outbox: claims the due rows, hands each to its destination, and deletes those the
+ * destination acknowledged. A row whose publishing failed is tried again after a backoff (1 s
+ * doubling to 5 min; meanwhile the rows behind it go on) and after {@code maxAttempts} it moves to
+ * {@code outbox_dead}; one that cannot even be read moves there at once. One acknowledged but not
+ * yet deleted when the relay stops is published again when its claim runs out (at least once,
+ * deduplicated downstream by eventId). Several relays on one database share the rows, each claimed
+ * by one. The rows of a pass are published concurrently, so order between rows is not kept: what the
+ * outbox carries is keyed-idempotent.
  *
  * <p>{@link #relayDue} may be called from one thread at a time; {@link #start} runs it on a daemon
  * thread every {@code interval} until closed.
@@ -24,6 +30,9 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int DEFAULT_BATCH = 200;
+    private static final int DEFAULT_MAX_ATTEMPTS = 10;
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
     /** Where rows go: publishes one event and completes when its destination has acknowledged it. */
     @FunctionalInterface
@@ -36,7 +45,11 @@ public final class OutboxRelay implements AutoCloseable {
     private final InstantSource clock;
     private final Duration publishTimeout;
     private final int batch;
+    private final int maxAttempts;
+    private final Duration lease;
+    private final java.util.concurrent.atomic.AtomicLong buried = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService scheduler;
+    private volatile boolean passing = true;
 
     public OutboxRelay(Database database, Destinations destinations, InstantSource clock, Duration publishTimeout) {
         this(database, destinations, clock, publishTimeout, DEFAULT_BATCH);
@@ -44,50 +57,87 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** @param batch rows per pass: what a relay stopped mid-pass publishes again on its next start */
     public OutboxRelay(Database database, Destinations destinations, InstantSource clock, Duration publishTimeout, int batch) {
+        this(database, destinations, clock, publishTimeout, batch, DEFAULT_MAX_ATTEMPTS);
+    }
+
+    /** @param maxAttempts publishing attempts before a row moves to {@code outbox_dead} */
+    public OutboxRelay(Database database, Destinations destinations, InstantSource clock, Duration publishTimeout, int batch, int maxAttempts) {
         this.database = database;
         this.destinations = destinations;
         this.clock = clock;
         this.publishTimeout = publishTimeout;
         this.batch = batch;
+        this.maxAttempts = maxAttempts;
+        // longer than a pass can take: a claim runs out only for a relay that stopped mid-pass
+        this.lease = publishTimeout.multipliedBy(2).plusSeconds(10);
+    }
+
+    /** Started, not closed, and its last pass did not fail (the database answered). */
+    public boolean isRunning() {
+        return scheduler != null && !scheduler.isShutdown() && passing;
+    }
+
+    /** Rows this relay moved to {@code outbox_dead} since it started. */
+    public long buried() {
+        return buried.get();
     }
 
     /** One pass over at most a batch of due rows; returns how many were published and deleted. */
     public int relayDue() {
-        List<Outbox.Entry> due = database.inTransaction(c -> Outbox.due(c, clock.instant(), batch));
-        if (due.isEmpty()) {
+        Instant now = clock.instant();
+        List<Outbox.Claimed> claimed = database.inTransaction(c -> Outbox.claim(c, now, batch, now.plus(lease)));
+        if (claimed.isEmpty()) {
             return 0;
         }
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (var entry : due) {
+        for (var row : claimed) {
             CompletableFuture<?> f;
             try {
-                f = destinations.publish(entry);
+                f = row.entry() == null ? CompletableFuture.failedFuture(new IllegalStateException(row.unreadable())) : destinations.publish(row.entry());
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }
             sent.add(f.orTimeout(publishTimeout.toMillis(), TimeUnit.MILLISECONDS));
         }
         List<Long> published = new ArrayList<>();
-        Throwable failure = null;
-        for (int i = 0; i < due.size(); i++) {
+        Map<Outbox.Claimed, Throwable> failed = new LinkedHashMap<>();
+        for (int i = 0; i < claimed.size(); i++) {
             try {
                 sent.get(i).join();
-                published.add(due.get(i).seq());
+                published.add(claimed.get(i).seq());
             } catch (RuntimeException e) {
-                failure = e.getCause() != null ? e.getCause() : e;
+                failed.put(claimed.get(i), e.getCause() != null ? e.getCause() : e);
             }
         }
-        if (!published.isEmpty()) {
-            database.inTransaction(c -> {
-                Outbox.delete(c, published);
-                return null;
-            });
-        }
-        if (failure != null) {
-            log.warn("outbox: {} of {} rows not published, retried on the next pass: {}", due.size() - published.size(), due.size(),
-                    failure.toString());
+        Instant after = clock.instant();
+        int[] dead = {0};
+        database.inTransaction(c -> {
+            Outbox.delete(c, published);
+            for (var f : failed.entrySet()) {
+                var row = f.getKey();
+                int attempts = row.attempts() + 1;
+                String error = f.getValue().toString();
+                if (row.entry() == null || attempts >= maxAttempts) {
+                    Outbox.bury(c, row.seq(), attempts, row.entry() == null ? "unreadable: " + row.unreadable() : error, after);
+                    dead[0]++;
+                } else {
+                    Outbox.failed(c, row.seq(), attempts, error, after.plus(backoff(attempts)));
+                }
+            }
+            return null;
+        });
+        if (!failed.isEmpty()) {
+            buried.addAndGet(dead[0]);
+            log.warn("outbox: {} of {} rows not published ({} moved to outbox_dead, the others retried later): {}", failed.size(), claimed.size(),
+                    dead[0], failed.values().iterator().next().toString());
         }
         return published.size();
+    }
+
+    /** 1 s doubling to 5 min. */
+    static Duration backoff(int attempts) {
+        Duration d = FIRST_BACKOFF.multipliedBy(1L << Math.min(attempts - 1, 20));
+        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }
 
     /** Relays on a daemon thread: a full batch is followed at once by the next, otherwise the next pass is {@code interval} later. */
@@ -102,7 +152,9 @@ public final class OutboxRelay implements AutoCloseable {
                 while (relayDue() == batch && !scheduler.isShutdown()) {
                     // a full batch: more may be waiting
                 }
+                passing = true;
             } catch (RuntimeException e) {
+                passing = false;
                 log.warn("outbox: relay pass failed, retrying in {} ms: {}", interval.toMillis(), e.toString());
             }
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);

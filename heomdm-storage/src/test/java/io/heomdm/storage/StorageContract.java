@@ -176,9 +176,12 @@ abstract class StorageContract {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         };
         int kills = 0;
+        // a minute passes between passes: the claims of a killed relay run out (its lease is 20 s)
+        var clock = new java.util.concurrent.atomic.AtomicReference<>(NOW);
         for (int pass = 0; pass < 10_000 && Outbox.pending(database()) > 0; pass++) {
+            clock.set(clock.get().plusSeconds(60));
             try {
-                new OutboxRelay(database(), destinations, InstantSource.fixed(NOW), java.time.Duration.ofSeconds(5), 10).relayDue();
+                new OutboxRelay(database(), destinations, clock::get, java.time.Duration.ofSeconds(5), 10).relayDue();
             } catch (Killed k) {
                 kills++;
             }
@@ -189,6 +192,104 @@ abstract class StorageContract {
         assertThat(deliveries.get()).as("some published twice").isGreaterThan(stored.size());
         assertThat(effects).as("each applied once downstream").hasValue(stored.size());
         assertThat(new CustomerMessages(database()).forCustomer(run, 1000)).hasSize(stored.size());
+    }
+
+    @Test
+    void poisonRowsAtTheHeadDoNotHoldTheOthersBackAndEndInTheDeadRowsFromWhichTheyReplay() {
+        String run = "wedge-" + UUID.randomUUID();
+        List<UUID> poison = new ArrayList<>();
+        List<UUID> normal = new ArrayList<>();
+        database().inTransaction(c -> {
+            for (int i = 0; i < 15; i++) {
+                UUID id = UUID.randomUUID();
+                (i < 5 ? poison : normal).add(id);
+                Outbox.append(c, Outbox.queue(run), new Event<>(new Envelope(id, "CustomerErased", 1, i < 5 ? "bad group id" : run, NOW, null, null, null),
+                        new io.heomdm.events.schema.CustomerErased(run)), NOW);
+            }
+            return null;
+        });
+        var clock = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        List<UUID> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean fixed = new java.util.concurrent.atomic.AtomicBoolean();
+        OutboxRelay.Destinations destinations = entry -> {
+            if (!entry.destination().equals(Outbox.queue(run))) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+            if (entry.event().envelope().key().contains(" ") && !fixed.get()) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new IllegalArgumentException("MessageGroupId has a space"));
+            }
+            sent.add(entry.event().envelope().eventId());
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        };
+        var relay = new OutboxRelay(database(), destinations, clock::get, java.time.Duration.ofSeconds(5), 5, 3);
+        relay.relayDue();
+        assertThat(sent).as("the first pass took the five poison rows, which failed and moved aside").isEmpty();
+        relay.relayDue();
+        relay.relayDue();
+        assertThat(sent).as("the rows behind them went on").containsExactlyElementsOf(normal);
+        for (int i = 0; i < 6; i++) {
+            clock.set(clock.get().plusSeconds(60)); // past their backoff
+            relay.relayDue();
+        }
+        assertThat(relay.buried()).isEqualTo(5);
+        var dead = Outbox.dead(database(), 1000).stream().filter(d -> poison.contains(d.eventId())).toList();
+        assertThat(dead).hasSize(5).allSatisfy(d -> {
+            assertThat(d.attempts()).isEqualTo(3);
+            assertThat(d.lastError()).contains("MessageGroupId has a space");
+        });
+        fixed.set(true);
+        assertThat(Outbox.replayDead(database(), dead.stream().map(Outbox.DeadRow::seq).toList(), clock.get())).isEqualTo(5);
+        relay.relayDue();
+        assertThat(sent).as("replayed with their own eventIds").containsAll(poison);
+        assertThat(Outbox.dead(database(), 1000)).noneMatch(d -> poison.contains(d.eventId()));
+    }
+
+    @Test
+    void twoRelaysOnOneDatabasePublishEachRowExactlyOnce() throws Exception {
+        String run = "pair-" + UUID.randomUUID();
+        database().inTransaction(c -> {
+            for (int i = 0; i < 1000; i++) {
+                UUID id = UUID.randomUUID();
+                Outbox.append(c, Outbox.topic(run), new Event<>(new Envelope(id, "CustomerErased", 1, run, NOW, null, null, null),
+                        new io.heomdm.events.schema.CustomerErased(run)), NOW);
+            }
+            return null;
+        });
+        var times = new java.util.concurrent.ConcurrentHashMap<UUID, AtomicInteger>();
+        OutboxRelay.Destinations destinations = entry -> {
+            if (entry.destination().equals(Outbox.topic(run))) {
+                times.computeIfAbsent(entry.event().envelope().eventId(), k -> new AtomicInteger()).incrementAndGet();
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        };
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> relays = new ArrayList<>();
+            var together = new CountDownLatch(2);
+            for (int r = 0; r < 2; r++) {
+                var relay = new OutboxRelay(database(), destinations, InstantSource.system(), java.time.Duration.ofSeconds(5), 20);
+                relays.add(pool.submit(() -> {
+                    together.countDown();
+                    together.await();
+                    int n = 0;
+                    for (int got; (got = relay.relayDue()) > 0 || times.size() < 1000; ) {
+                        n += got;
+                        if (got == 0) {
+                            Thread.sleep(5);
+                        }
+                    }
+                    return n;
+                }));
+            }
+            int first = relays.get(0).get();
+            int second = relays.get(1).get();
+            assertThat(times).hasSize(1000);
+            assertThat(times.values()).as("each published once").allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+            assertThat(first + second).isGreaterThanOrEqualTo(1000);
+            assertThat(Math.min(first, second)).as("both relays took a share").isGreaterThan(0);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.heomdm.taskqueue;
 
+import io.heomdm.eventlog.ParkedRecords;
 import io.heomdm.events.AvroCodec;
 import io.heomdm.events.EnvelopeMapping;
 import io.heomdm.events.JsonPayloads;
@@ -39,8 +40,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * operation, so this is the only method.
  */
 final class ShareDeadLetters implements DeadLetters {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
     private final KafkaShareTaskQueue queues;
     private final KafkaShareSettings settings;
     private final Admin admin;
@@ -51,18 +50,11 @@ final class ShareDeadLetters implements DeadLetters {
         this.admin = admin;
     }
 
-    /** The parked range of one partition of a dead-letter topic: [start, end). */
-    private record Range(long start, long end) {
-        long size() {
-            return end - start;
-        }
-    }
-
     @Override
     public List<DeadLetterQueue> list(List<QueueSpec<?>> sources) {
         List<DeadLetterQueue> out = new ArrayList<>();
         for (QueueSpec<?> q : sources) {
-            long parked = parked(q).values().stream().mapToLong(Range::size).sum();
+            long parked = parked(q).count();
             out.add(new DeadLetterQueue(KafkaShareTaskQueue.deadLetterTopic(q), KafkaShareTaskQueue.topic(q), parked));
         }
         return out;
@@ -71,7 +63,7 @@ final class ShareDeadLetters implements DeadLetters {
     @Override
     public List<ParkedTask> show(QueueSpec<?> source, int max) {
         List<ParkedTask> out = new ArrayList<>();
-        read(parked(source), r -> {
+        parked(source).read(r -> {
             out.add(parked(source, r));
             return out.size() < max;
         });
@@ -83,79 +75,25 @@ final class ShareDeadLetters implements DeadLetters {
         var parked = parked(source);
         String target = KafkaShareTaskQueue.topic(destination);
         List<CompletableFuture<Void>> sent = new ArrayList<>();
-        read(parked, r -> {
+        parked.read(r -> {
             var headers = new RecordHeaders(r.headers().toArray());
             headers.remove(REASON);
             headers.remove(ShareWorker.DELIVERIES);
             sent.add(queues.produce(new ProducerRecord<>(target, null, r.timestamp(), r.key(), r.value(), headers)));
             return true;
         });
-        await(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), "re-send to " + target);
-        deleteUpTo(parked);
+        ParkedRecords.await(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), "re-send to " + target);
+        parked.delete();
         return new Redrive("re-send and delete (Kafka cannot move records between topics)", sent.size());
     }
 
     @Override
     public void purge(QueueSpec<?> source) {
-        deleteUpTo(parked(source));
+        parked(source).delete();
     }
 
-    private void deleteUpTo(Map<TopicPartition, Range> parked) {
-        var upTo = parked.entrySet().stream().filter(e -> e.getValue().size() > 0)
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> RecordsToDelete.beforeOffset(e.getValue().end())));
-        await(admin.deleteRecords(upTo).all().toCompletionStage().toCompletableFuture(), "delete the moved records");
-    }
-
-    private Map<TopicPartition, Range> parked(QueueSpec<?> source) {
-        String topic = KafkaShareTaskQueue.deadLetterTopic(source);
-        var description = await(admin.describeTopics(List.of(topic)).allTopicNames().toCompletionStage().toCompletableFuture(),
-                "describe " + topic).get(topic);
-        var partitions = description.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        var starts = offsets(partitions, OffsetSpec.earliest());
-        var ends = offsets(partitions, OffsetSpec.latest());
-        Map<TopicPartition, Range> out = new TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
-        partitions.forEach(tp -> out.put(tp, new Range(starts.get(tp), ends.get(tp))));
-        return out;
-    }
-
-    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec) {
-        var result = await(admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> spec))).all()
-                .toCompletionStage().toCompletableFuture(), "read offsets");
-        Map<TopicPartition, Long> out = new HashMap<>();
-        result.forEach((tp, info) -> out.put(tp, info.offset()));
-        return out;
-    }
-
-    /** Reads the parked records, partition by partition, while {@code each} returns true. */
-    private void read(Map<TopicPartition, Range> parked, Predicate<ConsumerRecord<String, byte[]>> each) {
-        Map<String, Object> props = new HashMap<>(settings.clientProperties());
-        props.put("bootstrap.servers", settings.bootstrapServers());
-        props.put("enable.auto.commit", false);
-        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            for (var e : parked.entrySet()) {
-                Range range = e.getValue();
-                if (range.size() == 0) {
-                    continue;
-                }
-                consumer.assign(List.of(e.getKey()));
-                consumer.seek(e.getKey(), range.start());
-                long deadline = System.nanoTime() + TIMEOUT.toNanos();
-                // the position, not the last offset seen: it also steps over transaction markers
-                while (consumer.position(e.getKey()) < range.end()) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("could not read " + e.getKey() + " up to offset " + range.end() + " within " + TIMEOUT);
-                    }
-                    for (var r : consumer.poll(Duration.ofMillis(200))) {
-                        if (r.offset() >= range.end()) {
-                            break;
-                        }
-                        if (!each.test(r)) {
-                            return;
-                        }
-                    }
-                }
-            }
-        }
+    private ParkedRecords parked(QueueSpec<?> source) {
+        return ParkedRecords.of(admin, settings.bootstrapServers(), settings.clientProperties(), KafkaShareTaskQueue.deadLetterTopic(source));
     }
 
     private ParkedTask parked(QueueSpec<?> source, ConsumerRecord<String, byte[]> r) {
@@ -176,19 +114,6 @@ final class ShareDeadLetters implements DeadLetters {
             return new ParkedTask(id, headers, receives, reason, JsonPayloads.toJson(payload), null);
         } catch (MalformedMessageException e) {
             return new ParkedTask(id, headers, receives, reason, null, e.getMessage());
-        }
-    }
-
-    private static <T> T await(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("could not " + what + " within " + TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

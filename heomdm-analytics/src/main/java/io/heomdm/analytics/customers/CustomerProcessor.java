@@ -14,7 +14,6 @@ import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
 import io.heomdm.events.EventIds;
 import io.heomdm.events.EventType;
-import io.heomdm.events.MalformedMessageException;
 import io.heomdm.events.schema.CustomerErased;
 import io.heomdm.events.schema.CustomerScored;
 import io.heomdm.events.schema.SegmentEntered;
@@ -62,6 +61,13 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
     private ScoringNorms norms; // what normsStore holds: read once, not per event
     private KeyValueStore<String, Long> members;
     private long nextRequantile;
+    /** Customers per sweep punctuation, and how often one runs while a pass is under way. */
+    static final int SWEEP_SLICE = 2_000;
+    private static final Duration SLICE_EVERY = Duration.ofSeconds(1);
+    /** The last customer the pass under way evaluated ("" at its start), or null between passes. */
+    private String sweptUpTo;
+    private long nextPass;
+    private Population population;
 
     CustomerProcessor(CustomerAnalyticsSettings settings, SegmentCatalog configured) {
         this.settings = settings;
@@ -81,21 +87,16 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
         this.definitions = context.getStateStore(CustomerTopology.DEFINITIONS_STORE);
         readDefinitions(context.currentSystemTimeMs());
         context.schedule(DEFINITIONS_EVERY, PunctuationType.WALL_CLOCK_TIME, this::readDefinitions);
-        context.schedule(settings.sweepEvery(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        nextPass = context.currentSystemTimeMs() + settings.sweepEvery().toMillis();
+        Duration slices = settings.sweepEvery().compareTo(SLICE_EVERY) < 0 ? settings.sweepEvery() : SLICE_EVERY;
+        context.schedule(slices, PunctuationType.WALL_CLOCK_TIME, this::sweepSlice);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
-        Event<SpecificRecord> event;
-        try {
-            Envelope envelope = KafkaHeaders.envelope(record.headers(), record.key(), record.timestamp());
-            event = new Event<>(envelope, AvroCodec.decode(envelope, record.value()));
-        } catch (MalformedMessageException e) {
-            // The gateway validates what it publishes; a record that still cannot be read is logged and
-            // skipped rather than stopping every customer on its partition.
-            LOG.warn("skipping an unreadable record at offset {}: {}", context.recordMetadata().map(m -> m.offset()).orElse(-1L), e.getMessage());
-            return;
-        }
+        // a record that cannot be read throws: the dead-letter handler parks it and the partition goes on
+        Envelope envelope = KafkaHeaders.envelope(record.headers(), record.key(), record.timestamp());
+        Event<SpecificRecord> event = new Event<>(envelope, AvroCodec.decode(envelope, record.value()));
         String id = event.envelope().key();
         if (event.payload() instanceof CustomerErased) {
             erase(id);
@@ -126,18 +127,43 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
         return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }
 
-    private void sweep(long wallClockMillis) {
+    /**
+     * The sweep, in slices: every {@code sweepEvery} a pass over all customers starts, and each
+     * punctuation (every second) evaluates at most {@value #SWEEP_SLICE} of them and remembers where
+     * it stopped, so no punctuation nears the exactly-once transaction timeout at any number of
+     * customers. The RFM cut points are read off the population once a pass has seen all of it.
+     */
+    private void sweepSlice(long wallClockMillis) {
+        if (sweptUpTo == null) {
+            if (wallClockMillis < nextPass) {
+                return;
+            }
+            nextPass = wallClockMillis + settings.sweepEvery().toMillis();
+            sweptUpTo = "";
+            readDefinitions(wallClockMillis); // a pass evaluates the definitions as they are when it starts
+            population = settings.fixedCuts().isEmpty() && wallClockMillis >= nextRequantile ? new Population() : null;
+        }
         Instant now = Instant.ofEpochMilli(wallClockMillis);
-        boolean requantile = settings.fixedCuts().isEmpty() && wallClockMillis >= nextRequantile;
-        Population population = requantile ? new Population() : null;
-        try (var all = customers.all()) {
-            while (all.hasNext()) {
-                var entry = all.next();
+        int swept = 0;
+        boolean more = false;
+        // keys are customer ids as UTF-8: id + "\0" is the first key after id
+        try (var slice = sweptUpTo.isEmpty() ? customers.all() : customers.range(sweptUpTo + "\0", null)) {
+            while (slice.hasNext()) {
+                if (swept == SWEEP_SLICE) {
+                    more = true;
+                    break;
+                }
+                var entry = slice.next();
                 if (population != null) {
                     population.add(entry.value.profile(), now);
                 }
                 update(entry.key, entry.value, entry.value.profile(), now, Optional.empty());
+                sweptUpTo = entry.key;
+                swept++;
             }
+        }
+        if (more) {
+            return;
         }
         if (population != null) {
             population.norms(settings.minPopulation(), norms).ifPresent(n -> {
@@ -146,6 +172,8 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
             });
             nextRequantile = wallClockMillis + settings.requantileEvery().toMillis();
         }
+        sweptUpTo = null;
+        population = null;
     }
 
     /** Evaluates one customer at {@code now} and publishes what changed since {@code before}; {@code cause} is empty for the clock. */

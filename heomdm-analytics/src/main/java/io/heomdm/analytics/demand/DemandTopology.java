@@ -8,7 +8,6 @@ import io.heomdm.events.AvroCodec;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.EventCatalog;
 import io.heomdm.events.EventIds;
-import io.heomdm.events.MalformedMessageException;
 import io.heomdm.events.schema.CartItemAdded;
 import io.heomdm.events.schema.DemandObserved;
 import io.heomdm.events.schema.OrderLine;
@@ -38,8 +37,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Product demand: {@code market.activity.v1} re-keyed by product, counted in hopping event-time
@@ -50,7 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class DemandTopology {
     public static final String WINDOWS_STORE = "demand-windows";
     public static final String FORECAST_STORE = "demand-forecast";
-    private static final Logger LOG = LoggerFactory.getLogger(DemandTopology.class);
     private static final JsonSerde<ProductTouch> TOUCHES = new JsonSerde<>(ProductTouch.class);
 
     private DemandTopology() {
@@ -84,14 +80,9 @@ public final class DemandTopology {
 
         @Override
         public void process(Record<String, byte[]> record) {
-            SpecificRecord payload;
-            try {
-                Envelope envelope = KafkaHeaders.envelope(record.headers(), record.key(), record.timestamp());
-                payload = AvroCodec.decode(envelope, record.value());
-            } catch (MalformedMessageException e) {
-                LOG.warn("skipping an unreadable record: {}", e.getMessage());
-                return;
-            }
+            // a record that cannot be read throws: the dead-letter handler parks it and the partition goes on
+            Envelope envelope = KafkaHeaders.envelope(record.headers(), record.key(), record.timestamp());
+            SpecificRecord payload = AvroCodec.decode(envelope, record.value());
             Map<String, ProductTouch> touches = new LinkedHashMap<>();
             if (payload instanceof ProductViewed v) {
                 touches.put(v.getProductId(), new ProductTouch(1, 0, 0, 0, BigDecimal.ZERO));

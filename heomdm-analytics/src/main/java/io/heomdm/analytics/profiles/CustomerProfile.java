@@ -28,6 +28,8 @@ public record CustomerProfile(String customerId, Instant firstSeen, Instant last
         Map<String, Long> categoryViews, Optional<String> timeZone, Optional<Consent> consent) {
 
     public static final int RETAINED_DAYS = 90;
+    /** The categories whose views are counted: a client inventing a category per view must not grow a profile without end. */
+    public static final int MAX_CATEGORIES = 50;
 
     public record Consent(boolean email, boolean sms, boolean push) {
     }
@@ -64,6 +66,12 @@ public record CustomerProfile(String customerId, Instant firstSeen, Instant last
         } else if (event.payload() instanceof ProductViewed view && view.getCategory() != null) {
             var c = new HashMap<>(categoryViews);
             c.merge(view.getCategory(), 1L, Long::sum);
+            if (c.size() > MAX_CATEGORIES) {
+                // the least viewed other category goes (ties: the last by name), so the one just seen always counts
+                c.entrySet().stream().filter(e -> !e.getKey().equals(view.getCategory()))
+                        .min(java.util.Map.Entry.<String, Long>comparingByValue().thenComparing(java.util.Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())))
+                        .ifPresent(e -> c.remove(e.getKey()));
+            }
             categories = c;
         } else if (event.payload() instanceof CustomerUpdated update) {
             zone = Optional.of(update.getTimeZone());

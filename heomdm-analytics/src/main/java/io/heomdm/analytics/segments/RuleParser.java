@@ -33,6 +33,20 @@ import java.util.Set;
 public final class RuleParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KINDS = Set.of("and", "or", "not", "property", "pastEvent", "inSegment");
+    /**
+     * Bounds that keep one definition from costing a service: a look-back of at most ten years (a
+     * window of millions of days overflowed the time arithmetic and stopped analytics at its first
+     * evaluation), at most {@value #MAX_DEPTH} levels and {@value #MAX_NODES} nodes (evaluated for every
+     * customer on every event and sweep), at most {@value #MAX_VALUES} values in an {@code in}.
+     */
+    public static final long MAX_DAYS = 3653;
+    public static final int MAX_DEPTH = 8;
+    public static final int MAX_NODES = 64;
+    public static final int MAX_VALUES = 100;
+    private static final int MAX_NAME = 100;
+    private static final long MAX_COUNT = 1_000_000_000L;
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
     private static final Set<String> PAST_EVENT_FIELDS = Set.of("type", "days", "from", "to", "min", "max", "notOccurred");
 
     /** A rule that breaks the language's rules; {@link #violations} names each place and rule. */
@@ -77,7 +91,25 @@ public final class RuleParser {
         return rule;
     }
 
+    private int depth;
+    private int nodes;
+
     private Rule node(JsonNode n, String path) {
+        if (++nodes > MAX_NODES) {
+            return nodes == MAX_NODES + 1 ? broken(path, "is one node too many: a rule may have at most " + MAX_NODES) : null;
+        }
+        if (depth >= MAX_DEPTH) {
+            return broken(path, "is nested too deep: a rule may have at most " + MAX_DEPTH + " levels");
+        }
+        depth++;
+        try {
+            return kind(n, path);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Rule kind(JsonNode n, String path) {
         if (n == null || !n.isObject()) {
             return broken(path, "must be an object with one of and, or, not, property, pastEvent, inSegment");
         }
@@ -149,6 +181,9 @@ public final class RuleParser {
                 if (v == null || !v.isArray() || v.isEmpty()) {
                     yield broken(at, "must be a non-empty array of strings, numbers or booleans for in");
                 }
+                if (v.size() > MAX_VALUES) {
+                    yield broken(at, "must hold at most " + MAX_VALUES + " values");
+                }
                 List<Object> values = new ArrayList<>();
                 for (int i = 0; i < v.size(); i++) {
                     values.add(scalar(v.get(i), at + "[" + i + "]"));
@@ -181,7 +216,7 @@ public final class RuleParser {
         if (days == (n.has("from") || n.has("to"))) {
             window = broken(path, "must have either days, or from and to");
         } else if (days) {
-            long d = wholeNumber(n.get("days"), join(path, "days"), 1);
+            long d = wholeNumber(n.get("days"), join(path, "days"), 1, MAX_DAYS);
             window = new Rule.Window.Relative(Duration.ofDays(d), Duration.ZERO);
         } else {
             window = fromTo(n, path);
@@ -198,8 +233,8 @@ public final class RuleParser {
         if (notOccurred && (n.has("min") || n.has("max"))) {
             broken(path, "notOccurred cannot be combined with min or max");
         }
-        long min = n.has("min") ? wholeNumber(n.get("min"), join(path, "min"), 0) : 1;
-        OptionalLong max = n.has("max") ? OptionalLong.of(wholeNumber(n.get("max"), join(path, "max"), 0)) : OptionalLong.empty();
+        long min = n.has("min") ? wholeNumber(n.get("min"), join(path, "min"), 0, MAX_COUNT) : 1;
+        OptionalLong max = n.has("max") ? OptionalLong.of(wholeNumber(n.get("max"), join(path, "max"), 0, MAX_COUNT)) : OptionalLong.empty();
         if (max.isPresent() && max.getAsLong() < min) {
             broken(join(path, "max"), "must be at least min (" + min + ")");
         }
@@ -214,8 +249,8 @@ public final class RuleParser {
             return broken(path, "must have both from and to");
         }
         if (from.isIntegralNumber() && to.isIntegralNumber()) {
-            long f = wholeNumber(from, join(path, "from"), 1);
-            long t = wholeNumber(to, join(path, "to"), 0);
+            long f = wholeNumber(from, join(path, "from"), 1, MAX_DAYS);
+            long t = wholeNumber(to, join(path, "to"), 0, MAX_DAYS);
             if (t >= f) {
                 return broken(join(path, "to"), "must be fewer days ago than from (" + f + ")");
             }
@@ -234,23 +269,24 @@ public final class RuleParser {
 
     private Instant instant(JsonNode n, String path) {
         try {
-            return Instant.parse(n.asText());
+            Instant at = Instant.parse(n.asText());
+            return at.isBefore(EARLIEST) || at.isAfter(LATEST) ? broken(path, "must be between 1970 and 2100") : at;
         } catch (DateTimeParseException e) {
             return broken(path, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
         }
     }
 
-    private long wholeNumber(JsonNode n, String path, long least) {
-        if (n == null || !n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < least) {
-            broken(path, "must be a whole number of at least " + least);
+    private long wholeNumber(JsonNode n, String path, long least, long most) {
+        if (n == null || !n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < least || n.asLong() > most) {
+            broken(path, "must be a whole number from " + least + " to " + most + (most == MAX_DAYS ? " (ten years)" : ""));
             return least;
         }
         return n.asLong();
     }
 
     private String name(JsonNode n, String path) {
-        if (n == null || !n.isTextual() || n.asText().isBlank()) {
-            broken(path, "must be a non-empty string");
+        if (n == null || !n.isTextual() || n.asText().isBlank() || n.asText().length() > MAX_NAME) {
+            broken(path, "must be a non-empty string of at most " + MAX_NAME + " characters");
             return "";
         }
         return n.asText();

@@ -11,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The named segments and their rules, checked together: every {@code inSegment} names a segment
@@ -19,10 +21,42 @@ import java.util.Set;
  * evaluation.
  */
 public final class SegmentCatalog {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentCatalog.class);
     private final Map<String, Rule> ordered;
+    private final Map<String, Quarantined> quarantine;
 
-    private SegmentCatalog(Map<String, Rule> ordered) {
+    private SegmentCatalog(Map<String, Rule> ordered, Map<String, Quarantined> quarantine) {
         this.ordered = ordered;
+        this.quarantine = quarantine;
+    }
+
+    /**
+     * A rule that threw when evaluated, or a definition that no longer passes the checks ({@code
+     * rule} null: written before a limit existed, say): left out until it is defined again.
+     */
+    public record Quarantined(Rule rule, String error) {
+    }
+
+    /** Records why a definition was left out of the running catalogue, or that it is back in ({@code reason} null). */
+    void leftOut(String name, String reason) {
+        if (reason != null) {
+            quarantine.put(name, new Quarantined(null, reason));
+        } else {
+            quarantine.computeIfPresent(name, (n, q) -> q.rule() == null ? null : q);
+        }
+    }
+
+    /**
+     * These definitions, sharing this catalogue's quarantine: the running topology rebuilds its
+     * catalogue when definitions change, and queries read the quarantine through the configured one.
+     */
+    SegmentCatalog with(Map<String, Rule> definitions) {
+        return new SegmentCatalog(of(definitions).ordered, quarantine);
+    }
+
+    /** The segments quarantined in this process, by name (each instance quarantines what it evaluated). */
+    public Map<String, Quarantined> quarantined() {
+        return Map.copyOf(quarantine);
     }
 
     /** Checks the definitions; a broken reference or a cycle is an {@link RuleParser.InvalidRuleException} naming the segment. */
@@ -47,7 +81,7 @@ public final class SegmentCatalog {
         if (!violations.isEmpty()) {
             throw new RuleParser.InvalidRuleException(violations);
         }
-        return new SegmentCatalog(ordered);
+        return new SegmentCatalog(ordered, new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     private static void visit(String name, Map<String, Rule> definitions, Map<String, Set<String>> uses, Map<String, Rule> ordered,
@@ -115,8 +149,21 @@ public final class SegmentCatalog {
             }
         };
         ordered.forEach((name, rule) -> {
-            if (rule.matches(withMembership, now)) {
-                in.add(name);
+            var held = quarantine.get(name);
+            if (held != null && held.rule().equals(rule)) {
+                return;
+            } else if (held != null) {
+                quarantine.remove(name); // defined again since: evaluated afresh
+            }
+            try {
+                if (rule.matches(withMembership, now)) {
+                    in.add(name);
+                }
+            } catch (RuntimeException e) {
+                // one definition that cannot be evaluated must not cost every customer's update: it is
+                // taken out, shown with its error in GET /v1/segments, and back when defined again
+                quarantine.put(name, new Quarantined(rule, e.getClass().getSimpleName() + ": " + e.getMessage()));
+                LOG.warn("segment {} is quarantined: its rule threw {} when evaluated; define it again to take it back", name, e.getClass().getName());
             }
         });
         return in;

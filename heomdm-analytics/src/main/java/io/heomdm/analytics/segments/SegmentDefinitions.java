@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 public final class SegmentDefinitions {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every defined segment is evaluated for every customer on every event and sweep. */
+    public static final int MAX_DEFINED = 200;
 
     private SegmentDefinitions() {
     }
@@ -37,6 +39,8 @@ public final class SegmentDefinitions {
             violations.add(new Violation("name", "is an RFM segment's name; choose another"));
         } else if (configured.names().contains(name)) {
             violations.add(new Violation("name", "is defined in the configuration (analytics.segments), which the API does not override"));
+        } else if (!defined.containsKey(name) && defined.size() >= MAX_DEFINED) {
+            violations.add(new Violation("name", "is one segment too many: at most " + MAX_DEFINED + " may be defined through the API; delete one first"));
         }
         Rule parsed = null;
         if (rule == null || rule.isNull() || rule.isMissingNode()) {
@@ -95,6 +99,7 @@ public final class SegmentDefinitions {
             }
         }
         pending.keySet().forEach(name -> warn.accept("segment " + name + " is left out: " + problems.get(name)));
-        return SegmentCatalog.of(all);
+        defined.keySet().forEach(name -> configured.leftOut(name, pending.containsKey(name) ? problems.get(name) : null));
+        return configured.with(all);
     }
 }

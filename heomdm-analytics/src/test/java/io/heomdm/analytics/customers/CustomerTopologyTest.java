@@ -52,16 +52,19 @@ class CustomerTopologyTest {
     TestOutputTopic<String, byte[]> segments;
     TestOutputTopic<String, byte[]> scores;
     TestInputTopic<String, byte[]> definitions;
+    SegmentCatalog catalog;
 
     void start(CustomerAnalyticsSettings settings, Map<String, String> rules, Instant wallClock) {
         Map<String, io.heomdm.analytics.segments.Rule> parsed = new LinkedHashMap<>();
         rules.forEach((name, json) -> parsed.put(name, RuleParser.parse(json)));
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
+        io.heomdm.eventlog.streams.StreamsApp.isolateFailures(props, "analytics-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(CustomerTopology.build(settings, SegmentCatalog.of(parsed)), props, wallClock);
+        catalog = SegmentCatalog.of(parsed);
+        driver = new TopologyTestDriver(CustomerTopology.build(settings, catalog), props, wallClock);
         activity = driver.createInputTopic(MarketTopics.ACTIVITY.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         segments = driver.createOutputTopic(AnalyticsTopics.SEGMENTS.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         scores = driver.createOutputTopic(AnalyticsTopics.SCORES.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
@@ -209,6 +212,53 @@ class CustomerTopologyTest {
         definitions.pipeInput(new TestRecord<>("viewers", null, new RecordHeaders(), T0)); // the definition removed
         driver.advanceWallClockTime(SWEEP);
         assertThat(changes(read(segments))).containsExactlyInAnyOrder("-viewers CLOCK", "-viewers CLOCK");
+    }
+
+    @Test
+    void aRecordThatCannotBeReadIsDeadLetteredAndTheCustomersBehindItAreProcessed() {
+        start(settings(), Map.of("buyers", "{\"pastEvent\": {\"type\": \"OrderPlaced\", \"days\": 30}}"), T0);
+        var bad = new Envelope(UUID.randomUUID(), "OrderPlaced", 1, "c-1", T0, null, null, null);
+        activity.pipeInput(new TestRecord<>("c-1", new byte[] {(byte) 0xff, 1, 2}, KafkaHeaders.of(bad), T0));
+        send("c-2", order("c-2", "10.00"), T0);
+
+        assertThat(changes(read(segments))).as("the next record, another customer's").containsExactly("+buyers EVENT", "+New EVENT");
+        var dead = driver.createOutputTopic("analytics-test.dlt", Serdes.String().deserializer(), Serdes.ByteArray().deserializer()).readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).key()).isEqualTo("c-1");
+        assertThat(KafkaHeaders.envelope(dead.get(0).headers(), "c-1", 0).eventId()).as("replayable as the same event").isEqualTo(bad.eventId());
+        assertThat(new String(dead.get(0).headers().lastHeader("__streams.errors.exception").value()))
+                .isEqualTo(io.heomdm.events.MalformedMessageException.class.getName());
+    }
+
+    @Test
+    void aQuarantinedDefinitionLeavesTheOthersWorkingAndAnApiSegmentIsBounded() {
+        start(settings(), Map.of("buyers", "{\"pastEvent\": {\"type\": \"OrderPlaced\", \"days\": 30}}"), T0);
+        // a definition written before the limits existed: the parser refuses it now, the topology must survive it
+        var defined = new SegmentDefined("forever", "{\"pastEvent\": {\"type\": \"OrderPlaced\", \"days\": 999999999999}}");
+        definitions.pipeInput(new TestRecord<>("forever", AvroCodec.encode(defined),
+                KafkaHeaders.of(new Envelope(UUID.randomUUID(), "SegmentDefined", 1, "forever", T0, null, null, null)), T0));
+        driver.advanceWallClockTime(SWEEP);
+        send("c-1", order("c-1", "10.00"), T0.plus(SWEEP));
+        assertThat(changes(read(segments))).as("not in forever, which is quarantined").containsExactly("+buyers EVENT", "+New EVENT");
+        assertThat(catalog.quarantined()).as("shown by GET /v1/segments").containsOnlyKeys("forever");
+    }
+
+    @Test
+    void theSweepRunsInSlicesAndResumesWhereItStopped() {
+        start(settings(), Map.of("viewers", "{\"pastEvent\": {\"type\": \"ProductViewed\", \"days\": 1}}"), T0);
+        int customers = CustomerProcessor.SWEEP_SLICE + 100;
+        for (int i = 0; i < customers; i++) {
+            String id = String.format("c-%05d", i);
+            send(id, ProductViewed.newBuilder().setCustomerId(id).setProductId("p-1").build(), T0);
+        }
+        assertThat(changes(read(segments))).hasSize(customers).containsOnly("+viewers EVENT");
+
+        driver.advanceWallClockTime(Duration.ofDays(2)); // the views are out of the window: every customer leaves on the clock
+        assertThat(changes(read(segments))).as("one slice").hasSize(CustomerProcessor.SWEEP_SLICE).containsOnly("-viewers CLOCK");
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(changes(read(segments))).as("the rest, at the next punctuation").hasSize(100);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(read(segments)).as("the pass is done until the next is due").isEmpty();
     }
 
     @Test

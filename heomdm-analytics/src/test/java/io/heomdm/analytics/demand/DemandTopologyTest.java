@@ -44,6 +44,7 @@ class DemandTopologyTest {
     void start(DemandSettings settings) {
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "demand-test");
+        io.heomdm.eventlog.streams.StreamsApp.isolateFailures(props, "demand-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

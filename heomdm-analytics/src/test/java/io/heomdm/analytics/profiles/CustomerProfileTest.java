@@ -35,6 +35,17 @@ class CustomerProfileTest {
     }
 
     @Test
+    void aClientInventingACategoryPerViewDoesNotGrowTheProfile() {
+        var p = CustomerProfile.first("c-1", T0).with(view("shoes", T0)).with(view("shoes", T0));
+        for (int i = 0; i < 10_000; i++) {
+            p = p.with(view("made-up-" + i, T0.plusSeconds(i)));
+        }
+        assertThat(p.categoryViews()).hasSize(CustomerProfile.MAX_CATEGORIES);
+        assertThat(p.categoryViews()).as("the real interest survives the flood").containsEntry("shoes", 2L).containsKey("made-up-9999");
+        assertThat(p.favouriteCategory()).contains("shoes");
+    }
+
+    @Test
     void foldsPurchasesViewsAndConsent() {
         var p = CustomerProfile.first("c-1", T0)
                 .with(view("shoes", T0))

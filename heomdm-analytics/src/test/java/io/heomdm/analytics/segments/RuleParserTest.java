@@ -43,11 +43,27 @@ class RuleParserTest {
 
         assertThat(v).containsExactlyInAnyOrder(
                 new Violation("rule.and[0].op", "must be one of eq, ne, gt, gte, lt, lte, in, exists"),
-                new Violation("rule.and[1].pastEvent.days", "must be a whole number of at least 1"),
-                new Violation("rule.and[2].pastEvent.type", "must be a non-empty string"),
+                new Violation("rule.and[1].pastEvent.days", "must be a whole number from 1 to 3653 (ten years)"),
+                new Violation("rule.and[2].pastEvent.type", "must be a non-empty string of at most 100 characters"),
                 new Violation("rule.and[2].pastEvent.to", "must be fewer days ago than from (2)"),
-                new Violation("rule.and[3].inSegment", "must be a non-empty string"),
+                new Violation("rule.and[3].inSegment", "must be a non-empty string of at most 100 characters"),
                 new Violation("rule.and[4].not.value", "must be a number for gt"));
+    }
+
+    @Test
+    void aDefinitionIsBoundedSoThatItCannotCostTheService() {
+        assertThat(violations("{\"pastEvent\": {\"type\": \"OrderPlaced\", \"days\": 999999999999}}")).as("the look-back that stopped analytics")
+                .containsExactly(new Violation("rule.pastEvent.days", "must be a whole number from 1 to 3653 (ten years)"));
+        assertThat(violations("{\"pastEvent\": {\"type\": \"OrderPlaced\", \"from\": \"0001-01-01T00:00:00Z\", \"to\": \"2026-01-01T00:00:00Z\"}}"))
+                .containsExactly(new Violation("rule.pastEvent.from", "must be between 1970 and 2100"));
+        String deep = "{\"not\": ".repeat(RuleParser.MAX_DEPTH) + "{\"inSegment\": \"a\"}" + "}".repeat(RuleParser.MAX_DEPTH);
+        assertThat(violations(deep)).extracting(Violation::rule).containsExactly("is nested too deep: a rule may have at most 8 levels");
+        String wide = "{\"or\": [" + String.join(",", java.util.Collections.nCopies(RuleParser.MAX_NODES, "{\"inSegment\": \"a\"}")) + "]}";
+        assertThat(violations(wide)).containsExactly(new Violation("rule.or[63]", "is one node too many: a rule may have at most 64"));
+        String values = "[" + String.join(",", java.util.Collections.nCopies(RuleParser.MAX_VALUES + 1, "1")) + "]";
+        assertThat(violations("{\"property\": \"orderCount\", \"op\": \"in\", \"value\": " + values + "}"))
+                .containsExactly(new Violation("rule.value", "must hold at most 100 values"));
+        assertThat(RuleParser.parse("{\"pastEvent\": {\"type\": \"OrderPlaced\", \"days\": 3653}}")).as("ten years is allowed").isNotNull();
     }
 
     @Test

@@ -15,11 +15,33 @@ import java.util.Set;
  */
 public record CampaignCustomer(Contact contact, String suppressed, List<Sent> sent, Map<String, Run> runs, Map<String, History> history) {
     public static final CampaignCustomer NEW = new CampaignCustomer(Contact.UNKNOWN, null, List.of(), Map.of(), Map.of());
+    /**
+     * Bounds that keep one customer's state (a changelog record) far below Kafka's message size
+     * whatever clients send: runs at once (a new one is not started beyond it), the newest messages
+     * sent (more than any frequency cap counts), and the journeys whose past runs are remembered for
+     * re-entry (the longest-ended forgotten first).
+     */
+    public static final int MAX_RUNS = 100;
+    public static final int MAX_SENT = 500;
+    public static final int MAX_HISTORY = 200;
 
     public CampaignCustomer {
         sent = List.copyOf(sent);
         runs = Map.copyOf(runs);
         history = Map.copyOf(history);
+    }
+
+    /** This customer within the bounds: the newest sent kept, the histories of the longest-ended runs dropped. */
+    CampaignCustomer bounded() {
+        if (sent.size() <= MAX_SENT && history.size() <= MAX_HISTORY) {
+            return this;
+        }
+        List<Sent> newest = sent.stream().sorted(java.util.Comparator.comparing(Sent::at)).skip(Math.max(0, sent.size() - MAX_SENT)).toList();
+        Map<String, History> kept = new java.util.HashMap<>(history);
+        history.entrySet().stream().filter(e -> !runs.containsKey(e.getKey()) && e.getValue().lastEnded() != null)
+                .sorted(java.util.Comparator.comparing(e -> e.getValue().lastEnded()))
+                .limit(Math.max(0, history.size() - MAX_HISTORY)).forEach(e -> kept.remove(e.getKey()));
+        return new CampaignCustomer(contact, suppressed, newest, runs, kept);
     }
 
     /** The same customer on (reason) or off (null) the suppression list. */

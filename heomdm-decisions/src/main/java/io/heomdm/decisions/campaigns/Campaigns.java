@@ -5,6 +5,7 @@ import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.eventlog.TopicAdmin;
+import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.eventlog.streams.StreamsApp;
 import io.heomdm.eventlog.TopicSpec;
 import java.nio.file.Path;
@@ -39,13 +40,16 @@ public final class Campaigns implements AutoCloseable {
     private final StreamsApp app;
     private final Set<String> configured;
     private final KafkaEventPublisher publisher;
+    private final JourneyQuarantine quarantine;
     private final InstantSource clock;
     private final EventIds ids;
 
-    private Campaigns(StreamsApp app, Set<String> configured, KafkaEventPublisher publisher, InstantSource clock, RandomGenerator random) {
+    private Campaigns(StreamsApp app, Set<String> configured, KafkaEventPublisher publisher, JourneyQuarantine quarantine, InstantSource clock,
+            RandomGenerator random) {
         this.app = app;
         this.configured = configured;
         this.publisher = publisher;
+        this.quarantine = quarantine;
         this.clock = clock;
         this.ids = new EventIds(clock, random);
     }
@@ -58,10 +62,14 @@ public final class Campaigns implements AutoCloseable {
         topics.add(DecisionsTopics.PRICES);
         topics.add(MarketTopics.CAMPAIGNS);
         TopicAdmin.ensure(kafka, topics);
-        var app = StreamsApp.start(APPLICATION_ID, CampaignsTopology.build(settings), kafka, stateDir, threads, startTimeout);
+        var quarantine = new JourneyQuarantine();
+        var app = StreamsApp.start(APPLICATION_ID, CampaignsTopology.build(settings, quarantine), kafka, stateDir, threads, startTimeout);
         return new Campaigns(app, settings.journeys().stream().map(Journey::id).collect(Collectors.toUnmodifiableSet()),
-                new KafkaEventPublisher(kafka, APPLICATION_ID + "-definitions"), clock, random);
+                new KafkaEventPublisher(kafka, APPLICATION_ID + "-definitions"), quarantine, clock, random);
     }
+
+    /** Every defined journey is evaluated on every customer event. */
+    public static final int MAX_DEFINED = 100;
 
     /**
      * Defines (or defines again) a journey through the API: checked like a configured one, then
@@ -69,13 +77,39 @@ public final class Campaigns implements AutoCloseable {
      * Returns every mistake, each named by its path; nothing is written when there is one.
      */
     public List<Violation> defineJourney(String id, JsonNode journey) {
-        List<Violation> violations = JourneyDefinitions.check(id, journey, configured);
+        List<Violation> violations = new java.util.ArrayList<>(JourneyDefinitions.check(id, journey, configured));
+        var defined = journeys();
+        if (violations.isEmpty() && !defined.containsKey(id) && defined.values().stream().filter("api"::equals).count() >= MAX_DEFINED) {
+            violations.add(new Violation("id", "is one journey too many: at most " + MAX_DEFINED + " may be defined through the API; delete one first"));
+        }
         if (violations.isEmpty()) {
             var type = EventCatalog.JOURNEY_DEFINED;
             var envelope = new Envelope(ids.next(), type.name(), type.version(), id, clock.instant(), null, null, null);
             publisher.publish(CampaignsTopics.JOURNEY_DEFINITIONS, new Event<>(envelope, new JourneyDefined(id, journey.toString()))).join();
         }
         return violations;
+    }
+
+    /** Deletes a journey defined through the API (a tombstone); customers on it stop at their next step. */
+    public Deletion deleteJourney(String id) {
+        if (configured.contains(id)) {
+            return Deletion.CONFIGURED;
+        }
+        if (!journeys().containsKey(id)) {
+            return Deletion.NOT_FOUND;
+        }
+        publisher.delete(CampaignsTopics.JOURNEY_DEFINITIONS, id).join();
+        return Deletion.DELETED;
+    }
+
+    /** The journeys taken out of evaluation because they threw, with the error. */
+    public Map<String, String> quarantined() {
+        return quarantine.quarantined();
+    }
+
+    /** Records the journeys dead-lettered since they started. */
+    public long deadLettered() {
+        return app.deadLettered();
     }
 
     /** Every journey's id and where it comes from: "configuration" or "api" (as last written; one that no longer compiles is not run). */

@@ -43,6 +43,11 @@ public final class CampaignsTopology {
     }
 
     public static Topology build(CampaignSettings settings) {
+        return build(settings, new JourneyQuarantine());
+    }
+
+    /** @param quarantine where the journeys that throw are held, read by {@code GET /v1/journeys} */
+    public static Topology build(CampaignSettings settings, JourneyQuarantine quarantine) {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_STORE), Serdes.String(),
                 new JsonSerde<>(CampaignCustomer.class)));
@@ -68,7 +73,7 @@ public final class CampaignsTopology {
                 CampaignsTopics.JOURNEY_DEFINITIONS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("journey-definitions"),
                 () -> new DefinitionsLoader<>(DEFINITIONS_STORE, JourneyDefined.class, JourneyDefined::getId, JourneyDefined::getDefinition));
         facts.process(() -> new JourneyProcessor(settings.journeys(), settings.gate(), settings.tick(), CUSTOMER_STORE, TIMER_STORE,
-                        DEFINITIONS_STORE), Named.as("journeys"), CUSTOMER_STORE, TIMER_STORE)
+                        DEFINITIONS_STORE, quarantine), Named.as("journeys"), CUSTOMER_STORE, TIMER_STORE)
                 .to(CampaignsTopics.DELIVERIES.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("deliveries"));
         return builder.build();
     }

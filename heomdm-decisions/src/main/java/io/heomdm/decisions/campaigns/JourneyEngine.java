@@ -38,11 +38,17 @@ public final class JourneyEngine {
     private final Map<String, Journey> journeys = new LinkedHashMap<>();
     private final DeliveryGate gate;
     private final GateSettings settings;
+    private final JourneyQuarantine quarantine;
 
     public JourneyEngine(List<Journey> journeys, GateSettings settings) {
+        this(journeys, settings, new JourneyQuarantine());
+    }
+
+    public JourneyEngine(List<Journey> journeys, GateSettings settings, JourneyQuarantine quarantine) {
         journeys.forEach(j -> this.journeys.put(j.id(), j));
         this.settings = settings;
         this.gate = new DeliveryGate(settings);
+        this.quarantine = quarantine;
     }
 
     /** Whether some journey's entry is an event of this type. */
@@ -69,13 +75,15 @@ public final class JourneyEngine {
             } else if (journey.exitOn().contains(type)) {
                 work.end(run.getKey());
             } else if (journey.nodes().get(run.getValue().node()) instanceof Journey.WaitFor w && type.equals(w.event())) {
-                work.advance(journey, run.getKey(), run.getValue().at(w.onEvent()));
+                quarantine.guard(journey, () -> work.advance(journey, run.getKey(), run.getValue().at(w.onEvent())));
             }
         }
         for (Journey journey : journeys.values()) {
-            if (journey.entry().admits(type, fields)) {
-                work.enter(journey, journey.id(), fields, null);
-            }
+            quarantine.guard(journey, () -> {
+                if (journey.entry().admits(type, fields)) {
+                    work.enter(journey, journey.id(), fields, null);
+                }
+            });
         }
         return work.current();
     }
@@ -87,12 +95,12 @@ public final class JourneyEngine {
         for (var run : List.copyOf(work.runs.entrySet())) {
             Journey journey = journeyFor(run.getKey(), run.getValue());
             if (journey != null && journey.nodes().get(run.getValue().node()) instanceof Journey.WaitFor w && segment.equals(w.segment())) {
-                work.advance(journey, run.getKey(), run.getValue().at(w.onEvent()));
+                quarantine.guard(journey, () -> work.advance(journey, run.getKey(), run.getValue().at(w.onEvent())));
             }
         }
         for (Journey journey : journeys.values()) {
             if (segment.equals(journey.entry().segment())) {
-                work.enter(journey, journey.id(), Map.of("segment", segment), null);
+                quarantine.guard(journey, () -> work.enter(journey, journey.id(), Map.of("segment", segment), null));
             }
         }
         return work.current();
@@ -168,7 +176,7 @@ public final class JourneyEngine {
         if (journey == null) {
             work.runs.remove(runKey);
         } else if (run != null) {
-            work.advance(journey, runKey, run);
+            quarantine.guard(journey, () -> work.advance(journey, runKey, run));
         }
         return work.current();
     }
@@ -209,6 +217,9 @@ public final class JourneyEngine {
             var h = history.getOrDefault(runKey, new CampaignCustomer.History(0, null));
             if (runs.containsKey(runKey) || h.lastEnded() != null && now.isBefore(h.lastEnded().plus(journey.reentryCooldown()))) {
                 return;
+            }
+            if (runs.size() >= CampaignCustomer.MAX_RUNS) {
+                return; // whatever a client triggers, one customer's state stays far below the changelog's message size
             }
             history.put(runKey, new CampaignCustomer.History(h.runs() + 1, h.lastEnded()));
             advance(journey, runKey, new CampaignCustomer.Run(journey.version(), h.runs() + 1, 0, now, startAt, fields, causationId,
@@ -299,7 +310,7 @@ public final class JourneyEngine {
         }
 
         CampaignCustomer current() {
-            return new CampaignCustomer(before.contact(), before.suppressed(), sent, runs, history);
+            return new CampaignCustomer(before.contact(), before.suppressed(), sent, runs, history).bounded();
         }
     }
 }

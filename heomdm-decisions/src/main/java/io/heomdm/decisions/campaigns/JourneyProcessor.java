@@ -53,6 +53,8 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
     private final String customerStore;
     private final String timerStore;
     private final String definitionsStore;
+    private final JourneyQuarantine quarantine;
+    static final int TIMERS_PER_TICK = 1_000;
     private JourneyEngine engine;
     private Map<String, String> defined = Map.of();
     private KeyValueStore<String, String> definitions;
@@ -62,10 +64,11 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
 
     /** @param definitionsStore the global store of journeys defined through the API: id → JSON */
     public JourneyProcessor(List<Journey> configured, GateSettings gate, Duration tick, String customerStore, String timerStore,
-            String definitionsStore) {
+            String definitionsStore, JourneyQuarantine quarantine) {
         this.configured = List.copyOf(configured);
         this.gate = gate;
-        this.engine = new JourneyEngine(configured, gate);
+        this.quarantine = quarantine;
+        this.engine = new JourneyEngine(configured, gate, quarantine);
         this.tick = tick;
         this.customerStore = customerStore;
         this.timerStore = timerStore;
@@ -97,54 +100,59 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
             List<Journey> journeys = new ArrayList<>(configured);
             journeys.addAll(JourneyDefinitions.compile(now, configured.stream().map(Journey::id).collect(java.util.stream.Collectors.toSet()),
                     LOG::warn));
-            engine = new JourneyEngine(journeys, gate);
+            engine = new JourneyEngine(journeys, gate, quarantine);
             defined = now;
         }
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
-        Records.read(record).ifPresent(event -> {
-            String customerId = record.key();
-            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-            CampaignCustomer before = customers.get(customerId);
-            CampaignCustomer customer = before == null ? CampaignCustomer.NEW : before;
-            var cause = new JourneyEngine.Cause(event.envelope().eventId().toString(), event.envelope().traceparent());
-            List<JourneyEngine.Decided> out = new ArrayList<>();
-            CampaignCustomer after;
-            if (event.payload() instanceof CustomerErased) {
-                save(customerId, before, null);
-                return;
-            } else if (event.payload() instanceof SegmentEntered entered) {
-                after = engine.onSegmentEntered(customerId, customer, entered.getSegment(), cause, now, out);
-            } else if (event.payload() instanceof SegmentExited) {
-                return;
-            } else if (event.payload() instanceof CampaignTriggered c) {
-                after = engine.onCampaign(customerId, customer, c, cause, now, out);
-            } else if (event.payload() instanceof PriceChanged p) {
-                after = engine.onPriceDrop(customerId, customer, p.getProductId(), Map.of("productId", p.getProductId(),
-                        "previousPrice", p.getPreviousPrice().toPlainString(), "price", p.getFinalPrice().toPlainString(),
-                        "currency", p.getCurrency(), "dropPercent", String.valueOf(PriceDropViewers.dropPercent(p))), cause, now, out);
-            } else if (event.payload() instanceof TaskFailed) {
-                after = customer.suppressedFor(BOUNCE);
-            } else if (event.payload() instanceof CustomerSuppressed s) {
-                after = customer.suppressedFor(s.getSuppressed() ? s.getReason() : null);
-            } else {
-                String type = event.envelope().type();
-                // an event's fields are read only when some journey may start on it: most events start none
-                after = engine.onEvent(customerId, contact(customer, event.payload()), type,
-                        engine.startsOn(type) ? fields(event.payload()) : Map.of(), cause, now, out);
-            }
-            save(customerId, before, after);
-            out.forEach(this::forward);
-        });
+        var event = Records.event(record);
+        String customerId = record.key();
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        CampaignCustomer before = customers.get(customerId);
+        CampaignCustomer customer = before == null ? CampaignCustomer.NEW : before;
+        var cause = new JourneyEngine.Cause(event.envelope().eventId().toString(), event.envelope().traceparent());
+        List<JourneyEngine.Decided> out = new ArrayList<>();
+        CampaignCustomer after;
+        if (event.payload() instanceof CustomerErased) {
+            save(customerId, before, null);
+            return;
+        } else if (event.payload() instanceof SegmentEntered entered) {
+            after = engine.onSegmentEntered(customerId, customer, entered.getSegment(), cause, now, out);
+        } else if (event.payload() instanceof SegmentExited) {
+            return;
+        } else if (event.payload() instanceof CampaignTriggered c) {
+            after = engine.onCampaign(customerId, customer, c, cause, now, out);
+        } else if (event.payload() instanceof PriceChanged p) {
+            after = engine.onPriceDrop(customerId, customer, p.getProductId(), Map.of("productId", p.getProductId(),
+                    "previousPrice", p.getPreviousPrice().toPlainString(), "price", p.getFinalPrice().toPlainString(),
+                    "currency", p.getCurrency(), "dropPercent", String.valueOf(PriceDropViewers.dropPercent(p))), cause, now, out);
+        } else if (event.payload() instanceof TaskFailed) {
+            after = customer.suppressedFor(BOUNCE);
+        } else if (event.payload() instanceof CustomerSuppressed s) {
+            after = customer.suppressedFor(s.getSuppressed() ? s.getReason() : null);
+        } else {
+            String type = event.envelope().type();
+            // an event's fields are read only when some journey may start on it: most events start none
+            after = engine.onEvent(customerId, contact(customer, event.payload()), type,
+                    engine.startsOn(type) ? fields(event.payload()) : Map.of(), cause, now, out);
+        }
+        save(customerId, before, after);
+        out.forEach(this::forward);
     }
 
-    /** Fires every timer due by {@code timestamp}. */
+    /**
+     * Fires the timers due by {@code timestamp}, oldest first, at most {@value #TIMERS_PER_TICK} per
+     * tick: a fired timer is deleted or moved, so the next tick goes on where this one stopped, and
+     * one punctuation stays far inside the exactly-once transaction timeout however many fall due at once.
+     */
     private void fire(long timestamp) {
         List<KeyValue<String, Timer>> due = new ArrayList<>();
         try (KeyValueIterator<String, Timer> it = timers.range(pad(0), pad(timestamp) + "/\uffff")) {
-            it.forEachRemaining(due::add);
+            while (it.hasNext() && due.size() < TIMERS_PER_TICK) {
+                due.add(it.next());
+            }
         }
         Instant now = Instant.ofEpochMilli(timestamp);
         for (var entry : due) {

@@ -52,8 +52,24 @@ public record JourneySpec(EntrySpec entry, List<String> exitOn, Integer reentryC
     }
 
     /** The checked journey, or empty with every mistake added to {@code problems}, each named by its path under {@code path}. */
+    /** Ten years, in minutes: the longest delay, wait or re-entry cool-down. */
+    static final int MAX_MINUTES = 10 * 366 * 24 * 60;
+    /** Steps per journey, events that end it: a definition is evaluated on every customer event. */
+    static final int MAX_STEPS = 50;
+    static final int MAX_EXITS = 20;
+
     public Optional<Journey> compile(String id, String path, List<String> problems) {
         int before = problems.size();
+        if (steps != null && steps.size() > MAX_STEPS) {
+            problems.add(path + ".steps: must list at most " + MAX_STEPS + " steps");
+            return Optional.empty();
+        }
+        if (exitOn != null && exitOn.size() > MAX_EXITS) {
+            problems.add(path + ".exitOn: must list at most " + MAX_EXITS + " events");
+        }
+        if (reentryCooldownMinutes != null && reentryCooldownMinutes > MAX_MINUTES) {
+            problems.add(path + ".reentryCooldownMinutes: must be at most " + MAX_MINUTES + " (ten years)");
+        }
         Journey.Entry checkedEntry = entry(path + ".entry", problems);
         List<String> exits = exitOn == null ? List.of() : exitOn;
         for (int i = 0; i < exits.size(); i++) {
@@ -115,8 +131,8 @@ public record JourneySpec(EntrySpec entry, List<String> exitOn, Integer reentryC
             return Optional.empty();
         }
         if (s.delayMinutes() != null) {
-            if (s.delayMinutes() < 1) {
-                problems.add(path + ".delayMinutes: must be 1 or more");
+            if (s.delayMinutes() < 1 || s.delayMinutes() > MAX_MINUTES) {
+                problems.add(path + ".delayMinutes: must be 1 to " + MAX_MINUTES + " (ten years)");
             }
             return Optional.of(new Journey.Delay(stepId, Duration.ofMinutes(s.delayMinutes())));
         }
@@ -127,8 +143,8 @@ public record JourneySpec(EntrySpec entry, List<String> exitOn, Integer reentryC
             } catch (IllegalArgumentException e) {
                 problems.add(path + ".message.channel: must be one of email, sms, push");
             }
-            if (s.message().template() == null || s.message().template().isBlank()) {
-                problems.add(path + ".message.template: must name a template");
+            if (s.message().template() == null || s.message().template().isBlank() || s.message().template().length() > 100) {
+                problems.add(path + ".message.template: must name a template (at most 100 characters)");
             }
             return Optional.of(new Journey.Message(stepId, channel, s.message().template()));
         }
@@ -139,8 +155,8 @@ public record JourneySpec(EntrySpec entry, List<String> exitOn, Integer reentryC
             } else if (w.event() != null) {
                 customerEvent(path + ".waitFor.event", w.event(), problems);
             }
-            if (w.timeoutMinutes() == null || w.timeoutMinutes() < 1) {
-                problems.add(path + ".waitFor.timeoutMinutes: must be 1 or more");
+            if (w.timeoutMinutes() == null || w.timeoutMinutes() < 1 || w.timeoutMinutes() > MAX_MINUTES) {
+                problems.add(path + ".waitFor.timeoutMinutes: must be 1 to " + MAX_MINUTES + " (ten years)");
             }
             int onEvent = target(path + ".waitFor.onEvent", w.onEvent(), index, problems);
             int onTimeout = target(path + ".waitFor.onTimeout", w.onTimeout(), index, problems);

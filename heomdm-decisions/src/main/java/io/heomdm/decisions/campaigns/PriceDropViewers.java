@@ -41,24 +41,23 @@ final class PriceDropViewers implements Processor<String, byte[], String, byte[]
 
     @Override
     public void process(Record<String, byte[]> record) {
-        Records.read(record).ifPresent(event -> {
-            if (event.payload() instanceof ProductViewed v) {
-                viewed.put(v.getProductId() + SEPARATOR + v.getCustomerId(), event.envelope().occurredAt().toEpochMilli());
-            } else if (event.payload() instanceof PriceChanged p && p.getApplied() && dropPercent(p) >= settings.minDropPercent()) {
-                Instant since = event.envelope().occurredAt().minus(settings.viewedWithin());
-                List<KeyValue<String, Long>> viewers = new ArrayList<>();
-                try (KeyValueIterator<String, Long> it = viewed.range(p.getProductId() + SEPARATOR, p.getProductId() + (char) (SEPARATOR + 1))) {
-                    it.forEachRemaining(viewers::add);
-                }
-                for (var v : viewers) {
-                    if (v.value < since.toEpochMilli()) {
-                        viewed.delete(v.key);
-                    } else {
-                        context.forward(record.withKey(v.key.substring(v.key.indexOf(SEPARATOR) + 1)));
-                    }
+        var event = Records.event(record);
+        if (event.payload() instanceof ProductViewed v) {
+            viewed.put(v.getProductId() + SEPARATOR + v.getCustomerId(), event.envelope().occurredAt().toEpochMilli());
+        } else if (event.payload() instanceof PriceChanged p && p.getApplied() && dropPercent(p) >= settings.minDropPercent()) {
+            Instant since = event.envelope().occurredAt().minus(settings.viewedWithin());
+            List<KeyValue<String, Long>> viewers = new ArrayList<>();
+            try (KeyValueIterator<String, Long> it = viewed.range(p.getProductId() + SEPARATOR, p.getProductId() + (char) (SEPARATOR + 1))) {
+                it.forEachRemaining(viewers::add);
+            }
+            for (var v : viewers) {
+                if (v.value < since.toEpochMilli()) {
+                    viewed.delete(v.key);
+                } else {
+                    context.forward(record.withKey(v.key.substring(v.key.indexOf(SEPARATOR) + 1)));
                 }
             }
-        });
+        }
     }
 
     static double dropPercent(PriceChanged p) {

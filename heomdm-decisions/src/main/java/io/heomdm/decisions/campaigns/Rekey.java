@@ -28,6 +28,6 @@ final class Rekey implements Processor<String, byte[], String, byte[]> {
 
     @Override
     public void process(Record<String, byte[]> record) {
-        Records.read(record).ifPresent(event -> keys.apply(event).forEach(key -> context.forward(record.withKey(key))));
+        keys.apply(Records.event(record)).forEach(key -> context.forward(record.withKey(key)));
     }
 }

@@ -38,19 +38,18 @@ final class SegmentMembers implements Processor<String, byte[], String, byte[]> 
         if (record.value() == null) {
             return;                                          // tombstones are dropped before the re-key (they carry no customer)
         }
-        Records.read(record).ifPresent(event -> {
-            if (event.payload() instanceof SegmentEntered e) {
-                members.put(e.getSegment() + SEPARATOR + e.getCustomerId(), event.envelope().occurredAt().toEpochMilli());
-            } else if (event.payload() instanceof SegmentExited e) {
-                members.delete(e.getSegment() + SEPARATOR + e.getCustomerId());
-            } else if (event.payload() instanceof CampaignTriggered c) {
-                List<String> customers = new ArrayList<>();
-                try (KeyValueIterator<String, Long> it = members.range(c.getAudienceSegment() + SEPARATOR,
-                        c.getAudienceSegment() + (char) (SEPARATOR + 1))) {
-                    it.forEachRemaining(kv -> customers.add(kv.key.substring(kv.key.indexOf(SEPARATOR) + 1)));
-                }
-                customers.forEach(customerId -> context.forward(record.withKey(customerId)));
+        var event = Records.event(record);
+        if (event.payload() instanceof SegmentEntered e) {
+            members.put(e.getSegment() + SEPARATOR + e.getCustomerId(), event.envelope().occurredAt().toEpochMilli());
+        } else if (event.payload() instanceof SegmentExited e) {
+            members.delete(e.getSegment() + SEPARATOR + e.getCustomerId());
+        } else if (event.payload() instanceof CampaignTriggered c) {
+            List<String> customers = new ArrayList<>();
+            try (KeyValueIterator<String, Long> it = members.range(c.getAudienceSegment() + SEPARATOR,
+                    c.getAudienceSegment() + (char) (SEPARATOR + 1))) {
+                it.forEachRemaining(kv -> customers.add(kv.key.substring(kv.key.indexOf(SEPARATOR) + 1)));
             }
-        });
+            customers.forEach(customerId -> context.forward(record.withKey(customerId)));
+        }
     }
 }

@@ -67,10 +67,10 @@ public final class PriceTestProcessor implements Processor<String, byte[], Void,
         TestCustomer before = customers.get(customerId);
         TestCustomer c = before != null ? before : new TestCustomer(Instant.ofEpochMilli(record.timestamp()), Map.of());
         if (!tests.isEmpty()) {
-            var event = Records.read(record);
-            if (event.isPresent() && event.get().payload() instanceof ProductViewed v) {
+            var payload = Records.event(record).payload();
+            if (payload instanceof ProductViewed v) {
                 c = exposed(customerId, c, v.getProductId());
-            } else if (event.isPresent() && event.get().payload() instanceof OrderPlaced o) {
+            } else if (payload instanceof OrderPlaced o) {
                 ordered(c, o);
             }
         }

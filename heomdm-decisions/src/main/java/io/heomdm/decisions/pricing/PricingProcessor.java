@@ -60,17 +60,16 @@ public final class PricingProcessor implements Processor<String, byte[], String,
 
     @Override
     public void process(Record<String, byte[]> record) {
-        Records.read(record).ifPresent(event -> {
-            SpecificRecord payload = event.payload();
-            if (payload instanceof DemandObserved d) {
-                demand(event, d);
-            } else if (payload instanceof CompetitorPriceObserved c) {
-                state(c.getProductId(), event.envelope().occurredAt()).ifPresent(s ->
-                        products.put(c.getProductId(), engine.competitorSeen(s, c.getCompetitor(), c.getPrice(), event.envelope().occurredAt())));
-            } else if (payload instanceof PriceApproved a) {
-                approve(event, a);
-            }
-        });
+        var event = Records.event(record);
+        SpecificRecord payload = event.payload();
+        if (payload instanceof DemandObserved d) {
+            demand(event, d);
+        } else if (payload instanceof CompetitorPriceObserved c) {
+            state(c.getProductId(), event.envelope().occurredAt()).ifPresent(s ->
+                    products.put(c.getProductId(), engine.competitorSeen(s, c.getCompetitor(), c.getPrice(), event.envelope().occurredAt())));
+        } else if (payload instanceof PriceApproved a) {
+            approve(event, a);
+        }
     }
 
     private void demand(Event<SpecificRecord> event, DemandObserved d) {

@@ -48,27 +48,26 @@ public final class TasteProcessor implements Processor<String, byte[], String, I
 
     @Override
     public void process(Record<String, byte[]> record) {
-        Records.read(record).ifPresent(event -> {
-            long at = record.timestamp();
-            String cause = event.envelope().eventId().toString();
-            String customer = event.envelope().key();
-            CustomerTaste taste = tastes.get(customer);
-            taste = taste == null ? CustomerTaste.NONE : taste;
-            if (event.payload() instanceof ProductViewed v) {
-                taste = viewed(taste, v, at, cause);
-            } else if (event.payload() instanceof CartItemAdded c) {
-                taste = withInterest(taste, Map.of(c.getProductId(), settings.cartWeight()), at, List.of());
-                send(at, c.getProductId(), new ItemSignal(null, false, List.of(), "cart", settings.cartWeight(), cause));
-            } else if (event.payload() instanceof OrderPlaced o) {
-                taste = ordered(taste, o, at, cause);
-            } else if (event.payload() instanceof CustomerErased) {
-                tastes.delete(customer);
-                return;
-            } else {
-                return;
-            }
-            tastes.put(customer, taste);
-        });
+        var event = Records.event(record);
+        long at = record.timestamp();
+        String cause = event.envelope().eventId().toString();
+        String customer = event.envelope().key();
+        CustomerTaste taste = tastes.get(customer);
+        taste = taste == null ? CustomerTaste.NONE : taste;
+        if (event.payload() instanceof ProductViewed v) {
+            taste = viewed(taste, v, at, cause);
+        } else if (event.payload() instanceof CartItemAdded c) {
+            taste = withInterest(taste, Map.of(c.getProductId(), settings.cartWeight()), at, List.of());
+            send(at, c.getProductId(), new ItemSignal(null, false, List.of(), "cart", settings.cartWeight(), cause));
+        } else if (event.payload() instanceof OrderPlaced o) {
+            taste = ordered(taste, o, at, cause);
+        } else if (event.payload() instanceof CustomerErased) {
+            tastes.delete(customer);
+            return;
+        } else {
+            return;
+        }
+        tastes.put(customer, taste);
     }
 
     private CustomerTaste viewed(CustomerTaste taste, ProductViewed v, long at, String cause) {

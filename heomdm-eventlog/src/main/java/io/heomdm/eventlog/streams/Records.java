@@ -18,11 +18,22 @@ public final class Records {
     private Records() {
     }
 
-    /** The event a record carries; empty (with a warning) for one that cannot be read, which is skipped rather than stopping the service. */
+    /**
+     * The event a record carries. One that cannot be read throws {@link MalformedMessageException}:
+     * the application's {@link DeadLetterHandler} parks it in the dead-letter topic and goes on.
+     */
+    public static Event<SpecificRecord> event(Record<String, byte[]> record) {
+        Envelope envelope = KafkaHeaders.envelope(record.headers(), record.key(), record.timestamp());
+        return new Event<>(envelope, AvroCodec.decode(envelope, record.value()));
+    }
+
+    /**
+     * For global-store loaders only, where the dead-letter handler does not reach (the global thread
+     * would stop the whole client): the event, or empty with a warning for one that cannot be read.
+     */
     public static Optional<Event<SpecificRecord>> read(Record<String, byte[]> record) {
         try {
-            Envelope envelope = KafkaHeaders.envelope(record.headers(), record.key(), record.timestamp());
-            return Optional.of(new Event<>(envelope, AvroCodec.decode(envelope, record.value())));
+            return Optional.of(event(record));
         } catch (MalformedMessageException e) {
             LOG.warn("skipping an unreadable record: {}", e.getMessage());
             return Optional.empty();

@@ -1,6 +1,12 @@
 package io.heomdm.eventlog.streams;
 
 import io.heomdm.eventlog.KafkaSettings;
+import io.heomdm.eventlog.TopicAdmin;
+import io.heomdm.eventlog.TopicSpec;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -20,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+    private static final int MAX_RESTARTS = 3;
+    private static final Duration RESTART_WINDOW = Duration.ofMinutes(10);
     private final KafkaStreams streams;
 
     private StreamsApp(KafkaStreams streams) {
@@ -34,9 +42,11 @@ public final class StreamsApp implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(applicationId + ": state directory " + stateDir + " cannot be created", e);
         }
+        TopicAdmin.ensure(kafka, List.of(deadLetterTopic(applicationId)));
         var props = new Properties();
         props.putAll(kafka.clientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        isolateFailures(props, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -50,8 +60,22 @@ public final class StreamsApp implements AutoCloseable {
                 running.countDown();
             }
         });
+        var replaced = new java.util.ArrayDeque<Long>();
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("{} stopped: {}", applicationId, e.toString(), e);
+            // a record's failure never gets here (DeadLetterHandler): this is the thread's own (a broken
+            // store, a producer that cannot go on). A new thread starts from the last commit; one that keeps
+            // failing is not replaced for ever.
+            long now = System.nanoTime();
+            synchronized (replaced) {
+                replaced.removeIf(at -> now - at > RESTART_WINDOW.toNanos());
+                if (replaced.size() < MAX_RESTARTS) {
+                    replaced.add(now);
+                    LOG.error("{}: a stream thread failed and is replaced ({} of {} in {}): {}", applicationId, replaced.size(), MAX_RESTARTS,
+                            RESTART_WINDOW, e.toString(), e);
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                }
+            }
+            LOG.error("{} stopped: its stream threads failed {} times in {}: {}", applicationId, MAX_RESTARTS, RESTART_WINDOW, e.toString(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.start();
@@ -67,6 +91,28 @@ public final class StreamsApp implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         return app;
+    }
+
+    /** Where the application's failed records go: {@code <applicationId>.dlt}, kept 30 days. */
+    public static TopicSpec deadLetterTopic(String applicationId) {
+        return new TopicSpec(applicationId + ".dlt", "the failed record's own key", List.of(), 1, TopicSpec.Cleanup.DELETE, Duration.ofDays(30));
+    }
+
+    /** A record that fails is dead-lettered and the application goes on ({@link DeadLetterHandler}); topology tests set the same. */
+    public static void isolateFailures(Properties props, String applicationId) {
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic(applicationId).name());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    }
+
+    /** Records dead-lettered since this instance started (Streams' {@code dropped-records-total}, summed over its tasks). */
+    public long deadLettered() {
+        return deadLettered(streams.metrics());
+    }
+
+    public static long deadLettered(Map<MetricName, ? extends Metric> metrics) {
+        return (long) metrics.entrySet().stream().filter(m -> m.getKey().name().equals("dropped-records-total"))
+                .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue()).sum();
     }
 
     public boolean isRunning() {

@@ -1,0 +1,66 @@
+package io.heomdm.eventlog.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A record whose processing throws costs that record only: it is dead-lettered as it was read and the next one is processed. */
+class DeadLetterHandlerTest {
+    @Test
+    void aFailingRecordGoesToTheDeadLetterTopicWithItsHeadersAndTheNextIsProcessed(@TempDir Path stateDir) {
+        var builder = new StreamsBuilder();
+        builder.stream("in", org.apache.kafka.streams.kstream.Consumed.with(Serdes.String(), Serdes.String()))
+                .mapValues(v -> {
+                    if (v.startsWith("poison")) {
+                        throw new ArithmeticException("units went negative");
+                    }
+                    return v.toUpperCase();
+                })
+                .to("out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), Serdes.String()));
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlt-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        StreamsApp.isolateFailures(props, "dlt-test");
+        try (var driver = new TopologyTestDriver(builder.build(), props)) {
+            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            var out = driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer());
+            var dead = driver.createOutputTopic("dlt-test.dlt", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+            in.pipeInput("a", "first");
+            var headers = new RecordHeaders().add("heomdm-event-id", "e-42".getBytes(StandardCharsets.UTF_8))
+                    .add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
+            in.pipeInput(new TestRecord<>("b", "poison pill", headers));
+            in.pipeInput("c", "third");
+
+            assertThat(out.readValuesToList()).as("the records around the bad one").containsExactly("FIRST", "THIRD");
+            var letters = dead.readRecordsToList();
+            assertThat(letters).hasSize(1);
+            var letter = letters.get(0);
+            assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo("b");
+            assertThat(new String(letter.value(), StandardCharsets.UTF_8)).as("the record as it was read").isEqualTo("poison pill");
+            assertThat(header(letter, "heomdm-event-id")).as("its own headers: a replay is the same event").isEqualTo("e-42");
+            assertThat(header(letter, "traceparent")).startsWith("00-0af7651916cd43dd8448eb211c80319c");
+            assertThat(header(letter, "__streams.errors.exception")).isEqualTo(ArithmeticException.class.getName());
+            assertThat(header(letter, "__streams.errors.message")).isEqualTo("units went negative");
+            assertThat(header(letter, "__streams.errors.topic")).isEqualTo("in");
+            assertThat(header(letter, "__streams.errors.offset")).isEqualTo("1");
+            assertThat(StreamsApp.deadLettered(driver.metrics())).as("counted for /health").isEqualTo(1);
+        }
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        var h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
