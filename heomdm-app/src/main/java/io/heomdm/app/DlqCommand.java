@@ -88,8 +88,8 @@ final class DlqCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             var sources = parent.withConsole((console, tasks) -> console.list());
-            out.printf("%-44s %-11s %-40s %s%n", "DEAD LETTERS", "KIND", "OF", "COUNT");
-            sources.forEach(d -> out.printf("%-44s %-11s %-40s %d%n", d.name(), d.kind(), d.of(), d.count()));
+            out.printf("%-52s %-11s %-48s %s%n", "DEAD LETTERS", "KIND", "OF", "COUNT");
+            sources.forEach(d -> out.printf("%-52s %-11s %-48s %d%n", d.name(), d.kind(), d.of(), d.count()));
             return 0;
         }
     }

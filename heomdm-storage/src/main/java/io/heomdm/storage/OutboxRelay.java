@@ -152,10 +152,18 @@ public final class OutboxRelay implements AutoCloseable {
                 while (relayDue() == batch && !scheduler.isShutdown()) {
                     // a full batch: more may be waiting
                 }
+                if (!passing) {
+                    log.info("outbox: relaying again");
+                }
                 passing = true;
             } catch (RuntimeException e) {
+                // an outage is one warning, not one every pass
+                if (passing) {
+                    log.warn("outbox: relay pass failed, retrying every {} ms until it works: {}", interval.toMillis(), e.toString());
+                } else {
+                    log.debug("outbox: relay pass failed again: {}", e.toString());
+                }
                 passing = false;
-                log.warn("outbox: relay pass failed, retrying in {} ms: {}", interval.toMillis(), e.toString());
             }
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
