@@ -14,6 +14,7 @@ import io.heomdm.decisions.recommendations.RecommendationSettings;
 import io.heomdm.decisions.recommendations.TasteProcessor;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
+import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.JsonSerde;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -62,7 +63,8 @@ public final class DecisionsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOTALS_STORE), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_STORE), Serdes.String(),
                 new JsonSerde<>(ItemStats.class)));
-        var activity = builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("activity"));
+        var activity = Deduplicator.once(builder, builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+                .withName("activity")), "decisions-events-seen");
         activity.process(() -> new TasteProcessor(recommendations, TASTE_STORE, TOTALS_STORE), Named.as("tastes"), TASTE_STORE, TOTALS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(ItemSignal.class)).withName("by-item"))
                 .process(() -> new ItemProcessor(recommendations, ITEM_STORE), Named.as("items"), ITEM_STORE)

@@ -66,6 +66,11 @@ public final class EventIngestion {
 
     /** One event from {@code length} bytes of UTF-8 at {@code offset}: read straight from the request's bytes, no string in between. */
     public Item parse(byte[] utf8, int offset, int length, String traceparent) {
+        return parse(utf8, offset, length, traceparent, null);
+    }
+
+    /** @param idempotentId the eventId an {@code Idempotency-Key} stands for; then the event itself must not carry one */
+    public Item parse(byte[] utf8, int offset, int length, String traceparent, UUID idempotentId) {
         JsonNode node;
         try {
             node = JSON.readTree(utf8, offset, length);
@@ -75,14 +80,17 @@ public final class EventIngestion {
         if (node == null || !node.isObject()) {
             return invalid(new Violation("$", "must be a JSON object"));
         }
-        return read(node, traceparent);
+        return read(node, traceparent, idempotentId);
     }
 
-    private Item read(JsonNode node, String traceparent) {
+    private Item read(JsonNode node, String traceparent, UUID idempotentId) {
         List<Violation> violations = new ArrayList<>();
         checkEnvelopeFields(node, violations);
         EventType<SpecificRecord> type = readType(node.get("type"), violations);
         UUID eventId = readEventId(node.get("eventId"), violations);
+        if (idempotentId != null && node.hasNonNull("eventId")) {
+            violations.add(new Violation("eventId", "must not be sent with an Idempotency-Key header: the key names the event; send one of them"));
+        }
         Instant occurredAt = readOccurredAt(node.get("occurredAt"), violations);
         String correlationId = readCorrelationId(node.get("correlationId"), violations);
         JsonNode version = node.get("schemaVersion");
@@ -93,7 +101,7 @@ public final class EventIngestion {
         if (!violations.isEmpty()) {
             return new Item(null, List.copyOf(violations));
         }
-        UUID id = eventId != null ? eventId : ids.next();
+        UUID id = eventId != null ? eventId : idempotentId != null ? idempotentId : ids.next();
         var envelope = new Envelope(id, type.name(), type.version(), type.keyOf(payload), occurredAt,
                 correlationId != null ? correlationId : id.toString(), null, traceparent);
         TopicSpec topic = MarketTopics.forType(type.name()).orElseThrow();

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,6 +38,10 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 final class EventsResource implements Resource, AutoCloseable {
     private static final int SENDERS = 8;
     private static final int SEND_QUEUE = 20_000;
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** EventIds remembered to answer 409 for one reused with another payload: about 100 bytes each. */
+    private static final int RECENT_EVENTS = 200_000;
+    private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
 
     private final GatewaySettings settings;
     private final EventIngestion ingestion;
@@ -82,6 +87,8 @@ final class EventsResource implements Resource, AutoCloseable {
             traceparent = Traceparent.newTrace(random);
         }
         List<Line> lines = ndjson ? Line.split(body) : List.of(new Line(0, body.length));
+        Principal principal = Requests.principal(ctx);
+        UUID idempotentId = idempotentId(ctx.header(IDEMPOTENCY_KEY), ndjson, principal);
         if (lines.isEmpty()) {
             count("invalid");
             throw new ProblemException(Problem.of(400, "invalid-event", "Invalid event", "the body holds no event"));
@@ -91,12 +98,11 @@ final class EventsResource implements Resource, AutoCloseable {
             throw new ProblemException(Problem.of(413, "too-large", "Batch too large",
                     "a batch may hold at most " + settings.maxBatchItems() + " events; this one holds " + lines.size()));
         }
-        Principal principal = Requests.principal(ctx);
         List<EventIngestion.Item> items = new ArrayList<>(lines.size());
         List<FieldError> errors = new ArrayList<>();
         List<FieldError> forbidden = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            var item = ingestion.parse(body, lines.get(i).offset(), lines.get(i).length(), traceparent);
+            var item = ingestion.parse(body, lines.get(i).offset(), lines.get(i).length(), traceparent, idempotentId);
             items.add(item);
             Integer index = ndjson ? i : null;
             item.violations().forEach(v -> errors.add(new FieldError(index, v.field(), v.rule())));
@@ -116,6 +122,19 @@ final class EventsResource implements Resource, AutoCloseable {
             count("forbidden");
             throw new ProblemException(Problem.of(403, "event-type-forbidden", "Event type not allowed for this key",
                     "none of the request was accepted").withErrors(forbidden));
+        }
+        List<FieldError> conflicts = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            var event = items.get(i).accepted().event();
+            if (!recent.admit(event)) {
+                conflicts.add(new FieldError(ndjson ? i : null, "eventId", "eventId " + event.envelope().eventId()
+                        + " was sent before with another type or payload; an eventId names one event"));
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            count("conflict");
+            throw new ProblemException(Problem.of(409, "event-id-conflict", "EventId used for another event",
+                    "none of the request was accepted").withErrors(conflicts));
         }
         publish(ctx, items, ndjson);
     }
@@ -242,6 +261,25 @@ final class EventsResource implements Resource, AutoCloseable {
 
     private void count(String outcome) {
         Counter.builder("heomdm.gateway.events").tag("outcome", outcome).register(metrics).increment();
+    }
+
+    /**
+     * For a single event, an {@code Idempotency-Key} (1 to 255 visible ASCII characters) stands for an
+     * eventId, the same for the same key from the same API key; null without one.
+     */
+    private static UUID idempotentId(String key, boolean ndjson, Principal principal) {
+        if (key == null) {
+            return null;
+        }
+        if (ndjson) {
+            throw ProblemException.invalid("invalid-event", "Invalid event", "the batch was not accepted", IDEMPOTENCY_KEY,
+                    "is for a single event; in a batch, give each line its eventId");
+        }
+        if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw ProblemException.invalid("invalid-event", "Invalid event", "the event was not accepted", IDEMPOTENCY_KEY,
+                    "must be 1 to 255 visible ASCII characters");
+        }
+        return UUID.nameUUIDFromBytes(("idempotency-key/" + principal.keyId() + "/" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String mediaType(String header) {

@@ -81,6 +81,26 @@ class GatewayIT {
     }
 
     @Test
+    void anIdempotencyKeyNamesTheEventAndAnEventIdReusedForAnotherEventIs409() throws Exception {
+        var first = post(gateway, "application/json", ORDER, Map.of("Idempotency-Key", "order-o-1-attempt"));
+        var again = post(gateway, "application/json", ORDER, Map.of("Idempotency-Key", "order-o-1-attempt"));
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(again.statusCode()).as("a retry: written again, counted once downstream").isEqualTo(202);
+        String eventId = JSON.readTree(first.body()).get("eventId").asText();
+        assertThat(JSON.readTree(again.body()).get("eventId").asText()).as("the same key, the same eventId").isEqualTo(eventId);
+
+        long before = activityRecords();
+        var other = post(gateway, "application/json", ORDER.replace("\"total\":", "\"total\":1"), Map.of("Idempotency-Key", "order-o-1-attempt"));
+        assertThat(other.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(other.body()).get("errors").get(0).get("rule").asText()).contains(eventId);
+        assertThat(activityRecords()).as("nothing written").isEqualTo(before);
+
+        var batch = post(gateway, "application/x-ndjson", ORDER, Map.of("Idempotency-Key", "k"));
+        assertThat(batch.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(batch.body()).get("errors").get(0).get("field").asText()).isEqualTo("Idempotency-Key");
+    }
+
+    @Test
     void aBatchIsAcceptedWhole() throws Exception {
         long before = activityRecords();
         String batch = IntStream.range(0, 3).mapToObj(i -> ORDER).collect(Collectors.joining("\n"));

@@ -1,6 +1,7 @@
 package io.heomdm.analytics.customers;
 
 import io.heomdm.analytics.AnalyticsTopics;
+import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.DefinitionsLoader;
 import io.heomdm.eventlog.streams.JsonSerde;
 import io.heomdm.analytics.scores.CustomerScores;
@@ -27,6 +28,9 @@ public final class CustomerTopology {
     static final String SEGMENTS_SINK = "segments";
     static final String SCORES_SINK = "scores";
 
+    /** The eventIds seen in the last week: a client's retry counts once. */
+    static final String DEDUP_STORE = "customer-events-seen";
+
     private CustomerTopology() {
     }
 
@@ -38,7 +42,9 @@ public final class CustomerTopology {
         }
         var topology = new Topology();
         topology.addSource("activity", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), MarketTopics.ACTIVITY.name());
-        topology.addProcessor("customers", () -> new CustomerProcessor(settings, catalog), "activity");
+        topology.addProcessor("deduplicate", () -> new Deduplicator(DEDUP_STORE, Deduplicator.DEFAULT_RETENTION), "activity");
+        topology.addStateStore(Deduplicator.store(DEDUP_STORE, Deduplicator.DEFAULT_RETENTION), "deduplicate");
+        topology.addProcessor("customers", () -> new CustomerProcessor(settings, catalog), "deduplicate");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMERS_STORE), Serdes.String(),
                 new JsonSerde<>(CustomerState.class)), "customers");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NORMS_STORE), Serdes.String(),

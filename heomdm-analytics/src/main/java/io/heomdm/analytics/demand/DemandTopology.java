@@ -1,6 +1,7 @@
 package io.heomdm.analytics.demand;
 
 import io.heomdm.analytics.AnalyticsTopics;
+import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.JsonSerde;
 import io.heomdm.eventlog.KafkaHeaders;
 import io.heomdm.eventlog.MarketTopics;
@@ -56,7 +57,8 @@ public final class DemandTopology {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FORECAST_STORE), Serdes.String(),
                 new JsonSerde<>(DemandForecast.class)));
-        builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("activity"))
+        Deduplicator.once(builder, builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("activity")),
+                        "demand-events-seen")
                 .process(ProductTouches::new, Named.as("product-touches"))
                 .groupByKey(Grouped.with("by-product", Serdes.String(), TOUCHES))
                 .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.grace()).advanceBy(settings.advance()))

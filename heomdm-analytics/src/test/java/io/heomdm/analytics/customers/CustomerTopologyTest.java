@@ -262,6 +262,35 @@ class CustomerTopologyTest {
     }
 
     @Test
+    void anEventSentAgainWithItsEventIdCountsOnceAndTheSameIdWithAnotherPayloadIsParked() {
+        start(settings(), Map.of(), T0);
+        var retried = new Envelope(UUID.randomUUID(), "OrderPlaced", 1, "c-1", T0, null, null, null);
+        byte[] order = AvroCodec.encode(order("c-1", "30.00"));
+        for (int copy = 0; copy < 5; copy++) {
+            // a retry without occurredAt is stamped anew by the gateway: the copies differ in time, not in payload
+            var envelope = new Envelope(retried.eventId(), "OrderPlaced", 1, "c-1", T0.plusSeconds(copy), null, null, null);
+            activity.pipeInput(new TestRecord<>("c-1", order, KafkaHeaders.of(envelope), T0.plusSeconds(copy)));
+        }
+        CustomerState state = (CustomerState) driver.getKeyValueStore(CustomerTopology.CUSTOMERS_STORE).get("c-1");
+        assertThat(state.profile().orderCount()).as("five copies, one order").isEqualTo(1);
+        assertThat(state.profile().revenue()).isEqualByComparingTo("30.00");
+
+        activity.pipeInput(new TestRecord<>("c-1", AvroCodec.encode(order("c-1", "999.00")), KafkaHeaders.of(retried), T0.plusSeconds(9)));
+        state = (CustomerState) driver.getKeyValueStore(CustomerTopology.CUSTOMERS_STORE).get("c-1");
+        assertThat(state.profile().revenue()).as("the same eventId with another payload is not counted").isEqualByComparingTo("30.00");
+        var dead = driver.createOutputTopic("analytics-test.dlt", Serdes.String().deserializer(), Serdes.ByteArray().deserializer()).readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader("__streams.errors.exception").value()))
+                .isEqualTo(io.heomdm.eventlog.streams.Deduplicator.ConflictingEventException.class.getName());
+
+        // past the retention (a week of stream time), an eventId is not remembered: counted again (documented)
+        send("c-2", order("c-2", "1.00"), T0.plus(Duration.ofDays(8)));
+        activity.pipeInput(new TestRecord<>("c-1", order, KafkaHeaders.of(retried), T0.plus(Duration.ofDays(8))));
+        state = (CustomerState) driver.getKeyValueStore(CustomerTopology.CUSTOMERS_STORE).get("c-1");
+        assertThat(state.profile().orderCount()).isEqualTo(2);
+    }
+
+    @Test
     void anRfmNameCannotBeTakenByARule() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> CustomerTopology.build(settings(),
                 SegmentCatalog.of(Map.of("Champions", RuleParser.parse("{\"property\": \"orderCount\", \"op\": \"gt\", \"value\": 10}")))))

@@ -55,7 +55,9 @@ class DemandTopologyTest {
 
     @AfterEach
     void close() {
-        driver.close();
+        if (driver != null) {
+            driver.close();
+        }
     }
 
     void send(String customerId, SpecificRecord payload, Instant at) {
@@ -82,6 +84,29 @@ class DemandTopologyTest {
             Envelope e = KafkaHeaders.envelope(r.headers(), r.key(), r.timestamp());
             return (DemandObserved) AvroCodec.decode(e, r.value());
         }).toList();
+    }
+
+    @Test
+    void anOrderSentOnceTwiceOrFiveTimesGivesTheSameDemand() {
+        Path root = stateDir;
+        for (int copies : new int[] {1, 2, 5}) {
+            stateDir = root.resolve("copies-" + copies);
+            start(new DemandSettings(Duration.ofHours(1), Duration.ofHours(1), Duration.ofMinutes(5), 0.3, 0.2));
+            Instant at = T0.plus(Duration.ofMinutes(30));
+            var envelope = new Envelope(UUID.randomUUID(), "OrderPlaced", 1, "c-1", at, null, null, null);
+            byte[] payload = AvroCodec.encode(order(line("p-1", 2, "10.00")));
+            for (int i = 0; i < copies; i++) {
+                activity.pipeInput(new TestRecord<>("c-1", payload, KafkaHeaders.of(envelope), at.plusSeconds(i)));
+            }
+            send("c-9", view("p-9"), at.plus(Duration.ofHours(3)));
+            var p1 = read().stream().filter(d -> d.getProductId().equals("p-1")).toList();
+            assertThat(p1).as(copies + " copies").hasSize(1);
+            assertThat(p1.get(0).getOrders()).isEqualTo(1);
+            assertThat(p1.get(0).getUnits()).isEqualTo(2);
+            assertThat(p1.get(0).getRevenue()).isEqualByComparingTo("20.00");
+            driver.close();
+        }
+        driver = null;
     }
 
     @Test

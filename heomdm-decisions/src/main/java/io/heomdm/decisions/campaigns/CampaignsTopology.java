@@ -3,6 +3,7 @@ package io.heomdm.decisions.campaigns;
 import io.heomdm.decisions.DecisionsTopics;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
+import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.DefinitionsLoader;
 import io.heomdm.eventlog.streams.JsonSerde;
 import io.heomdm.events.Event;
@@ -62,7 +63,8 @@ public final class CampaignsTopology {
                 .process(() -> new Rekey(CampaignsTopology::bouncedCustomer), Named.as("bounces"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("bounces-by-customer")
                         .withNumberOfPartitions(MarketTopics.ACTIVITY.partitions()));
-        var activity = builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("activity"));
+        var activity = Deduplicator.once(builder, builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+                .withName("activity")), "campaign-events-seen");
         var facts = activity.merge(segments, Named.as("with-segments")).merge(bounces, Named.as("with-bounces"))
                 .merge(campaignAudiences(builder), Named.as("with-campaigns"));
         if (settings.priceDrop() != null) {

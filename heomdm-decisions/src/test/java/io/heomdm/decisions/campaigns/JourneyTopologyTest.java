@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -110,6 +112,25 @@ class JourneyTopologyTest {
     static Journey journey(String id, boolean transactional, Journey.Node... nodes) {
         return new Journey(id, 1, new Journey.Entry("CartItemAdded", null, null), List.of(nodes), Set.of("OrderPlaced"), Duration.ZERO,
                 transactional);
+    }
+
+    @Test
+    void aCartAddSentFiveTimesWithItsEventIdStartsOneRun() {
+        // no cool-down: every distinct cart add starts a run and sends at once, so a counted copy would show
+        start(NO_CAPS, new Journey("instant", 1, new Journey.Entry("CartItemAdded", null, null),
+                List.of(new Journey.Message("send", io.heomdm.events.schema.Channel.EMAIL, "cart-reminder")), Set.of(), Duration.ZERO, false));
+        customer("ann", "UTC", true);
+        var envelope = new io.heomdm.events.Envelope(UUID.randomUUID(), "CartItemAdded", 1, "ann", now, null, null, null);
+        byte[] payload = io.heomdm.events.AvroCodec.encode(CartItemAdded.newBuilder().setCustomerId("ann").setProductId("p-1").setQuantity(1)
+                .setUnitPrice(new BigDecimal("25.00")).build());
+        for (int i = 0; i < 5; i++) {
+            activity.pipeInput(new TestRecord<>("ann", payload, io.heomdm.eventlog.KafkaHeaders.of(envelope), now.plusSeconds(i)));
+        }
+        advance(TICK);
+        assertThat(decided()).as("one message for five copies").hasSize(1);
+        cartAdd("ann", "p-1"); // another cart add, its own eventId: a run of its own
+        advance(TICK);
+        assertThat(decided()).hasSize(1);
     }
 
     @Test
