@@ -509,6 +509,22 @@ class PlatformIT {
     }
 
     @Test
+    void anOrderPostedTwiceWithItsEventIdCountsOnceAndItsIdCannotNameAnotherOrder() throws Exception {
+        String order = """
+                {"eventId":"%s","type":"OrderPlaced","data":{"customerId":"twice","orderId":"o-twice","lines":[],"total":%s}}""";
+        String eventId = UUID.randomUUID().toString();
+        assertThat(post(order.formatted(eventId, "40.00")).statusCode()).isEqualTo(202);
+        assertThat(post(order.formatted(eventId, "40.00")).statusCode()).as("the client's retry is written again").isEqualTo(202);
+        assertThat(post(order.formatted(eventId, "99.00")).statusCode()).as("another order under its id").isEqualTo(409);
+        // a later event of the same customer on the same partition: once it is in, the copies before it were seen
+        assertThat(post(order.formatted(UUID.randomUUID(), "2.00").replace("o-twice", "o-later")).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/customers/twice").statusCode() == 200
+                && JSON.readTree(get("/v1/customers/twice").body()).path("orderCount").asInt() == 2);
+        JsonNode profile = JSON.readTree(get("/v1/customers/twice").body());
+        assertThat(profile.get("revenue").decimalValue()).as("40 once, and 2").isEqualByComparingTo("42.00");
+    }
+
+    @Test
     void healthReportsEveryDependency() throws Exception {
         var health = get("/health");
         assertThat(health.statusCode()).isEqualTo(200);
