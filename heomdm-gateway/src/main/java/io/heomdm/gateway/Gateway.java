@@ -46,6 +46,8 @@ public final class Gateway implements AutoCloseable {
     private final Backends backends;
     private final RandomGenerator random;
     private final RateLimits rateLimits;
+    /** Invalid API keys per client address ({@code Limits.failedKeysPerMinute}). */
+    private final RateLimits failedAuth;
     private final EventsResource events;
     private final Javalin app;
 
@@ -54,6 +56,7 @@ public final class Gateway implements AutoCloseable {
         this.backends = backends;
         this.random = random;
         this.rateLimits = new RateLimits(settings.limits().requestsPerSecond(), settings.limits().burst());
+        this.failedAuth = RateLimits.perMinute(settings.limits().failedKeysPerMinute());
         this.events = new EventsResource(settings, backends.ingestion(), backends.publisher(), metrics, random);
         List<Resource> resources = List.of(events,
                 new CustomersResource(backends.customers(), backends.analytics(), backends.ingestion(), events, backends.audit(), random),
@@ -182,7 +185,20 @@ public final class Gateway implements AutoCloseable {
     private void authorize(Context ctx) {
         Set<RouteRole> roles = ctx.routeRoles();
         Scope scope = roles.isEmpty() ? Scope.ADMIN : (Scope) roles.iterator().next(); // a route without a scope is an admin route
+        boolean guarded = scope != Scope.PUBLIC && bearer(ctx).isPresent();
+        if (guarded) {
+            var wait = failedAuth.blocked(ctx.ip());
+            if (wait.isPresent()) {
+                // a client guessing keys: refused before the key ring is asked
+                throw new ProblemException(Problem.of(429, "too-many-failed-keys", "Too many invalid API keys", "this address sent "
+                        + settings.limits().failedKeysPerMinute() + " invalid API keys within a minute; retry after " + wait.getAsLong() + " s"),
+                        Map.of("Retry-After", String.valueOf(wait.getAsLong())));
+            }
+        }
         Optional<Principal> principal = bearer(ctx).flatMap(backends.keys()::authenticate);
+        if (principal.isEmpty() && guarded) {
+            failedAuth.take(ctx.ip());
+        }
         principal.ifPresent(p -> ctx.attribute(Requests.PRINCIPAL, p));
         if (scope == Scope.PUBLIC) {
             return;

@@ -51,21 +51,30 @@ public record GatewaySettings(String host, int port, int maxBodyBytes, int maxBa
      * @param burst                 the bucket's size: requests a key may make at once after a quiet spell
      */
     public record Limits(Duration idleTimeout, Duration bodyTimeout, int maxHeaderBytes, int minBodyBytesPerSecond, int maxQueued, Duration maxQueueWait,
-            int requestsPerSecond, int burst) {
+            int requestsPerSecond, int burst, int failedKeysPerMinute) {
+        /** 20 invalid API keys a minute per address: 2^256 keys are not guessed at that rate, and the key ring is spared. */
         public static Limits defaults() {
-            return new Limits(Duration.ofSeconds(30), Duration.ofSeconds(5), 16 * 1024, 1024, 256, Duration.ofSeconds(5), 1000, 2000);
+            return new Limits(Duration.ofSeconds(30), Duration.ofSeconds(5), 16 * 1024, 1024, 256, Duration.ofSeconds(5), 1000, 2000, 20);
+        }
+
+        public Limits withFailedKeys(int perMinute) {
+            return new Limits(idleTimeout, bodyTimeout, maxHeaderBytes, minBodyBytesPerSecond, maxQueued, maxQueueWait, requestsPerSecond, burst,
+                    perMinute);
         }
 
         public Limits withQueue(int maxQueued, Duration maxQueueWait) {
-            return new Limits(idleTimeout, bodyTimeout, maxHeaderBytes, minBodyBytesPerSecond, maxQueued, maxQueueWait, requestsPerSecond, burst);
+            return new Limits(idleTimeout, bodyTimeout, maxHeaderBytes, minBodyBytesPerSecond, maxQueued, maxQueueWait, requestsPerSecond, burst,
+                    failedKeysPerMinute);
         }
 
         public Limits withRate(int requestsPerSecond, int burst) {
-            return new Limits(idleTimeout, bodyTimeout, maxHeaderBytes, minBodyBytesPerSecond, maxQueued, maxQueueWait, requestsPerSecond, burst);
+            return new Limits(idleTimeout, bodyTimeout, maxHeaderBytes, minBodyBytesPerSecond, maxQueued, maxQueueWait, requestsPerSecond, burst,
+                    failedKeysPerMinute);
         }
 
         public Limits withBodyTimeout(Duration bodyTimeout) {
-            return new Limits(idleTimeout, bodyTimeout, maxHeaderBytes, minBodyBytesPerSecond, maxQueued, maxQueueWait, requestsPerSecond, burst);
+            return new Limits(idleTimeout, bodyTimeout, maxHeaderBytes, minBodyBytesPerSecond, maxQueued, maxQueueWait, requestsPerSecond, burst,
+                    failedKeysPerMinute);
         }
     }
 

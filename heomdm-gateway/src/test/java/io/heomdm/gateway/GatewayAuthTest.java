@@ -37,7 +37,9 @@ class GatewayAuthTest {
     @BeforeAll
     static void start() {
         nowhere = new KafkaEventPublisher(new KafkaSettings("127.0.0.1:1", Map.of(), Duration.ofMillis(300), (short) 1, 1), "auth-test");
-        gateway = new Gateway(GatewaySettings.local(0, 10_000, 5, Duration.ofMillis(300), 4), TestBackends.with(nowhere),
+        // every route is called with an unknown key: more than an address may send a minute
+        gateway = new Gateway(GatewaySettings.local(0, 10_000, 5, Duration.ofMillis(300), 4)
+                .withLimits(GatewaySettings.Limits.defaults().withFailedKeys(100_000)), TestBackends.with(nowhere),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SplittableRandom(3));
     }
 

@@ -274,6 +274,25 @@ class GatewayIT {
     }
 
     @Test
+    void anAddressGuessingKeysGets429AfterItsInvalidKeysOfTheMinute() throws Exception {
+        var limits = GatewaySettings.Limits.defaults().withFailedKeys(3);
+        try (var g = gateway(GatewaySettings.local(0, 10_000, 5, Duration.ofSeconds(2), 4).withLimits(limits), publisher)) {
+            List<Integer> statuses = new java.util.ArrayList<>();
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 5; i++) {
+                last = http.send(HttpRequest.newBuilder(uri(g, "/v1/journeys")).header("Authorization", "Bearer hk_guess_" + i).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                statuses.add(last.statusCode());
+            }
+            assertThat(statuses).containsExactly(401, 401, 401, 429, 429);
+            assertThat(JSON.readTree(last.body()).get("type").asText()).endsWith("too-many-failed-keys");
+            assertThat(last.headers().firstValue("Retry-After")).isPresent();
+            var bare = http.send(HttpRequest.newBuilder(uri(g, "/v1/journeys")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(bare.statusCode()).as("no key is not a guess").isEqualTo(401);
+        }
+    }
+
+    @Test
     void slowClientsDoNotBlockOthers() throws Exception {
         var limits = GatewaySettings.Limits.defaults().withBodyTimeout(Duration.ofSeconds(2)).withQueue(2, Duration.ofSeconds(1));
         try (var g = gateway(GatewaySettings.local(0, 10_000, 5, Duration.ofSeconds(2), 2).withLimits(limits), publisher)) {

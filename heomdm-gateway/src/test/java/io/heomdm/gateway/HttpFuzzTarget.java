@@ -59,7 +59,7 @@ final class HttpFuzzTarget implements AutoCloseable {
             }
         };
         gateway = new Gateway(GatewaySettings.local(0, 64 * 1024, 50, Duration.ofSeconds(2), 8)
-                .withLimits(GatewaySettings.Limits.defaults().withRate(1_000_000, 1_000_000)), TestBackends.with(memory),
+                .withLimits(GatewaySettings.Limits.defaults().withRate(1_000_000, 1_000_000).withFailedKeys(1_000_000)), TestBackends.with(memory),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SplittableRandom(5));
     }
 
