@@ -25,12 +25,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>A handler failure rewinds its partition to the failed event and retries it after an
  * exponential backoff; the partition waits, the others go on. After {@link Retries#attempts} the
  * event goes to the group's dead-letter topic {@code <topic>.<group>.dlt} — as it was read, its own
- * headers (eventId, trace) kept, plus {@code heomdm-dlt-*} headers with the error and where it came
- * from — and the partition moves on: one bad event costs one event, not every customer behind it. A
+ * headers (eventId, trace) kept, plus {@link DeadLetterHeaders} with the error, where it came from
+ * and the attempts — and the partition moves on: one bad event costs one event, not every customer behind it. A
  * record whose envelope or payload cannot be read goes there at once, since no retry can fix it.
  */
 public final class KafkaEventSubscriber implements EventSubscriber {
@@ -204,8 +204,10 @@ public final class KafkaEventSubscriber implements EventSubscriber {
                         // the cluster refused or went away (authorization, a fenced member, ...): the thread
                         // lives on and tries again, and /health shows the subscription as not polling meanwhile
                         pollBackoff = Math.min(Math.max(2 * pollBackoff, retries.first().toMillis()), retries.max().toMillis());
+                        if (polling) {
+                            log.warn("polling {} failed ({}); trying again, backing off up to {}", topic.name(), e.toString(), retries.max());
+                        }
                         polling = false;
-                        log.warn("polling {} failed ({}); trying again in {} ms", topic.name(), e.toString(), pollBackoff);
                         Thread.sleep(pollBackoff);
                     }
                 }
