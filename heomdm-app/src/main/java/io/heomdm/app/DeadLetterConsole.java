@@ -2,6 +2,7 @@ package io.heomdm.app;
 
 import io.heomdm.eventlog.EventDeadLetters;
 import io.heomdm.gateway.DeadLetterAdmin;
+import io.heomdm.gateway.Unavailable;
 import io.heomdm.storage.Database;
 import io.heomdm.storage.Outbox;
 import io.heomdm.taskqueue.DeadLetters;
@@ -90,7 +91,41 @@ final class DeadLetterConsole implements DeadLetterAdmin {
     }
 
     private boolean isEventTopic(String source) {
-        return EventDeadLetters.isEventDeadLetterTopic(source) && events.list().stream().anyMatch(t -> t.topic().equals(source));
+        return events.holds(source);
+    }
+
+    /** This console while Kafka, SQS or the database does not answer: 503 with the reason, not a 500. */
+    DeadLetterAdmin unlessDown() {
+        var console = this;
+        return new DeadLetterAdmin() {
+            @Override
+            public List<Source> list() {
+                return guarded(console::list);
+            }
+
+            @Override
+            public Optional<List<Letter>> show(String source, int max) {
+                return guarded(() -> console.show(source, max));
+            }
+
+            @Override
+            public Optional<Long> replay(String source) {
+                return guarded(() -> console.replay(source));
+            }
+
+            @Override
+            public Optional<Long> purge(String source) {
+                return guarded(() -> console.purge(source));
+            }
+        };
+    }
+
+    private static <T> T guarded(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            throw new Unavailable("dead-letters", "the dead letters cannot be reached now (" + e.getMessage() + "); retry shortly");
+        }
     }
 
     private static Optional<QueueSpec<?>> queue(String name) {

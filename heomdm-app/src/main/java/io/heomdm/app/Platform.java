@@ -259,7 +259,7 @@ public final class Platform implements AutoCloseable {
             journeyQueries = new JourneyQueries() {
                 @Override
                 public List<Violation> define(String id, JsonNode journey) {
-                    return campaigns.defineJourney(id, journey);
+                    return unlessMoving("campaigns", () -> campaigns.defineJourney(id, journey));
                 }
 
                 @Override
@@ -305,7 +305,7 @@ public final class Platform implements AutoCloseable {
         var backends = new Backends(new EventIngestion(new EventIds(clock, random), clock), publisher,
                 Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), analyticsQueries, decisionQueries, journeyQueries,
                 healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
-                new DeadLetterConsole(taskQueue.deadLetters(), eventDeadLetters, database, clock));
+                new DeadLetterConsole(taskQueue.deadLetters(), eventDeadLetters, database, clock).unlessDown());
         try {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
                     Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads(), limits, h.allowedHosts(),
@@ -439,12 +439,20 @@ public final class Platform implements AutoCloseable {
         };
     }
 
-    /** Stores on the move in a rebalance answer 503, not 500. */
+    /**
+     * Stores on the move in a rebalance, and a definition (or its deletion) Kafka did not acknowledge
+     * in time, answer 503, not 500.
+     */
     private static <T> T unlessMoving(String service, java.util.function.Supplier<T> query) {
         try {
             return query.get();
         } catch (InvalidStateStoreException e) {
             throw new Unavailable(service, service + " stores are not ready (starting or rebalancing): " + e.getMessage());
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) {
+                throw new Unavailable(service, "the event log did not acknowledge in time (" + e.getCause().getMessage() + "); retry shortly");
+            }
+            throw e;
         }
     }
 

@@ -62,13 +62,21 @@ public final class EventDeadLetters implements AutoCloseable {
     }
 
     public List<Parked> list() {
-        var names = ParkedRecords.await(admin.listTopics().names().toCompletionStage().toCompletableFuture(), "list topics").stream()
-                .filter(EventDeadLetters::isEventDeadLetterTopic).sorted().toList();
+        var names = topics().stream().filter(EventDeadLetters::isEventDeadLetterTopic).sorted().toList();
         List<Parked> out = new ArrayList<>();
         for (String topic : names) {
             out.add(new Parked(topic, parked(topic).count()));
         }
         return out;
+    }
+
+    /** Whether {@code topic} is one of the event log's dead-letter topics, and exists. */
+    public boolean holds(String topic) {
+        return isEventDeadLetterTopic(topic) && topics().contains(topic);
+    }
+
+    private java.util.Set<String> topics() {
+        return ParkedRecords.await(admin.listTopics().names().toCompletionStage().toCompletableFuture(), "list topics");
     }
 
     public List<Letter> show(String topic, int max) {
@@ -83,13 +91,15 @@ public final class EventDeadLetters implements AutoCloseable {
     /** Sends every parked record back to the topic it failed on, then deletes it here; how many. */
     public long replay(String topic) {
         var parked = parked(requireDeadLetterTopic(topic));
+        var existing = topics();
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         try (var producer = new KafkaProducer<>(KafkaEventPublisher.properties(kafka, "heomdm-dlq-replay"), new StringSerializer(),
                 new ByteArraySerializer())) {
             parked.read(r -> {
                 String to = DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.TOPIC);
-                if (to == null) {
-                    throw new IllegalStateException(topic + " " + r.partition() + "@" + r.offset() + " does not say which topic it came from");
+                // back where it failed, and only there: never into a dead-letter or internal topic, whatever a header says
+                if (to == null || isEventDeadLetterTopic(to) || to.startsWith("__") || !existing.contains(to)) {
+                    throw new IllegalStateException(topic + " " + r.partition() + "@" + r.offset() + " names no topic it can go back to: " + to);
                 }
                 var headers = new RecordHeaders();
                 for (Header h : r.headers()) {
@@ -138,17 +148,26 @@ public final class EventDeadLetters implements AutoCloseable {
         for (Header h : r.headers()) {
             headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
         }
-        String from = headers.get(DeadLetterHeaders.TOPIC) + "-" + headers.get(DeadLetterHeaders.PARTITION) + "@" + headers.get(DeadLetterHeaders.OFFSET);
+        String from = headers.get(DeadLetterHeaders.TOPIC) == null ? null
+                : headers.get(DeadLetterHeaders.TOPIC) + "-" + headers.get(DeadLetterHeaders.PARTITION) + "@" + headers.get(DeadLetterHeaders.OFFSET);
         String reason = headers.get(DeadLetterHeaders.EXCEPTION) + ": " + headers.get(DeadLetterHeaders.MESSAGE);
-        String attempts = headers.get(DeadLetterHeaders.ATTEMPTS);
+        int attempts = attempts(headers.get(DeadLetterHeaders.ATTEMPTS));
         headers.keySet().removeIf(k -> k.startsWith("__"));
         String id = r.partition() + "@" + r.offset();
         try {
             var envelope = EnvelopeMapping.fromKafka(headers, r.key(), r.timestamp());
-            return new Letter(id, headers, from, reason, attempts == null ? 1 : Integer.parseInt(attempts),
-                    JsonPayloads.toJson(AvroCodec.decode(envelope, r.value())), null);
+            return new Letter(id, headers, from, reason, attempts, JsonPayloads.toJson(AvroCodec.decode(envelope, r.value())), null);
         } catch (RuntimeException e) {
-            return new Letter(id, headers, from, reason, attempts == null ? 1 : Integer.parseInt(attempts), null, e.getMessage());
+            return new Letter(id, headers, from, reason, attempts, null, e.getMessage());
+        }
+    }
+
+    /** Streams' own dead letters carry no count: one. A garbled count is shown as one, not as an error. */
+    private static int attempts(String header) {
+        try {
+            return header == null ? 1 : Math.max(1, Integer.parseInt(header));
+        } catch (NumberFormatException e) {
+            return 1;
         }
     }
 

@@ -197,6 +197,26 @@ class KafkaEventLogIT {
     }
 
     @Test
+    void aDeadLetterThatNamesNoTopicOfTheLogIsNotReplayedAnywhereAndAGarbledCountIsShownAsOne() throws Exception {
+        String dlt = "market.activity.v1.it-hostile.dlt";
+        TopicAdmin.ensure(settings, List.of(new TopicSpec(dlt, "k", List.of(), 1, TopicSpec.Cleanup.DELETE, Duration.ofDays(1))));
+        var event = viewed("hostile", "p-1");
+        var headers = KafkaHeaders.of(event.envelope());
+        headers.add(DeadLetterHeaders.TOPIC, dlt.getBytes(java.nio.charset.StandardCharsets.UTF_8)); // into itself: a loop
+        headers.add(DeadLetterHeaders.ATTEMPTS, "lots".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (var raw = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
+                var console = new EventDeadLetters(settings)) {
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dlt, null, "hostile",
+                    io.heomdm.events.AvroCodec.encode(event.payload()), headers)).get(10, TimeUnit.SECONDS);
+            assertThat(console.show(dlt, 10)).singleElement().satisfies(l -> assertThat(l.attempts()).isEqualTo(1));
+            assertThatThrownBy(() -> console.replay(dlt)).hasMessageContaining("names no topic it can go back to");
+            assertThat(console.list()).as("left where it was").contains(new EventDeadLetters.Parked(dlt, 1));
+            assertThat(console.holds("market.activity.v1")).as("not a dead-letter topic").isFalse();
+        }
+    }
+
+    @Test
     void anAsyncHandlerIsPipelinedAndTheOffsetMovesOnlyOverCompletedEvents() throws Exception {
         var first = viewed("pipe-customer", "p-1");
         var second = viewed("pipe-customer", "p-2"); // same key: same partition, after the first

@@ -95,6 +95,9 @@ class GatewayIT {
         assertThat(JSON.readTree(other.body()).get("errors").get(0).get("rule").asText()).contains(eventId);
         assertThat(activityRecords()).as("nothing written").isEqualTo(before);
 
+        assertThat(post(gateway, "application/json", ORDER, Map.of("Idempotency-Key", "k".repeat(256))).statusCode()).isEqualTo(400);
+        assertThat(post(gateway, "application/json", ORDER.replace("{\"type\"", "{\"eventId\":\"" + eventId + "\",\"type\""),
+                Map.of("Idempotency-Key", "order-o-1-attempt")).statusCode()).as("a key and an eventId: which names it?").isEqualTo(400);
         var batch = post(gateway, "application/x-ndjson", ORDER, Map.of("Idempotency-Key", "k"));
         assertThat(batch.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(batch.body()).get("errors").get(0).get("field").asText()).isEqualTo("Idempotency-Key");

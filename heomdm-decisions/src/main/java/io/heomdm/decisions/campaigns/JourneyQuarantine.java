@@ -31,7 +31,9 @@ public final class JourneyQuarantine {
         }
         try {
             part.run();
-            held.remove(journey.id()); // an earlier definition of it may have been held
+            if (!held.isEmpty()) {
+                held.remove(journey.id()); // an earlier definition of it may have been held (on the hot path: mostly none is)
+            }
         } catch (RuntimeException e) {
             held.put(journey.id(), new Held(journey, e.getClass().getSimpleName() + ": " + e.getMessage()));
             LOG.warn("journey {} is quarantined: it threw {} when evaluated; define it again to take it back", journey.id(), e.getClass().getName());
