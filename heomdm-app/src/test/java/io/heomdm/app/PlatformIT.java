@@ -509,6 +509,63 @@ class PlatformIT {
     }
 
     @Test
+    void hostileEventsOfEveryTypeCostOnlyThemselves() throws Exception {
+        var hostile = new HostilePayloads(21, "hostile");
+        List<String> garbage = new ArrayList<>();
+        for (var type : EventCatalog.all().stream().filter(t -> t.kind() == io.heomdm.events.EventKind.EVENT).toList()) {
+            int accepted = 0;
+            for (int i = 0; i < 20; i++) {
+                var event = JSON.createObjectNode().put("type", type.name());
+                event.set("data", hostile.payload(type));
+                var answer = post(JSON.writeValueAsString(event));
+                assertThat(answer.statusCode()).as("%s %s", answer.body(), event).isIn(202, 400);
+                if (answer.statusCode() == 400) {
+                    assertThat(JSON.readTree(answer.body()).path("errors").path(0).path("field").asText()).as(answer.body()).isNotEmpty();
+                } else {
+                    accepted++;
+                }
+            }
+            assertThat(accepted).as("hostile %s events the edge lets through", type.name()).isGreaterThanOrEqualTo(5);
+            // and past the edge, a record of the type that is not its schema
+            var envelope = new io.heomdm.events.Envelope(UUID.randomUUID(), type.name(), 1, "garbage", java.time.Instant.now(), null, null, TRACEPARENT);
+            garbage.add(envelope.eventId().toString());
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of("bootstrap.servers",
+                    platform.kafkaBootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(MarketTopics.forType(type.name()).orElseThrow().name(), null,
+                        "garbage", new byte[] {(byte) 0xff, 0x01}, io.heomdm.eventlog.KafkaHeaders.of(envelope))).get();
+            }
+        }
+
+        // normal traffic behind it is processed in full
+        String customer = "after-hostile-" + UUID.randomUUID();
+        assertThat(post("{\"type\":\"ProductViewed\",\"data\":{\"customerId\":\"%s\",\"productId\":\"p-ah\"}}".formatted(customer)).statusCode()).isEqualTo(202);
+        assertThat(post("{\"type\":\"OrderPlaced\",\"data\":{\"customerId\":\"%s\",\"orderId\":\"o-ah\",\"lines\":[],\"total\":7.00}}".formatted(customer))
+                .statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/v1/customers/" + customer).statusCode() == 200
+                && JSON.readTree(get("/v1/customers/" + customer).body()).path("orderCount").asInt() == 1);
+        var health = JSON.readTree(get("/health").body());
+        assertThat(health.get("status").asText()).as(health.toString()).isIn("UP", "DEGRADED");
+        health.get("checks").fields().forEachRemaining(c -> assertThat(c.getValue().asText()).as(c.getKey()).isIn("UP", "DEGRADED"));
+
+        // every record that is not its schema is parked where the console shows it
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(parkedEventIds()).containsAll(garbage));
+    }
+
+    /** The eventIds of every letter in every event-log dead-letter source. */
+    private java.util.Set<String> parkedEventIds() throws Exception {
+        var ids = new java.util.HashSet<String>();
+        for (JsonNode source : JSON.readTree(get("/v1/dead-letters").body()).get("sources")) {
+            if (source.get("kind").asText().equals("event-log")) {
+                for (JsonNode letter : JSON.readTree(get("/v1/dead-letters/" + source.get("name").asText() + "?max=1000").body()).get("letters")) {
+                    ids.add(letter.path("envelope").path("heomdm-event-id").asText());
+                }
+            }
+        }
+        return ids;
+    }
+
+    @Test
     void anOrderPostedTwiceWithItsEventIdCountsOnceAndItsIdCannotNameAnotherOrder() throws Exception {
         String order = """
                 {"eventId":"%s","type":"OrderPlaced","data":{"customerId":"twice","orderId":"o-twice","lines":[],"total":%s}}""";

@@ -198,7 +198,7 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
                         }
                     }
                     log.warn("handler failed on {}-{}@{} (try {} of {}); will retry: {}", r.topic(), r.partition(), r.offset(), tries,
-                            retries.attempts(), failure.toString());
+                            retries.attempts(), causes(failure));
                     consumer.seek(tp, r.offset());
                     inFlightCount -= pending.size();
                     pending.clear();
@@ -253,6 +253,19 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
         log.warn("{}-{}@{} failed {} time(s) ({}): parked in {}, the partition goes on", r.topic(), r.partition(), r.offset(), tries,
                 failure.getClass().getName(), deadLetters.name());
         return true;
+    }
+
+    /**
+     * A failure for the log: its classes down to the root cause, not their messages, which may quote
+     * the event (a database's "value too long" quotes the value, an address among them); the dead
+     * letter keeps the message for the operator.
+     */
+    static String causes(Throwable failure) {
+        var names = new StringBuilder(failure.getClass().getName());
+        for (Throwable t = failure.getCause(); t != null && t != t.getCause() && names.length() < 500; t = t.getCause()) {
+            names.append(" <- ").append(t.getClass().getName());
+        }
+        return names.toString();
     }
 
     /** Why the event failed, or null while it is running or once it succeeded. */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * The one table of what a client may put in an event's fields, by field name (a name means the same
  * thing in every event). Strings are bounded by the narrowest place they end up: a database column
- * ({@code FieldLimitsColumnsTest} checks the columns hold them), a Kafka key, a Streams store. Every
+ * ({@code StorageContract.theColumnsHoldWhatTheEdgeAccepts} checks the columns hold them), a Kafka key, a Streams store. Every
  * number is ≥ 0: amounts, prices and quantities have no negative meaning here. Control characters
  * are refused in every string (a CR/LF in an address or subject is header injection).
  */

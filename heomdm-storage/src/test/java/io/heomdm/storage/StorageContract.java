@@ -471,6 +471,8 @@ abstract class StorageContract {
                 "customer_messages.customer_id", io.heomdm.events.FieldLimits.maxLength("customerId"),
                 "campaign_deliveries.template", io.heomdm.events.FieldLimits.maxLength("template"),
                 "campaign_deliveries.reason", io.heomdm.events.FieldLimits.maxLength("reason"),
+                // a delivery's source is "campaign:" and the campaign's id (the hostile-events test found it one prefix short)
+                "campaign_deliveries.source", "campaign:".length() + io.heomdm.events.FieldLimits.maxLength("campaignId"),
                 "campaign_budgets.campaign_id", io.heomdm.events.FieldLimits.maxLength("campaignId"),
                 "campaign_budgets.account_id", io.heomdm.events.FieldLimits.maxLength("accountId"),
                 "campaign_budgets.currency", io.heomdm.events.FieldLimits.maxLength("currency"),

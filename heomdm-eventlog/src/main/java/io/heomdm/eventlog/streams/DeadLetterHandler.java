@@ -9,6 +9,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
@@ -23,11 +24,17 @@ import org.slf4j.LoggerFactory;
  * transaction as the rest of the task's output, so under exactly-once it is there exactly when the
  * record counts as processed.
  *
+ * <p>A record the application cannot write because its key or value does not serialize (a store
+ * value or a repartitioned record over {@link JsonSerde#MAX_BYTES}, say) costs the source record
+ * the same way. A record the broker refuses (too large for the topic) is not isolated: under
+ * exactly-once the producer's transaction is already lost and the task starts again from its last
+ * commit, so values are kept small before they are written (bounded state, {@link JsonSerde}).
+ *
  * <p>A failure inside a punctuation has no source record: it is logged, counted and the
  * punctuation is tried again at its next turn. Streams counts each resumed record in its
  * {@code dropped-records-total} metric, which {@link StreamsApp#deadLettered()} reads.
  */
-public final class DeadLetterHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler {
+public final class DeadLetterHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler, ProductionExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
     private String topic;
 
@@ -41,31 +48,53 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler, Dese
 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        return ProcessingExceptionHandler.Response.resume(deadLetter(context, exception));
+        return ProcessingExceptionHandler.Response.resume(deadLetter(context, record.key(), record.value(), exception));
     }
 
     @Override
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
             Exception exception) {
-        return DeserializationExceptionHandler.Response.resume(deadLetter(context, exception));
+        return DeserializationExceptionHandler.Response.resume(deadLetter(context, record.key(), record.value(), exception));
     }
 
-    private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, Exception exception) {
+    @Override
+    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
+            SerializationExceptionOrigin origin) {
+        // not the record in hand as a fallback: it is an output, and a replay would take it for the source
+        return ProductionExceptionHandler.Response.resume(deadLetter(context, null, null, exception));
+    }
+
+    /**
+     * The letter holds the source record as it was read. Streams lets go of that copy once the task has
+     * sent anything for the record (a changelog write, an output), so a failure after it falls back to
+     * the record the failing processor was given: the same bytes in this platform's topologies, whose
+     * processors pass the source's String key and byte[] value on; any other value is left out, and
+     * the letter's coordinates still name the original.
+     */
+    private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, Object key, Object value, Exception exception) {
         // the exception's message stays in the dead letter: it may quote the record, which the log must not
-        if (context.topic() == null || context.sourceRawValue() == null && context.sourceRawKey() == null) {
+        if (context.topic() == null) {
             LOG.warn("{} in processor {} of task {} outside any record (a punctuation); it runs again at its next turn",
                     exception.getClass().getName(), context.processorNodeId(), context.taskId());
             return List.of();
         }
         LOG.warn("{} processing {}-{}@{} in task {}: the record goes to {} and processing goes on", exception.getClass().getName(),
                 context.topic(), context.partition(), context.offset(), context.taskId(), topic);
-        ProducerRecord<byte[], byte[]> letter = ExceptionHandlerUtils.buildDeadLetterQueueRecord(topic, context.sourceRawKey(),
-                context.sourceRawValue(), context, exception);
+        byte[] rawKey = context.sourceRawKey() != null ? context.sourceRawKey() : bytes(key);
+        byte[] rawValue = context.sourceRawValue() != null ? context.sourceRawValue() : bytes(value);
+        ProducerRecord<byte[], byte[]> letter = ExceptionHandlerUtils.buildDeadLetterQueueRecord(topic, rawKey, rawValue, context, exception);
         for (Header h : context.headers()) {
             if (letter.headers().lastHeader(h.key()) == null) {
                 letter.headers().add(h.key(), h.value());
             }
         }
         return List.of(letter);
+    }
+
+    private static byte[] bytes(Object keyOrValue) {
+        if (keyOrValue instanceof byte[] b) {
+            return b;
+        }
+        return keyOrValue instanceof String text ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
     }
 }

@@ -11,8 +11,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps a global store of definitions (segments, journeys) in step with its compacted topic: each
  * {@code D} is put under {@code id}, a tombstone removes one, a record of another type is ignored, and
- * one that cannot be read is skipped with a warning ({@link Records#read}) rather than stopping the
- * application's global thread.
+ * one that cannot be read is parked ({@link GlobalDeadLetters}) rather than stopping the application's
+ * global thread.
  */
 public final class DefinitionsLoader<D extends SpecificRecord> implements Processor<String, byte[], Void, Void> {
     private final String storeName;
@@ -20,6 +20,8 @@ public final class DefinitionsLoader<D extends SpecificRecord> implements Proces
     private final Function<D, String> id;
     private final Function<D, String> definition;
     private KeyValueStore<String, String> store;
+    private ProcessorContext<Void, Void> context;
+    private GlobalDeadLetters deadLetters;
 
     public DefinitionsLoader(String storeName, Class<D> type, Function<D, String> id, Function<D, String> definition) {
         this.storeName = storeName;
@@ -30,7 +32,9 @@ public final class DefinitionsLoader<D extends SpecificRecord> implements Proces
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         store = context.getStateStore(storeName);
+        deadLetters = GlobalDeadLetters.of(context, storeName);
     }
 
     @Override
@@ -39,7 +43,7 @@ public final class DefinitionsLoader<D extends SpecificRecord> implements Proces
             store.delete(record.key());
             return;
         }
-        Records.read(record).map(Event::payload).filter(type::isInstance).map(type::cast)
+        deadLetters.read(record, context).map(Event::payload).filter(type::isInstance).map(type::cast)
                 .ifPresent(d -> store.put(id.apply(d), definition.apply(d)));
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -13,8 +14,15 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * State-store values as JSON: readable in a changelog dump, and tolerant of fields added later (an
  * unknown field is skipped, a missing one defaults), which matters for stores that outlive a release.
+ *
+ * <p>A value over {@link #MAX_BYTES} is refused with a {@link RecordTooLargeException} before it
+ * reaches a changelog or repartition topic: the record that made it costs itself (the application's
+ * {@link DeadLetterHandler}), where a record the broker refused would cost the task its transaction.
+ * The bounds of every stored value keep it far below.
  */
 public final class JsonSerde<T> implements Serde<T> {
+    /** Half the broker's default message size (1 MiB), which a changelog record must stay under with its key and headers. */
+    public static final int MAX_BYTES = 512 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final Class<T> type;
@@ -27,7 +35,14 @@ public final class JsonSerde<T> implements Serde<T> {
     public Serializer<T> serializer() {
         return (topic, value) -> {
             try {
-                return value == null ? null : JSON.writeValueAsBytes(value);
+                if (value == null) {
+                    return null;
+                }
+                byte[] bytes = JSON.writeValueAsBytes(value);
+                if (bytes.length > MAX_BYTES) {
+                    throw new RecordTooLargeException(type.getSimpleName() + " for " + topic + " is " + bytes.length + " bytes, over " + MAX_BYTES);
+                }
+                return bytes;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

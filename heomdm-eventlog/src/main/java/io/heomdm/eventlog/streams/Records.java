@@ -5,16 +5,11 @@ import io.heomdm.events.AvroCodec;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.Event;
 import io.heomdm.events.MalformedMessageException;
-import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Kafka Streams records to and from envelopes with Avro payloads. */
 public final class Records {
-    private static final Logger LOG = LoggerFactory.getLogger(Records.class);
-
     private Records() {
     }
 
@@ -27,18 +22,6 @@ public final class Records {
         return new Event<>(envelope, AvroCodec.decode(envelope, record.value()));
     }
 
-    /**
-     * For global-store loaders only, where the dead-letter handler does not reach (the global thread
-     * would stop the whole client): the event, or empty with a warning for one that cannot be read.
-     */
-    public static Optional<Event<SpecificRecord>> read(Record<String, byte[]> record) {
-        try {
-            return Optional.of(event(record));
-        } catch (MalformedMessageException e) {
-            LOG.warn("skipping an unreadable record: {}", e.getMessage());
-            return Optional.empty();
-        }
-    }
 
     public static Record<String, byte[]> of(Envelope envelope, SpecificRecord payload) {
         return new Record<>(envelope.key(), AvroCodec.encode(payload), envelope.occurredAt().toEpochMilli(), KafkaHeaders.of(envelope));

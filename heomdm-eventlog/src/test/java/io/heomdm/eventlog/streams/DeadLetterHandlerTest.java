@@ -59,7 +59,56 @@ class DeadLetterHandlerTest {
         }
     }
 
-    private static String header(TestRecord<byte[], byte[]> record, String name) {
+    record Note(String text) {
+    }
+
+    @Test
+    void aValueTooLargeForItsTopicOrStoreCostsTheRecordThatMadeItAndTheNextIsProcessed(@TempDir Path stateDir) {
+        var builder = new StreamsBuilder();
+        var notes = builder.stream("in", org.apache.kafka.streams.kstream.Consumed.with(Serdes.String(), Serdes.String()))
+                .mapValues(v -> new Note(v.equals("huge") ? "x".repeat(JsonSerde.MAX_BYTES) : v));
+        notes.to("out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), new JsonSerde<>(Note.class)));
+        // and a store whose value grows with every record of its key
+        notes.groupByKey(org.apache.kafka.streams.kstream.Grouped.with(Serdes.String(), new JsonSerde<>(Note.class)))
+                .reduce((a, b) -> new Note(a.text() + b.text()), org.apache.kafka.streams.kstream.Materialized
+                        .<String, Note, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as("notes")
+                        .withValueSerde(new JsonSerde<>(Note.class)).withCachingDisabled());
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlt-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        StreamsApp.isolateFailures(props, "dlt-test");
+        try (var driver = new TopologyTestDriver(builder.build(), props)) {
+            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            var out = driver.createOutputTopic("out", Serdes.String().deserializer(), new JsonSerde<>(Note.class).deserializer());
+            var dead = driver.createOutputTopic("dlt-test.dlt", Serdes.String().deserializer(), Serdes.String().deserializer());
+            in.pipeInput("a", "first");
+            in.pipeInput("b", "huge");
+            in.pipeInput("c", "third");
+            assertThat(out.readValuesToList()).as("the records around the huge one").containsExactly(new Note("first"), new Note("third"));
+            var letters = dead.readRecordsToList();
+            assertThat(letters).as("refused on its way out and into the store: a letter from each branch").hasSize(2)
+                    .extracting(TestRecord::key).containsOnly("b");
+            assertThat(letters.get(0).value()).isEqualTo("huge");
+            assertThat(header(letters.get(0), "__streams.errors.exception")).isEqualTo(org.apache.kafka.common.errors.RecordTooLargeException.class.getName());
+
+            // a key whose stored value would pass the limit: the record that would take it over is parked, the store keeps the rest
+            String half = "y".repeat(JsonSerde.MAX_BYTES / 2 + 1);
+            in.pipeInput("d", half);
+            in.pipeInput("d", half);
+            in.pipeInput("e", "after");
+            org.apache.kafka.streams.state.KeyValueStore<String, Note> store = driver.getKeyValueStore("notes");
+            assertThat(store.get("d").text()).hasSize(half.length());
+            assertThat(store.get("e").text()).isEqualTo("after");
+            // (Streams let go of the source record once the note went out: the letter keeps the key and the coordinates)
+            var late = dead.readRecordsToList();
+            assertThat(late).extracting(TestRecord::key).containsExactly("d");
+            assertThat(header(late.get(0), "__streams.errors.offset")).isEqualTo("4");
+        }
+    }
+
+    private static String header(TestRecord<?, ?> record, String name) {
         var h = record.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
