@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code heomdm bench}: measurements on this machine. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class, BenchCommand.DecisionsRate.class, BenchCommand.GatewayRate.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class, BenchCommand.DecisionsRate.class, BenchCommand.GatewayRate.class,
+        BenchCommand.ExactlyOnce.class},
         description = {"Measure kafka-only, sqs-only, hybrid and kafka-queues on the same simulated market workload: open-loop load, "
                 + "latency from each event's intended send time, raw Kafka and SQS ceilings in the same run. Writes report.md, CSV, JSON "
                 + "and PNG charts to --out.", "Without --kafka / --sqs-endpoint it starts a local Kafka broker and ElasticMQ itself."})
@@ -178,6 +179,30 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("ratio gateway/direct: %.2f (goal >= 0.8)%n", r.ratio());
             });
             return 0;
+        }
+    }
+
+    @Command(name = "exactly-once", mixinStandardHelpOptions = true,
+            description = {"A Jepsen-style check on three brokers in child processes (replication 3, min.insync 2): clients post orders "
+                    + "through the API with retries and deliberate resends while the activity log's leader is SIGKILLed and brought back, "
+                    + "again and again; then the log and every customer's profile are counted: acknowledged orders lost, orders counted "
+                    + "twice, orders out of order. Exit status 1 unless all three are 0."})
+    static final class ExactlyOnce implements Callable<Integer> {
+        @Option(names = "--events", defaultValue = "100000", description = "orders to post at least (default ${DEFAULT-VALUE})")
+        int events;
+        @Option(names = "--kills", defaultValue = "20", description = "leader kills (default ${DEFAULT-VALUE})")
+        int kills;
+
+        @Override
+        public Integer call() throws Exception {
+            var result = new ExactlyOnceCheck.Result[1];
+            inTempDirectory("heomdm-exactly-once", dir -> result[0] = ExactlyOnceCheck.run(ExactlyOnceCheck.Plan.of(events, kills), dir, System.out));
+            var r = result[0];
+            System.out.printf("%d leader kills in %d s; %,d orders acknowledged, %,d posts, %,d sent more than once (%.1f %%), %,d answered 503%n",
+                    r.kills(), r.elapsed().toSeconds(), r.acknowledged(), r.posts(), r.resent(), 100.0 * r.resent() / r.acknowledged(), r.answered503());
+            System.out.printf("lost from the log %d, lost from the profiles %d, counted twice %d, out of order %d: %s%n", r.lostInLog(),
+                    r.lostInProfiles(), r.countedTwice(), r.inversions(), r.holds() ? "exactly once" : "VIOLATED");
+            return r.holds() ? 0 : 1;
         }
     }
 

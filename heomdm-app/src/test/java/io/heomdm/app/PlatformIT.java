@@ -499,9 +499,13 @@ class PlatformIT {
         var sources = JSON.readTree(get("/v1/dead-letters").body()).get("sources");
         assertThat(sources.findValuesAsText("name")).contains(dlt, "outbox");
         assertThat(sources.findValuesAsText("kind")).contains("task-queue", "event-log", "outbox");
-        var letters = JSON.readTree(get("/v1/dead-letters/" + dlt).body()).get("letters");
-        assertThat(letters.get(0).get("reason").asText()).startsWith(io.heomdm.events.MalformedMessageException.class.getName());
-        assertThat(letters.get(0).get("envelope").get("heomdm-event-id").asText()).isEqualTo(envelope.eventId().toString());
+        // (other tests park letters there too)
+        JsonNode letter = null;
+        for (JsonNode l : JSON.readTree(get("/v1/dead-letters/" + dlt + "?max=1000").body()).get("letters")) {
+            letter = l.path("envelope").path("heomdm-event-id").asText().equals(envelope.eventId().toString()) ? l : letter;
+        }
+        assertThat(letter).as("the poison record in the console").isNotNull();
+        assertThat(letter.get("reason").asText()).startsWith(io.heomdm.events.MalformedMessageException.class.getName());
         assertThat(JSON.readTree(http.send(HttpRequest.newBuilder(uri("/v1/dead-letters/" + dlt)).header("Authorization", "Bearer " + adminKey)
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString()).body()).get("count").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(JSON.readTree(get("/v1/dead-letters/" + dlt).body()).get("letters")).as("purged").isEmpty();

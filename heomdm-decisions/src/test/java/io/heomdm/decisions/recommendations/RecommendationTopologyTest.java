@@ -87,6 +87,37 @@ class RecommendationTopologyTest {
         assertThat(updates.stream().filter(e -> e.getValue().getProductId().equals("A"))).hasSize(2);
     }
 
+    /** An order sent {@code copies} times with one eventId, as a client's retries would. */
+    void orderSentAgain(UUID eventId, int copies, String customer, String... products) {
+        var lines = Arrays.stream(products).map(p -> new OrderLine(p, 1, BigDecimal.TEN)).toList();
+        byte[] payload = io.heomdm.events.AvroCodec.encode(OrderPlaced.newBuilder().setCustomerId(customer).setOrderId("o-" + eventId)
+                .setLines(lines).setTotal(BigDecimal.TEN).build());
+        for (int copy = 0; copy < copies; copy++) {
+            var envelope = new io.heomdm.events.Envelope(eventId, "OrderPlaced", 1, customer, T0.plusSeconds(copy), null, null, null);
+            fx.activity.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(customer, payload, io.heomdm.eventlog.KafkaHeaders.of(envelope),
+                    T0.plusSeconds(copy)));
+        }
+    }
+
+    @Test
+    void anOrderSentOnceTwiceOrFiveTimesCountsOnceAndItsIdWithOtherLinesIsParked() {
+        UUID twice = UUID.randomUUID();
+        orderSentAgain(UUID.randomUUID(), 1, "c1", "A", "B");
+        orderSentAgain(twice, 2, "c2", "A", "C");
+        orderSentAgain(UUID.randomUUID(), 5, "c3", "A", "D");
+        assertThat(fx.data().baskets(ItemStats.BOUGHT_TOGETHER)).as("three orders, however often sent").isEqualTo(3);
+        assertThat(recommender(T0).related("A", ItemStats.BOUGHT_TOGETHER, 10)).extracting(Recommender.Related::together)
+                .containsExactly(1L, 1L, 1L);
+
+        orderSentAgain(twice, 1, "c2", "A", "B"); // the same eventId, other lines
+        assertThat(fx.data().baskets(ItemStats.BOUGHT_TOGETHER)).isEqualTo(3);
+        var dead = fx.driver.createOutputTopic("decisions-test.dlt", org.apache.kafka.common.serialization.Serdes.String().deserializer(),
+                org.apache.kafka.common.serialization.Serdes.ByteArray().deserializer()).readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader("__streams.errors.exception").value()))
+                .isEqualTo(io.heomdm.eventlog.streams.Deduplicator.ConflictingEventException.class.getName());
+    }
+
     @Test
     void viewedTogetherPairsTheDistinctItemsOfASession() {
         view("c1", "s1", "A", T0);
