@@ -8,6 +8,7 @@ import io.heomdm.analytics.demand.DemandForecast;
 import io.heomdm.analytics.demand.DemandSettings;
 import io.heomdm.analytics.demand.DemandTopology;
 import io.heomdm.analytics.demand.ProductTouch;
+import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.eventlog.streams.StreamsApp;
 import io.heomdm.analytics.scores.CustomerScores;
@@ -70,12 +71,13 @@ public final class Analytics implements AutoCloseable {
 
     /** Creates the output topics if missing, starts both applications side by side and waits until both run. */
     public static Analytics start(KafkaSettings kafka, Path stateDir, int threads, CustomerAnalyticsSettings customerSettings,
-            SegmentCatalog catalog, DemandSettings demandSettings, Duration startTimeout, InstantSource clock, RandomGenerator random) {
+            SegmentCatalog catalog, DemandSettings demandSettings, Deduplicator.Window window, Duration startTimeout, InstantSource clock,
+            RandomGenerator random) {
         TopicAdmin.ensure(kafka, AnalyticsTopics.all());
         var customers = CompletableFuture.supplyAsync(() -> StreamsApp.start(CUSTOMERS_APPLICATION_ID,
-                CustomerTopology.build(customerSettings, catalog), kafka, stateDir, threads, startTimeout));
+                CustomerTopology.build(customerSettings, catalog, window), kafka, stateDir, threads, startTimeout));
         var demand = CompletableFuture.supplyAsync(() -> StreamsApp.start(DEMAND_APPLICATION_ID,
-                DemandTopology.build(demandSettings), kafka, stateDir, threads, startTimeout));
+                DemandTopology.build(demandSettings, window), kafka, stateDir, threads, startTimeout));
         CompletableFuture.allOf(customers, demand).exceptionally(e -> null).join();
         if (customers.isCompletedExceptionally() || demand.isCompletedExceptionally()) {
             for (var app : List.of(customers, demand)) {

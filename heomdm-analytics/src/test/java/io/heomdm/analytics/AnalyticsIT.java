@@ -139,7 +139,7 @@ class AnalyticsIT {
         var customerSettings = new CustomerAnalyticsSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 100, Optional.of(RfmCuts.DEFAULT), 10);
         var out = new Output();
         try (var publisher = new KafkaEventPublisher(settings, "it"); var consumer = consumer()) {
-            var first = Analytics.start(settings, dir.resolve("state-1"), 1, customerSettings, catalog, TEN_MINUTES, Duration.ofSeconds(60), InstantSource.system(), new SplittableRandom(3));
+            var first = Analytics.start(settings, dir.resolve("state-1"), 1, customerSettings, catalog, TEN_MINUTES, io.heomdm.eventlog.streams.Deduplicator.Window.DEFAULT, Duration.ofSeconds(60), InstantSource.system(), new SplittableRandom(3));
             publishRound(publisher, c -> ProductViewed.newBuilder().setCustomerId(c).setProductId("p-1").build());
             publishRound(publisher, this::order);
             await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -150,7 +150,7 @@ class AnalyticsIT {
 
             publishRound(publisher, this::order);
             publishRound(publisher, this::order);
-            try (var second = Analytics.start(settings, dir.resolve("state-2"), 1, customerSettings, catalog, TEN_MINUTES, Duration.ofSeconds(120), InstantSource.system(), new SplittableRandom(3))) {
+            try (var second = Analytics.start(settings, dir.resolve("state-2"), 1, customerSettings, catalog, TEN_MINUTES, io.heomdm.eventlog.streams.Deduplicator.Window.DEFAULT, Duration.ofSeconds(120), InstantSource.system(), new SplittableRandom(3))) {
                 // once demand has read every event up to here, a later one closes the windows; sent before,
                 // it could overtake the orders on their way through the repartition topic and they would be late
                 awaitCaughtUp(Analytics.DEMAND_APPLICATION_ID);

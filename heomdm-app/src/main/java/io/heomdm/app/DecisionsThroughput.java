@@ -93,7 +93,8 @@ final class DecisionsThroughput {
             // one start for both: a Streams application restarted at once on the same broker can find its
             // transactional producer refused (OUT_OF_ORDER_SEQUENCE_NUMBER after the epoch bump) — see the issue note
             try (var admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
-                    var decisions = Decisions.start(kafka, dir.resolve("decisions"), 1, auto, RecommendationSettings.defaults(), List.of(), Duration.ofMinutes(2),
+                    var decisions = Decisions.start(kafka, dir.resolve("decisions"), 1, auto, RecommendationSettings.defaults(), List.of(),
+                            io.heomdm.eventlog.streams.Deduplicator.Window.DEFAULT, Duration.ofMinutes(2),
                             InstantSource.system(), new SplittableRandom(1))) {
                 progress.step("pricing " + windows + " windows");
                 double cycles = drain(admin, Decisions.APPLICATION_ID, List.of(SharedTopics.DEMAND.name()));
@@ -126,7 +127,8 @@ final class DecisionsThroughput {
                         BuiltInJourneys.priceDrop("price-drop")), GateSettings.defaults(), Duration.ofSeconds(5),
                         new PriceDropSettings(10, Duration.ofDays(14), "price-drop"));
                 double journeyRate;
-                try (var campaigns = Campaigns.start(kafka, dir.resolve("campaigns"), 1, journeys, Duration.ofMinutes(2),
+                try (var campaigns = Campaigns.start(kafka, dir.resolve("campaigns"), 1, journeys, io.heomdm.eventlog.streams.Deduplicator.Window.DEFAULT,
+                        Duration.ofMinutes(2),
                         InstantSource.system(), new SplittableRandom(2))) {
                     journeyRate = drain(admin, Campaigns.APPLICATION_ID, List.of(MarketTopics.ACTIVITY.name()));
                 }

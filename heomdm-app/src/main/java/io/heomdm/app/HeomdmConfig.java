@@ -51,7 +51,7 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
     }
 
     public record Kafka(String bootstrapServers, int embeddedPort, long ackTimeoutMs, short replicationFactor, int minInsyncReplicas,
-            Map<String, String> properties) {
+            int deduplicationDays, Map<String, String> properties) {
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();
         }
@@ -385,6 +385,7 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         range(p, "kafka.ackTimeoutMs", kafka.ackTimeoutMs(), 100, 300_000);
         range(p, "kafka.replicationFactor", kafka.replicationFactor(), 1, 7);
         range(p, "kafka.minInsyncReplicas", kafka.minInsyncReplicas(), 1, kafka.replicationFactor());
+        range(p, "kafka.deduplicationDays", kafka.deduplicationDays(), 1, 3653);
         if (kafka.embedded() && kafka.replicationFactor() != 1) {
             p.add("kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)");
         }

@@ -21,6 +21,7 @@ import io.heomdm.eventlog.KafkaEventSubscriber;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.eventlog.TopicSpec;
+import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.events.Event;
 import io.heomdm.events.EventIds;
@@ -223,11 +224,12 @@ public final class Platform implements AutoCloseable {
                 .map(w -> CompletableFuture.runAsync(w::close)).toArray(CompletableFuture[]::new)).join());
         log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
                 config.workers().concurrency());
+        var deduplication = new Deduplicator.Window(Duration.ofDays(config.kafka().deduplicationDays()));
         AnalyticsQueries analyticsQueries = AnalyticsQueries.DISABLED;
         if (config.analytics().enabled()) {
             var a = config.analytics();
             var analytics = Analytics.start(kafkaSettings, data.resolve("analytics"), a.threads(), a.settings(), a.catalog(), a.demand().settings(),
-                    ANALYTICS_START, clock, random);
+                    deduplication, ANALYTICS_START, clock, random);
             resources.push(analytics);
             healthChecks.add(HealthCheck.of("analytics", analytics::isRunning, analytics::deadLettered));
             analyticsQueries = queries(analytics);
@@ -239,7 +241,7 @@ public final class Platform implements AutoCloseable {
         if (config.decisions().enabled()) {
             var d = config.decisions();
             var decisions = Decisions.start(kafkaSettings, data.resolve("decisions"), d.threads(), d.pricing().settings(),
-                    d.recommendations().settings(), d.pricing().priceTests(), ANALYTICS_START, clock, random);
+                    d.recommendations().settings(), d.pricing().priceTests(), deduplication, ANALYTICS_START, clock, random);
             resources.push(decisions);
             healthChecks.add(HealthCheck.of("decisions", decisions::isRunning, decisions::deadLettered));
             decisionQueries = queries(decisions);
@@ -253,7 +255,8 @@ public final class Platform implements AutoCloseable {
         if (config.campaigns().enabled()) {
             var c = config.campaigns();
             var settings = c.settings();
-            var campaigns = Campaigns.start(kafkaSettings, data.resolve("campaigns"), c.threads(), settings, ANALYTICS_START, clock, random);
+            var campaigns = Campaigns.start(kafkaSettings, data.resolve("campaigns"), c.threads(), settings, deduplication, ANALYTICS_START, clock,
+                    random);
             resources.push(campaigns);
             healthChecks.add(HealthCheck.of("campaigns", campaigns::isRunning, campaigns::deadLettered));
             journeyQueries = new JourneyQueries() {

@@ -39,11 +39,12 @@ class ConfigLoaderTest {
                   port: 9000
                 """);
         HeomdmConfig c = ConfigLoader.load(Optional.of(file), Map.of("HEOMDM_HTTP_PORT", "9100", "HEOMDM_SQS_ENDPOINT", "aws",
-                "HEOMDM_KAFKA_ACK_TIMEOUT_MS", "2500"));
+                "HEOMDM_KAFKA_ACK_TIMEOUT_MS", "2500", "HEOMDM_KAFKA_DEDUPLICATION_DAYS", "30"));
         assertThat(c.kafka().bootstrapServers()).isEqualTo("k1:9092,k2:9092,k3:9092");
         assertThat(c.kafka().properties()).containsEntry("security.protocol", "SASL_SSL");
         assertThat(c.kafka().minInsyncReplicas()).isEqualTo(2);
         assertThat(c.kafka().ackTimeoutMs()).isEqualTo(2500);
+        assertThat(c.kafka().deduplicationDays()).as("a retry horizon of a month").isEqualTo(30);
         assertThat(c.http().port()).isEqualTo(9100);
         assertThat(c.http().threads()).isEqualTo(16);
         assertThat(c.sqs().embedded()).isFalse();
@@ -61,10 +62,11 @@ class ConfigLoaderTest {
     void wrongValuesAreNamedWithTheRule() {
         var e = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
                 Map.of("HEOMDM_HTTP_PORT", "70000", "HEOMDM_KAFKA_REPLICATION_FACTOR", "3", "HEOMDM_DATABASE_URL", "jdbc:mysql://x",
-                        "HEOMDM_TASKS_TRANSPORT", "rabbitmq")));
+                        "HEOMDM_TASKS_TRANSPORT", "rabbitmq", "HEOMDM_KAFKA_DEDUPLICATION_DAYS", "0")));
         assertThat(e.problems()).containsExactlyInAnyOrder(
                 "tasks.transport: must be \"sqs\" or \"kafka-share\", was \"rabbitmq\"",
                 "http.port: must be between 0 and 65535, was 70000",
+                "kafka.deduplicationDays: must be between 1 and 3653, was 0",
                 "kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)",
                 "database.url: must be a jdbc:postgresql: or jdbc:h2: URL, or empty for the embedded H2 database");
         var badUrl = catchThrowableOfType(ConfigLoader.ConfigException.class,

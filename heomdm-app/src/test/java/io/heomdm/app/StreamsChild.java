@@ -33,9 +33,9 @@ public final class StreamsChild {
         var a = config.analytics();
         var d = config.decisions();
         var analytics = Analytics.start(kafka, state.resolve("analytics"), 1, a.settings(), a.catalog(), a.demand().settings(),
-                Duration.ofSeconds(60), InstantSource.system(), new SplittableRandom(1));
+                io.heomdm.eventlog.streams.Deduplicator.Window.DEFAULT, Duration.ofSeconds(60), InstantSource.system(), new SplittableRandom(1));
         var decisions = Decisions.start(kafka, state.resolve("decisions"), 1, d.pricing().settings(), d.recommendations().settings(),
-                d.pricing().priceTests(), Duration.ofSeconds(60), InstantSource.system(), new SplittableRandom(2));
+                d.pricing().priceTests(), io.heomdm.eventlog.streams.Deduplicator.Window.DEFAULT, Duration.ofSeconds(60), InstantSource.system(), new SplittableRandom(2));
         System.out.println("RUNNING");
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE); // until killed

@@ -76,10 +76,11 @@ class StreamsCrashIT {
             }
             var successor = StreamsChild.kafka(broker.bootstrapServers());
             try (var analytics = Analytics.start(successor, dir.resolve("state").resolve("analytics"), 1, defaults().analytics().settings(),
-                    defaults().analytics().catalog(), defaults().analytics().demand().settings(), Duration.ofSeconds(90), InstantSource.system(),
+                    defaults().analytics().catalog(), defaults().analytics().demand().settings(), io.heomdm.eventlog.streams.Deduplicator.Window.DEFAULT, Duration.ofSeconds(90), InstantSource.system(),
                     new SplittableRandom(1));
                     var decisions = Decisions.start(successor, dir.resolve("state").resolve("decisions"), 1, defaults().decisions().pricing().settings(),
-                            defaults().decisions().recommendations().settings(), defaults().decisions().pricing().priceTests(), Duration.ofSeconds(90),
+                            defaults().decisions().recommendations().settings(), defaults().decisions().pricing().priceTests(), io.heomdm.eventlog.streams.Deduplicator.Window.DEFAULT,
+                            Duration.ofSeconds(90),
                             InstantSource.system(), new SplittableRandom(2))) {
                 long sent = orders.values().stream().mapToLong(AtomicLong::get).sum();
                 assertThat(sent).as("orders sent while the applications were killed").isGreaterThan(1_000);

@@ -18,6 +18,7 @@ import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.eventlog.TopicSpec;
+import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.StreamsApp;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.Event;
@@ -73,11 +74,11 @@ public final class Decisions implements AutoCloseable {
 
     /** Creates the topics it reads and writes if missing (the demand topic too: analytics may be off), starts the application and waits until it runs. */
     public static Decisions start(KafkaSettings kafka, Path stateDir, int threads, PricingSettings pricing, RecommendationSettings recommendations,
-            List<PriceTest> tests, Duration startTimeout, InstantSource clock, RandomGenerator random) {
+            List<PriceTest> tests, Deduplicator.Window window, Duration startTimeout, InstantSource clock, RandomGenerator random) {
         List<TopicSpec> topics = new ArrayList<>(DecisionsTopics.all());
         topics.add(SharedTopics.DEMAND);
         TopicAdmin.ensure(kafka, topics);
-        var app = StreamsApp.start(APPLICATION_ID, DecisionsTopology.build(pricing, recommendations, tests), kafka, stateDir, threads, startTimeout);
+        var app = StreamsApp.start(APPLICATION_ID, DecisionsTopology.build(pricing, recommendations, tests, window), kafka, stateDir, threads, startTimeout);
         return new Decisions(app, pricing, recommendations, tests, clock, random, new KafkaEventPublisher(kafka, "heomdm-decisions-approvals"));
     }
 

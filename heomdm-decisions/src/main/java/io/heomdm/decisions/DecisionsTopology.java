@@ -45,6 +45,10 @@ public final class DecisionsTopology {
     }
 
     public static Topology build(PricingSettings pricing, RecommendationSettings recommendations, List<PriceTest> tests) {
+        return build(pricing, recommendations, tests, Deduplicator.Window.DEFAULT);
+    }
+
+    public static Topology build(PricingSettings pricing, RecommendationSettings recommendations, List<PriceTest> tests, Deduplicator.Window window) {
         var builder = new StreamsBuilder();
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CATALOG_STORE), Serdes.String(),
                         new JsonSerde<>(CatalogEntry.class)).withLoggingDisabled(),
@@ -64,7 +68,7 @@ public final class DecisionsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_STORE), Serdes.String(),
                 new JsonSerde<>(ItemStats.class)));
         var activity = Deduplicator.once(builder, builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
-                .withName("activity")), "decisions-events-seen");
+                .withName("activity")), "decisions-events-seen", window);
         activity.process(() -> new TasteProcessor(recommendations, TASTE_STORE, TOTALS_STORE), Named.as("tastes"), TASTE_STORE, TOTALS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(ItemSignal.class)).withName("by-item"))
                 .process(() -> new ItemProcessor(recommendations, ITEM_STORE), Named.as("items"), ITEM_STORE)

@@ -35,6 +35,10 @@ public final class CustomerTopology {
     }
 
     public static Topology build(CustomerAnalyticsSettings settings, SegmentCatalog catalog) {
+        return build(settings, catalog, Deduplicator.Window.DEFAULT);
+    }
+
+    public static Topology build(CustomerAnalyticsSettings settings, SegmentCatalog catalog, Deduplicator.Window window) {
         for (String name : catalog.names()) {
             if (CustomerScores.RFM_SEGMENTS.contains(name)) {
                 throw new IllegalArgumentException("segments." + name + ": the name is an RFM segment's; choose another");
@@ -42,8 +46,8 @@ public final class CustomerTopology {
         }
         var topology = new Topology();
         topology.addSource("activity", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), MarketTopics.ACTIVITY.name());
-        topology.addProcessor("deduplicate", () -> new Deduplicator(DEDUP_STORE, Deduplicator.DEFAULT_RETENTION), "activity");
-        topology.addStateStore(Deduplicator.store(DEDUP_STORE, Deduplicator.DEFAULT_RETENTION), "deduplicate");
+        topology.addProcessor("deduplicate", () -> new Deduplicator(DEDUP_STORE, window.retention()), "activity");
+        topology.addStateStore(Deduplicator.store(DEDUP_STORE, window.retention()), "deduplicate");
         topology.addProcessor("customers", () -> new CustomerProcessor(settings, catalog), "deduplicate");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMERS_STORE), Serdes.String(),
                 new JsonSerde<>(CustomerState.class)), "customers");

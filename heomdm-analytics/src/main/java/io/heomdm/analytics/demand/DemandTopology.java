@@ -54,11 +54,15 @@ public final class DemandTopology {
     }
 
     public static Topology build(DemandSettings settings) {
+        return build(settings, Deduplicator.Window.DEFAULT);
+    }
+
+    public static Topology build(DemandSettings settings, Deduplicator.Window window) {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FORECAST_STORE), Serdes.String(),
                 new JsonSerde<>(DemandForecast.class)));
         Deduplicator.once(builder, builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("activity")),
-                        "demand-events-seen")
+                        "demand-events-seen", window)
                 .process(ProductTouches::new, Named.as("product-touches"))
                 .groupByKey(Grouped.with("by-product", Serdes.String(), TOUCHES))
                 .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.grace()).advanceBy(settings.advance()))

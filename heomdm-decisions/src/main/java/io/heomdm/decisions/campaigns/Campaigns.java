@@ -5,6 +5,7 @@ import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.eventlog.TopicAdmin;
+import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.eventlog.streams.StreamsApp;
 import io.heomdm.eventlog.TopicSpec;
@@ -55,7 +56,8 @@ public final class Campaigns implements AutoCloseable {
     }
 
     /** Creates the topics it reads and writes if missing (the segments and prices topics too: analytics or pricing may be off), starts and waits until it runs. */
-    public static Campaigns start(KafkaSettings kafka, Path stateDir, int threads, CampaignSettings settings, Duration startTimeout,
+    public static Campaigns start(KafkaSettings kafka, Path stateDir, int threads, CampaignSettings settings, Deduplicator.Window window,
+            Duration startTimeout,
             InstantSource clock, RandomGenerator random) {
         List<TopicSpec> topics = new ArrayList<>(CampaignsTopics.all());
         topics.add(SharedTopics.SEGMENTS);
@@ -63,7 +65,7 @@ public final class Campaigns implements AutoCloseable {
         topics.add(MarketTopics.CAMPAIGNS);
         TopicAdmin.ensure(kafka, topics);
         var quarantine = new JourneyQuarantine();
-        var app = StreamsApp.start(APPLICATION_ID, CampaignsTopology.build(settings, quarantine), kafka, stateDir, threads, startTimeout);
+        var app = StreamsApp.start(APPLICATION_ID, CampaignsTopology.build(settings, quarantine, window), kafka, stateDir, threads, startTimeout);
         return new Campaigns(app, settings.journeys().stream().map(Journey::id).collect(Collectors.toUnmodifiableSet()),
                 new KafkaEventPublisher(kafka, APPLICATION_ID + "-definitions"), quarantine, clock, random);
     }

@@ -44,11 +44,11 @@ public final class CampaignsTopology {
     }
 
     public static Topology build(CampaignSettings settings) {
-        return build(settings, new JourneyQuarantine());
+        return build(settings, new JourneyQuarantine(), Deduplicator.Window.DEFAULT);
     }
 
     /** @param quarantine where the journeys that throw are held, read by {@code GET /v1/journeys} */
-    public static Topology build(CampaignSettings settings, JourneyQuarantine quarantine) {
+    public static Topology build(CampaignSettings settings, JourneyQuarantine quarantine, Deduplicator.Window window) {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_STORE), Serdes.String(),
                 new JsonSerde<>(CampaignCustomer.class)));
@@ -64,7 +64,7 @@ public final class CampaignsTopology {
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("bounces-by-customer")
                         .withNumberOfPartitions(MarketTopics.ACTIVITY.partitions()));
         var activity = Deduplicator.once(builder, builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
-                .withName("activity")), "campaign-events-seen");
+                .withName("activity")), "campaign-events-seen", window);
         var facts = activity.merge(segments, Named.as("with-segments")).merge(bounces, Named.as("with-bounces"))
                 .merge(campaignAudiences(builder), Named.as("with-campaigns"));
         if (settings.priceDrop() != null) {

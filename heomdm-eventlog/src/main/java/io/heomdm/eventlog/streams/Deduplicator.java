@@ -32,7 +32,17 @@ import org.apache.kafka.streams.state.WindowStore;
  * older than the retention, or one without an eventId header, cannot be recognised and counts.
  */
 public final class Deduplicator implements Processor<String, byte[], String, byte[]> {
-    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    /** How long an eventId is remembered: a client's retry within it counts once (configured as {@code kafka.deduplicationDays}). */
+    public record Window(Duration retention) {
+        public static final Window DEFAULT = new Window(Duration.ofDays(7));
+
+        public Window {
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("a deduplication window must be positive, was " + retention);
+            }
+        }
+    }
+
     private final String storeName;
     private final Duration retention;
     private ProcessorContext<String, byte[]> context;
@@ -49,9 +59,9 @@ public final class Deduplicator implements Processor<String, byte[], String, byt
     }
 
     /** {@code events} with each event once, for a DSL topology: adds the store and the processor (named {@code deduplicate}). */
-    public static KStream<String, byte[]> once(StreamsBuilder builder, KStream<String, byte[]> events, String storeName) {
-        builder.addStateStore(store(storeName, DEFAULT_RETENTION));
-        return events.process(() -> new Deduplicator(storeName, DEFAULT_RETENTION), Named.as("deduplicate"), storeName);
+    public static KStream<String, byte[]> once(StreamsBuilder builder, KStream<String, byte[]> events, String storeName, Window window) {
+        builder.addStateStore(store(storeName, window.retention()));
+        return events.process(() -> new Deduplicator(storeName, window.retention()), Named.as("deduplicate"), storeName);
     }
 
     /** The same eventId arrived with another type or payload. */
