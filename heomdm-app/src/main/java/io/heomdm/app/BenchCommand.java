@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /** {@code heomdm bench}: measurements on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class, BenchCommand.DecisionsRate.class, BenchCommand.GatewayRate.class,
-        BenchCommand.ExactlyOnce.class},
+        BenchCommand.ExactlyOnce.class, BenchCommand.DeduplicationRate.class},
         description = {"Measure kafka-only, sqs-only, hybrid and kafka-queues on the same simulated market workload: open-loop load, "
                 + "latency from each event's intended send time, raw Kafka and SQS ceilings in the same run. Writes report.md, CSV, JSON "
                 + "and PNG charts to --out.", "Without --kafka / --sqs-endpoint it starts a local Kafka broker and ElasticMQ itself."})
@@ -203,6 +203,23 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("lost from the log %d, lost from the profiles %d, counted twice %d, out of order %d: %s%n", r.lostInLog(),
                     r.lostInProfiles(), r.countedTwice(), r.inversions(), r.holds() ? "exactly once" : "VIOLATED");
             return r.holds() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "dedup", mixinStandardHelpOptions = true,
+            description = "What remembering eventIds costs a Streams application: the same exactly-once application on the same simulated "
+                    + "2 KB market events, with and without the deduplication stage, alternating runs on an embedded broker; medians and ratio.")
+    static final class DeduplicationRate implements Callable<Integer> {
+        @Option(names = "--events", defaultValue = "100000", description = "market events per run (default ${DEFAULT-VALUE})")
+        int events;
+        @Option(names = "--repetitions", defaultValue = "3", description = "runs of each (default ${DEFAULT-VALUE})")
+        int repetitions;
+
+        @Override
+        public Integer call() throws Exception {
+            inTempDirectory("heomdm-bench-dedup", dir -> System.out.println(DeduplicationCost.describe(
+                    DeduplicationCost.run(events, repetitions, dir, System.out))));
+            return 0;
         }
     }
 

@@ -147,7 +147,7 @@ final class DecisionsThroughput {
      * Waits until the application's group has committed everything on {@code topics}; records per
      * second of the first (input) topic from the first commit seen, so start-up is not in the figure.
      */
-    private static double drain(Admin admin, String group, List<String> topics) throws Exception {
+    static double drain(Admin admin, String group, List<String> topics) throws Exception {
         long firstAt = 0;
         long firstProcessed = -1;
         long lastProcessed = -1;

@@ -29,9 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -86,7 +84,7 @@ final class ExactlyOnceCheck {
 
                 progress.step(String.format("posting at least %,d orders from %d clients while the activity log's leader is killed %d times",
                         plan.events(), plan.clients(), plan.kills()));
-                var nemesis = new Nemesis(cluster, plan);
+                var nemesis = new LeaderNemesis(cluster, plan.kills(), plan.downtime());
                 var acknowledged = new ConcurrentHashMap<String, List<Order>>();
                 var counters = new Counters();
                 ExecutorService pool = Executors.newFixedThreadPool(plan.clients() + 1);
@@ -132,7 +130,7 @@ final class ExactlyOnceCheck {
      * round only once the batch is acknowledged whole, so each customer's orders are in sequence. It
      * stops once its share is sent and the kills are over.
      */
-    private static void post(Client client, Plan plan, int id, Map<String, List<Order>> acknowledged, Counters counters, Nemesis nemesis)
+    private static void post(Client client, Plan plan, int id, Map<String, List<Order>> acknowledged, Counters counters, LeaderNemesis nemesis)
             throws Exception {
         var random = new SplittableRandom(id);
         int share = (plan.events() + plan.clients() - 1) / plan.clients();
@@ -192,45 +190,6 @@ final class ExactlyOnceCheck {
             var answer = http.send(HttpRequest.newBuilder(base.resolve("/v1/customers/" + customer)).timeout(Duration.ofSeconds(20))
                     .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 200 ? JSON.readTree(answer.body()) : JSON.createObjectNode();
-        }
-    }
-
-    /** Kills the broker that leads most of the activity log's partitions, lets it stay down, brings it back; as often as planned. */
-    private static final class Nemesis implements java.util.concurrent.Callable<Void> {
-        private final EmbeddedKafkaCluster cluster;
-        private final Plan plan;
-        final java.util.concurrent.atomic.AtomicInteger kills = new java.util.concurrent.atomic.AtomicInteger();
-        final AtomicBoolean done = new AtomicBoolean();
-
-        Nemesis(EmbeddedKafkaCluster cluster, Plan plan) {
-            this.cluster = cluster;
-            this.plan = plan;
-        }
-
-        @Override
-        public Void call() throws Exception {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-                for (int k = 0; k < plan.kills(); k++) {
-                    Thread.sleep(plan.downtime().toMillis());
-                    int leader = mostLeading(admin);
-                    cluster.kill(leader);
-                    kills.incrementAndGet();
-                    Thread.sleep(plan.downtime().toMillis());
-                    cluster.restart(leader);
-                    cluster.awaitAllNodes(Duration.ofSeconds(90));
-                }
-            } finally {
-                done.set(true);
-            }
-            return null;
-        }
-
-        private static int mostLeading(Admin admin) throws Exception {
-            String topic = MarketTopics.ACTIVITY.name();
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
-            Map<Integer, Integer> led = new HashMap<>();
-            partitions.stream().filter(p -> p.leader() != null).forEach(p -> led.merge(p.leader().id(), 1, Integer::sum));
-            return led.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         }
     }
 

@@ -386,6 +386,10 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
         range(p, "kafka.replicationFactor", kafka.replicationFactor(), 1, 7);
         range(p, "kafka.minInsyncReplicas", kafka.minInsyncReplicas(), 1, kafka.replicationFactor());
         range(p, "kafka.deduplicationDays", kafka.deduplicationDays(), 1, 3653);
+        if (kafka.replicationFactor() >= 3 && kafka.minInsyncReplicas() < 2) {
+            p.add("kafka.minInsyncReplicas: must be at least 2 with replicationFactor " + kafka.replicationFactor()
+                    + " (with 1, a write acknowledged by one broker is lost with it)");
+        }
         if (kafka.embedded() && kafka.replicationFactor() != 1) {
             p.add("kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)");
         }

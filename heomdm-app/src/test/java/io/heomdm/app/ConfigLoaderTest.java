@@ -68,6 +68,7 @@ class ConfigLoaderTest {
                 "http.port: must be between 0 and 65535, was 70000",
                 "kafka.deduplicationDays: must be between 1 and 3653, was 0",
                 "kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)",
+                "kafka.minInsyncReplicas: must be at least 2 with replicationFactor 3 (with 1, a write acknowledged by one broker is lost with it)",
                 "database.url: must be a jdbc:postgresql: or jdbc:h2: URL, or empty for the embedded H2 database");
         var badUrl = catchThrowableOfType(ConfigLoader.ConfigException.class,
                 () -> ConfigLoader.load(Optional.empty(), Map.of("HEOMDM_NOTIFICATIONS_SMS_WEBHOOK", "sms-gateway:80")));
@@ -75,6 +76,10 @@ class ConfigLoaderTest {
         var notANumber = catchThrowableOfType(ConfigLoader.ConfigException.class,
                 () -> ConfigLoader.load(Optional.empty(), Map.of("HEOMDM_HTTP_PORT", "eighty")));
         assertThat(notANumber.problems()).singleElement().asString().startsWith("http.port: ");
+        var unsafe = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of("HEOMDM_KAFKA_BOOTSTRAP_SERVERS", "k1:9092", "HEOMDM_KAFKA_REPLICATION_FACTOR", "3")));
+        assertThat(unsafe.problems()).containsExactly(
+                "kafka.minInsyncReplicas: must be at least 2 with replicationFactor 3 (with 1, a write acknowledged by one broker is lost with it)");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.heomdm.eventlog;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,12 +16,13 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-/** Creates the topics that do not exist yet; existing ones are left as they are. */
+/** Creates the topics that do not exist yet, and checks that the existing ones match their specs and the settings. */
 public final class TopicAdmin {
     private TopicAdmin() {
     }
@@ -31,6 +33,7 @@ public final class TopicAdmin {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            checkExisting(admin, topics.stream().filter(t -> existing.contains(t.name())).toList(), kafka);
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t.name()))
                     .map(t -> new NewTopic(t.name(), t.partitions(), kafka.replicationFactor()).configs(configOf(t, kafka)))
@@ -54,6 +57,44 @@ public final class TopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A topic that is already there must be what its spec and the settings say: the applications
+     * co-partition on the partition count (another count sends a customer's events to two tasks), and
+     * fewer replicas or a lower {@code min.insync.replicas} than configured would acknowledge writes a
+     * broker's death can lose. Kafka does not change either by itself, so a mismatch stops the start,
+     * named, rather than running unsafe.
+     */
+    private static void checkExisting(Admin admin, List<TopicSpec> topics, KafkaSettings kafka)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        var described = admin.describeTopics(topics.stream().map(TopicSpec::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+        var resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
+        var configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        List<String> mismatches = new ArrayList<>();
+        for (TopicSpec t : topics) {
+            var d = described.get(t.name());
+            if (d.partitions().size() != t.partitions()) {
+                mismatches.add(t.name() + " has " + d.partitions().size() + " partitions where its spec has " + t.partitions()
+                        + " (the applications co-partition on it: recreate it)");
+            }
+            int replicas = d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+            if (replicas < kafka.replicationFactor()) {
+                mismatches.add(t.name() + " has " + replicas + " replica(s) where kafka.replicationFactor is " + kafka.replicationFactor()
+                        + " (kafka-reassign-partitions adds them)");
+            }
+            var minIsr = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name())).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+            if (minIsr != null && Integer.parseInt(minIsr.value()) < kafka.minInsyncReplicas()) {
+                mismatches.add(t.name() + " has min.insync.replicas " + minIsr.value() + " where kafka.minInsyncReplicas is "
+                        + kafka.minInsyncReplicas() + " (kafka-configs --alter raises it)");
+            }
+        }
+        if (!mismatches.isEmpty()) {
+            throw new IllegalStateException("existing topics do not match their specs: " + String.join("; ", mismatches));
         }
     }
 

@@ -61,6 +61,14 @@ class KafkaEventLogIT {
             assertThat(cleanup.value()).isEqualTo("compact");
             assertThat(admin.describeTopics(List.of(MarketTopics.ACTIVITY.name())).allTopicNames().get()
                     .get(MarketTopics.ACTIVITY.name()).partitions()).hasSize(12);
+
+            // a topic someone made by hand with other partitions and a lower min.insync.replicas stops the start, named
+            var stray = new TopicSpec("it.stray.v1", "customerId", MarketTopics.ACTIVITY.types(), 6, TopicSpec.Cleanup.DELETE, null);
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(stray.name(), 3, (short) 1))).all().get();
+            var safer = new KafkaSettings(kafka.bootstrapServers(), Map.of(), java.time.Duration.ofSeconds(10), (short) 1, 2);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopicAdmin.ensure(safer, List.of(stray)))
+                    .hasMessageContaining("it.stray.v1 has 3 partitions where its spec has 6")
+                    .hasMessageContaining("it.stray.v1 has min.insync.replicas 1 where kafka.minInsyncReplicas is 2");
         }
     }
 

@@ -1,0 +1,58 @@
+package io.heomdm.app;
+
+import io.heomdm.embedded.EmbeddedKafkaCluster;
+import io.heomdm.eventlog.MarketTopics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The fault of {@link ExactlyOnceCheck}: SIGKILLs the broker that leads most of the activity log's
+ * partitions (the ones under write), leaves it down, brings it back and waits for it to rejoin; as
+ * often as planned, then says it is done.
+ */
+final class LeaderNemesis implements Callable<Void> {
+    private final EmbeddedKafkaCluster cluster;
+    private final int planned;
+    private final Duration downtime;
+    final AtomicInteger kills = new AtomicInteger();
+    final AtomicBoolean done = new AtomicBoolean();
+
+    LeaderNemesis(EmbeddedKafkaCluster cluster, int kills, Duration downtime) {
+        this.cluster = cluster;
+        this.planned = kills;
+        this.downtime = downtime;
+    }
+
+    @Override
+    public Void call() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            for (int k = 0; k < planned; k++) {
+                Thread.sleep(downtime.toMillis());
+                int leader = mostLeading(admin);
+                cluster.kill(leader);
+                kills.incrementAndGet();
+                Thread.sleep(downtime.toMillis());
+                cluster.restart(leader);
+                cluster.awaitAllNodes(Duration.ofSeconds(90));
+            }
+        } finally {
+            done.set(true);
+        }
+        return null;
+    }
+
+    private static int mostLeading(Admin admin) throws Exception {
+        String topic = MarketTopics.ACTIVITY.name();
+        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
+        Map<Integer, Integer> led = new HashMap<>();
+        partitions.stream().filter(p -> p.leader() != null).forEach(p -> led.merge(p.leader().id(), 1, Integer::sum));
+        return led.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+}
