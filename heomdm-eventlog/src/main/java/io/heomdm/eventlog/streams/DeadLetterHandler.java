@@ -1,5 +1,6 @@
 package io.heomdm.eventlog.streams;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -95,6 +96,6 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler, Dese
         if (keyOrValue instanceof byte[] b) {
             return b;
         }
-        return keyOrValue instanceof String text ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+        return keyOrValue instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : null;
     }
 }
