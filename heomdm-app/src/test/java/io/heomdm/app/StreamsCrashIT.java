@@ -87,12 +87,14 @@ class StreamsCrashIT {
                 System.out.printf("%,d orders to %d customers across %d kills%n", sent, orders.size(), KILLS);
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> orders.entrySet().stream()
                         .allMatch(e -> analytics.customer(e.getKey()).map(v -> v.orderCount()).orElse(0L) >= e.getValue().get()));
-                Thread.sleep(2_000); // a late second count would show now
-                for (var e : orders.entrySet()) {
-                    var view = analytics.customer(e.getKey()).orElseThrow();
-                    assertThat(view.orderCount()).as(e.getKey() + "'s orders").isEqualTo(e.getValue().get());
-                    assertThat(view.revenue()).as(e.getKey() + "'s revenue").isEqualByComparingTo(revenue.get(e.getKey()));
-                }
+                // and stays so: a late second count would show within these seconds
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    for (var e : orders.entrySet()) {
+                        var view = analytics.customer(e.getKey()).orElseThrow();
+                        assertThat(view.orderCount()).as(e.getKey() + "'s orders").isEqualTo(e.getValue().get());
+                        assertThat(view.revenue()).as(e.getKey() + "'s revenue").isEqualByComparingTo(revenue.get(e.getKey()));
+                    }
+                });
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> together(decisions).equals(expected(pairs)));
             }
         }

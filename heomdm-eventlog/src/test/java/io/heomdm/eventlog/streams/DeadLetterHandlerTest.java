@@ -27,13 +27,7 @@ class DeadLetterHandlerTest {
                     return v.toUpperCase();
                 })
                 .to("out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), Serdes.String()));
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlt-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        StreamsApp.isolateFailures(props, "dlt-test");
-        try (var driver = new TopologyTestDriver(builder.build(), props)) {
+        try (var driver = new TopologyTestDriver(builder.build(), props(stateDir))) {
             var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
             var out = driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer());
             var dead = driver.createOutputTopic("dlt-test.dlt", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
@@ -73,13 +67,7 @@ class DeadLetterHandlerTest {
                 .reduce((a, b) -> new Note(a.text() + b.text()), org.apache.kafka.streams.kstream.Materialized
                         .<String, Note, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as("notes")
                         .withValueSerde(new JsonSerde<>(Note.class)).withCachingDisabled());
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlt-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        StreamsApp.isolateFailures(props, "dlt-test");
-        try (var driver = new TopologyTestDriver(builder.build(), props)) {
+        try (var driver = new TopologyTestDriver(builder.build(), props(stateDir))) {
             var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
             var out = driver.createOutputTopic("out", Serdes.String().deserializer(), new JsonSerde<>(Note.class).deserializer());
             var dead = driver.createOutputTopic("dlt-test.dlt", Serdes.String().deserializer(), Serdes.String().deserializer());
@@ -106,6 +94,17 @@ class DeadLetterHandlerTest {
             assertThat(late).extracting(TestRecord::key).containsExactly("d");
             assertThat(header(late.get(0), "__streams.errors.offset")).isEqualTo("4");
         }
+    }
+
+    /** Exactly-once, with the platform's dead-letter handlers writing to dlt-test.dlt. */
+    private static Properties props(Path stateDir) {
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlt-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        StreamsApp.isolateFailures(props, "dlt-test");
+        return props;
     }
 
     private static String header(TestRecord<?, ?> record, String name) {
