@@ -166,13 +166,15 @@ final class BenchCommand implements Callable<Integer> {
         int batch;
         @Option(names = "--in-flight", defaultValue = "8", description = "requests in flight at once (default ${DEFAULT-VALUE})")
         int inFlight;
-        @Option(names = "--repetitions", defaultValue = "3", description = "runs of each (default ${DEFAULT-VALUE})")
+        @Option(names = "--warm-up", defaultValue = "3", description = "unmeasured runs of each first, for the JIT (default ${DEFAULT-VALUE})")
+        int warmUps;
+        @Option(names = "--repetitions", defaultValue = "3", description = "measured runs of each (default ${DEFAULT-VALUE})")
         int repetitions;
 
         @Override
         public Integer call() throws Exception {
             inTempDirectory("heomdm-bench-gateway", dir -> {
-                var r = GatewayThroughput.run(events, batch, inFlight, repetitions, dir, System.out);
+                var r = GatewayThroughput.run(events, batch, inFlight, warmUps, repetitions, dir, System.out);
                 System.out.printf("direct producer: median %,.0f events/s %s%n", r.directMedian(), Arrays.toString(Arrays.stream(r.direct()).mapToLong(Math::round).toArray()));
                 System.out.printf("gateway:         median %,.0f events/s %s, p99 of the 202 %.1f ms (batches of %d, %d in flight)%n", r.gatewayMedian(),
                         Arrays.toString(Arrays.stream(r.gateway()).mapToLong(Math::round).toArray()), r.p99Median(), batch, inFlight);

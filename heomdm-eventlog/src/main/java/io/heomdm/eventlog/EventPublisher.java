@@ -1,5 +1,7 @@
 package io.heomdm.eventlog;
 
+import io.heomdm.events.AvroCodec;
+import io.heomdm.events.Envelope;
 import io.heomdm.events.Event;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,7 +16,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface EventPublisher extends AutoCloseable {
 
-    CompletableFuture<LogPosition> publish(TopicSpec topic, Event<?> event);
+    default CompletableFuture<LogPosition> publish(TopicSpec topic, Event<?> event) {
+        return publish(topic, event.envelope(), AvroCodec.encode(event.payload()));
+    }
+
+    /** An event whose payload the caller has encoded already ({@link AvroCodec#encode}): the gateway fingerprints those bytes too. */
+    CompletableFuture<LogPosition> publish(TopicSpec topic, Envelope envelope, byte[] payload);
 
     /** Writes a tombstone for {@code key} on a compacted topic: compaction then forgets every record of that key. */
     CompletableFuture<LogPosition> delete(TopicSpec topic, String key);

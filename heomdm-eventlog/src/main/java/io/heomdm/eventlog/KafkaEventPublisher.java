@@ -1,8 +1,7 @@
 package io.heomdm.eventlog;
 
 import io.heomdm.eventlog.internal.KafkaClients;
-import io.heomdm.events.AvroCodec;
-import io.heomdm.events.Event;
+import io.heomdm.events.Envelope;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,12 +55,11 @@ public final class KafkaEventPublisher implements EventPublisher {
     }
 
     @Override
-    public CompletableFuture<LogPosition> publish(TopicSpec topic, Event<?> event) {
-        if (!topic.carries(event.envelope().type())) {
-            throw new IllegalArgumentException(topic.name() + " does not carry " + event.envelope().type());
+    public CompletableFuture<LogPosition> publish(TopicSpec topic, Envelope envelope, byte[] payload) {
+        if (!topic.carries(envelope.type())) {
+            throw new IllegalArgumentException(topic.name() + " does not carry " + envelope.type());
         }
-        return send(new ProducerRecord<>(topic.name(), null, event.envelope().occurredAt().toEpochMilli(),
-                event.envelope().key(), AvroCodec.encode(event.payload()), KafkaHeaders.of(event.envelope())));
+        return send(new ProducerRecord<>(topic.name(), null, envelope.occurredAt().toEpochMilli(), envelope.key(), payload, KafkaHeaders.of(envelope)));
     }
 
     @Override

@@ -10,12 +10,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -43,7 +41,7 @@ public final class JsonPayloads {
     public static <T extends SpecificRecord> T fromJson(EventType<T> type, JsonNode json, String path)
             throws InvalidPayloadException {
         List<Violation> violations = new ArrayList<>();
-        Object value = convert(type.schema(), json, path, "", violations);
+        Object value = convert(type.schema(), json, new Where(null, path, -1), "", violations);
         if (violations.isEmpty()) {
             String key = type.keyOf(type.javaClass().cast(value));
             if (key.isBlank()) {
@@ -61,17 +59,16 @@ public final class JsonPayloads {
     }
 
     /** @param field the schema field the value belongs to (an array's or map's items belong to it too): it names the limits */
-    private static Object convert(Schema schema, JsonNode json, String path, String field, List<Violation> out) {
+    private static Object convert(Schema schema, JsonNode json, Where path, String field, List<Violation> out) {
         if (json == null || json.isNull()) {
             if (schema.isNullable()) {
                 return null;
             }
-            out.add(new Violation(path, "is required"));
+            out.add(new Violation(path.toString(), "is required"));
             return null;
         }
         if (schema.getType() == Schema.Type.UNION) {
-            Schema branch = schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElseThrow();
-            return convert(branch, json, path, field, out);
+            return convert(nonNull(schema), json, path, field, out);
         }
         if (schema.getLogicalType() instanceof LogicalTypes.Decimal decimal) {
             return toDecimal(decimal, json, path, out);
@@ -125,7 +122,7 @@ public final class JsonPayloads {
 
     // (arrays and maps have their own methods: javac 17 emits unverifiable bytecode for a lambda
     // capturing a local declared inside one of this switch's cases)
-    private static Object toList(Schema schema, JsonNode json, String path, String field, List<Violation> out) {
+    private static Object toList(Schema schema, JsonNode json, Where path, String field, List<Violation> out) {
         if (!json.isArray()) {
             return fail(out, path, "must be an array");
         }
@@ -134,12 +131,12 @@ public final class JsonPayloads {
         }
         List<Object> items = new ArrayList<>(json.size());
         for (int i = 0; i < json.size(); i++) {
-            items.add(convert(schema.getElementType(), json.get(i), path + "[" + i + "]", field, out));
+            items.add(convert(schema.getElementType(), json.get(i), new Where(path, null, i), field, out));
         }
         return items;
     }
 
-    private static Object toMap(Schema schema, JsonNode json, String path, String field, List<Violation> out) {
+    private static Object toMap(Schema schema, JsonNode json, Where path, String field, List<Violation> out) {
         if (!json.isObject()) {
             return fail(out, path, "must be an object");
         }
@@ -154,36 +151,59 @@ public final class JsonPayloads {
                 fail(out, path, "keys " + brokenKey.get());
                 continue;
             }
-            map.put(e.getKey(), convert(schema.getValueType(), e.getValue(), path + "." + e.getKey(), field, out));
+            map.put(e.getKey(), convert(schema.getValueType(), e.getValue(), new Where(path, e.getKey(), -1), field, out));
         }
         return map;
     }
 
-    private static Object toRecord(Schema schema, JsonNode json, String path, List<Violation> out) {
+    private static Object toRecord(Schema schema, JsonNode json, Where path, List<Violation> out) {
         if (!json.isObject()) {
             return fail(out, path, "must be an object");
         }
         IndexedRecord record = (IndexedRecord) SpecificData.get().newRecord(null, schema);
-        Set<String> known = new HashSet<>();
+        int present = 0;
         for (Schema.Field field : schema.getFields()) {
-            known.add(field.name());
             JsonNode value = json.get(field.name());
-            if (value == null && field.hasDefaultValue()) {
+            if (value != null) {
+                present++;
+            } else if (field.hasDefaultValue()) {
                 value = defaultAsJson(field);
             }
-            Object converted = convert(field.schema(), value, path + "." + field.name(), field.name(), out);
+            Object converted = convert(field.schema(), value, new Where(path, field.name(), -1), field.name(), out);
             if (converted != null) {
                 // a primitive field cannot hold null; a violation has been recorded for it instead
                 record.put(field.pos(), converted);
             }
         }
-        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                out.add(new Violation(path + "." + name, "is not a field of " + schema.getName()));
+        if (json.size() > present) { // the object names fields the schema does not have
+            for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (schema.getField(name) == null) {
+                    out.add(new Violation(new Where(path, name, -1).toString(), "is not a field of " + schema.getName()));
+                }
             }
         }
         return record;
+    }
+
+    private static Schema nonNull(Schema union) {
+        for (Schema branch : union.getTypes()) {
+            if (branch.getType() != Schema.Type.NULL) {
+                return branch;
+            }
+        }
+        throw new IllegalStateException("a union of null only: " + union);
+    }
+
+    /** Where a value is in the document; spelled out only for a violation, so a valid event builds no path strings. */
+    private record Where(Where parent, String name, int index) {
+        @Override
+        public String toString() {
+            if (parent == null) {
+                return name;
+            }
+            return parent + (name != null ? "." + name : "[" + index + "]");
+        }
     }
 
     private static JsonNode defaultAsJson(Schema.Field field) {
@@ -191,7 +211,7 @@ public final class JsonPayloads {
         return def == JsonProperties.NULL_VALUE ? NullNode.getInstance() : MAPPER.valueToTree(def);
     }
 
-    private static Object toDecimal(LogicalTypes.Decimal decimal, JsonNode json, String path, List<Violation> out) {
+    private static Object toDecimal(LogicalTypes.Decimal decimal, JsonNode json, Where path, List<Violation> out) {
         BigDecimal value;
         try {
             if (json.isNumber()) {
@@ -221,7 +241,7 @@ public final class JsonPayloads {
         return value.setScale(decimal.getScale());
     }
 
-    private static Object toInstant(JsonNode json, String path, List<Violation> out) {
+    private static Object toInstant(JsonNode json, Where path, List<Violation> out) {
         Instant at = null;
         if (json.isIntegralNumber() && json.canConvertToLong()) {
             at = Instant.ofEpochMilli(json.longValue());
@@ -239,8 +259,8 @@ public final class JsonPayloads {
         return fail(out, path, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, or epoch milliseconds");
     }
 
-    private static Object fail(List<Violation> out, String path, String rule) {
-        out.add(new Violation(path, rule));
+    private static Object fail(List<Violation> out, Where path, String rule) {
+        out.add(new Violation(path.toString(), rule));
         return null;
     }
 
@@ -249,8 +269,7 @@ public final class JsonPayloads {
             return NullNode.getInstance();
         }
         if (schema.getType() == Schema.Type.UNION) {
-            Schema branch = schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElseThrow();
-            return write(branch, value);
+            return write(nonNull(schema), value);
         }
         if (value instanceof BigDecimal d) {
             return NODES.numberNode(d);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicSpec;
+import io.heomdm.events.AvroCodec;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
@@ -48,8 +49,8 @@ public final class EventIngestion {
         this.clock = clock;
     }
 
-    /** An event ready to publish, and where to. */
-    public record Accepted(TopicSpec topic, Event<SpecificRecord> event) {
+    /** An event ready to publish, and where to; {@code payload} is its Avro encoding, made once for the fingerprint and the log. */
+    public record Accepted(TopicSpec topic, Event<SpecificRecord> event, byte[] payload) {
     }
 
     /** The result for one input item: an accepted event, or its violations. */
@@ -105,7 +106,7 @@ public final class EventIngestion {
         var envelope = new Envelope(id, type.name(), type.version(), type.keyOf(payload), occurredAt,
                 correlationId != null ? correlationId : id.toString(), null, traceparent);
         TopicSpec topic = MarketTopics.forType(type.name()).orElseThrow();
-        return new Item(new Accepted(topic, new Event<>(envelope, payload)), List.of());
+        return new Item(new Accepted(topic, new Event<>(envelope, payload), AvroCodec.encode(payload)), List.of());
     }
 
     private static void checkEnvelopeFields(JsonNode node, List<Violation> out) {

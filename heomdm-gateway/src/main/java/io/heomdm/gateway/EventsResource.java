@@ -125,8 +125,9 @@ final class EventsResource implements Resource, AutoCloseable {
         }
         List<FieldError> conflicts = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            var event = items.get(i).accepted().event();
-            if (!recent.admit(event)) {
+            var accepted = items.get(i).accepted();
+            var event = accepted.event();
+            if (!recent.admit(accepted)) {
                 conflicts.add(new FieldError(ndjson ? i : null, "eventId", "eventId " + event.envelope().eventId()
                         + " was sent before with another type or payload; an eventId names one event"));
             }
@@ -162,7 +163,7 @@ final class EventsResource implements Resource, AutoCloseable {
                         continue;
                     }
                     var accepted = items.get(i).accepted();
-                    publisher.publish(accepted.topic(), accepted.event()).whenComplete((position, error) -> {
+                    publisher.publish(accepted.topic(), accepted.event().envelope(), accepted.payload()).whenComplete((position, error) -> {
                         if (error != null) {
                             ack.completeExceptionally(error);
                         } else {

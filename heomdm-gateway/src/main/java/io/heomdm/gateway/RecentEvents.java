@@ -1,14 +1,11 @@
 package io.heomdm.gateway;
 
-import io.heomdm.events.AvroCodec;
-import io.heomdm.events.Event;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The eventIds this gateway was sent lately, with a fingerprint of each event's type and payload:
@@ -29,20 +26,20 @@ final class RecentEvents {
     }
 
     /** Remembers the event; false when its eventId was seen with another type or payload (and then nothing changes). */
-    boolean admit(Event<? extends SpecificRecord> event) {
+    boolean admit(EventIngestion.Accepted event) {
         byte[] fingerprint = fingerprint(event);
         synchronized (seen) {
-            byte[] earlier = seen.putIfAbsent(event.envelope().eventId(), fingerprint);
+            byte[] earlier = seen.putIfAbsent(event.event().envelope().eventId(), fingerprint);
             return earlier == null || Arrays.equals(earlier, fingerprint);
         }
     }
 
-    private static byte[] fingerprint(Event<? extends SpecificRecord> event) {
+    private static byte[] fingerprint(EventIngestion.Accepted event) {
         try {
             var digest = MessageDigest.getInstance("SHA-256");
-            digest.update(event.envelope().type().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(event.event().envelope().type().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             digest.update((byte) 0);
-            digest.update(AvroCodec.encode(event.payload()));
+            digest.update(event.payload());
             return Arrays.copyOf(digest.digest(), 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

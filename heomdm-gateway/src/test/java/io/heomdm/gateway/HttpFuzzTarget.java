@@ -7,7 +7,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.heomdm.eventlog.EventPublisher;
 import io.heomdm.eventlog.LogPosition;
 import io.heomdm.eventlog.TopicSpec;
-import io.heomdm.events.Event;
+import io.heomdm.events.Envelope;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -45,13 +45,13 @@ final class HttpFuzzTarget implements AutoCloseable {
     HttpFuzzTarget() {
         EventPublisher memory = new EventPublisher() {
             @Override
-            public CompletableFuture<LogPosition> publish(TopicSpec topic, Event<?> event) {
+            public CompletableFuture<LogPosition> publish(TopicSpec topic, Envelope envelope, byte[] payload) {
                 return CompletableFuture.completedFuture(new LogPosition(topic.name(), 0, published.getAndIncrement()));
             }
 
             @Override
             public CompletableFuture<LogPosition> delete(TopicSpec topic, String key) {
-                return publish(topic, null);
+                return publish(topic, null, null);
             }
 
             @Override
