@@ -1,12 +1,15 @@
 package io.heomdm.app;
 
+import io.heomdm.bench.market.MarketFeed;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,10 +25,7 @@ public final class Heomdm {
             // (-Dheomdm.log.kafka-clients=warn in HEOMDM_JAVA_OPTS shows them)
             System.setProperty("heomdm.log.kafka-clients", "error");
         }
-        int code = commandLine().execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+        System.exit(commandLine().execute(args));
     }
 
     /** The command line with its error handling: a failure is one line naming it, not a stack trace. */
@@ -67,18 +67,22 @@ public final class Heomdm {
             }
             HeomdmConfig cfg = ConfigLoader.load(Optional.ofNullable(config), env);
             Platform platform = Platform.start(cfg);
-            if (simulate != null) {
-                var feed = new io.heomdm.bench.market.MarketFeed(SimulateCommand.simulator(42, 20_000, 5_000, 2048),
-                        new io.heomdm.bench.market.MarketFeed.Gateway(java.net.URI.create("http://" + cfg.http().host() + ":" + platform.gatewayPort()),
-                                (int) Math.max(1, Math.min(100, simulate / 10)),
-                                platform.issueKey("simulator", java.util.Set.of("events:write"), Edge.postableTypes())), simulate, System.out).start(null);
-                Runtime.getRuntime().addShutdownHook(new Thread(feed::close, "heomdm-simulate-stop"));
-            }
+            Optional<MarketFeed> feed = Optional.ofNullable(simulate).map(rate -> new MarketFeed(SimulateCommand.simulator(42, 20_000, 5_000, 2048),
+                    new MarketFeed.Gateway(java.net.URI.create("http://" + cfg.http().host() + ":" + platform.gatewayPort()),
+                            (int) Math.max(1, Math.min(100, rate / 10)),
+                            platform.issueKey("simulator", java.util.Set.of("events:write"), Edge.postableTypes())), rate, System.out).start(null));
             var stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Runnable stop = () -> {
+                feed.ifPresent(MarketFeed::close);
                 platform.close();
                 stopped.countDown();
-            }, "heomdm-shutdown"));
+            };
+            // SIGTERM and Ctrl-C stop the platform before the JVM runs its exit hooks: one of those is
+            // H2's, which closes the embedded database (AUTO_SERVER requires it) under running workers
+            for (String signal : List.of("TERM", "INT")) {
+                Signal.handle(new Signal(signal), s -> stop.run());
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(stop, "heomdm-shutdown")); // any other exit
             stopped.await();
             return 0;
         }

@@ -70,8 +70,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +93,7 @@ public final class Platform implements AutoCloseable {
     private static final Duration OUTBOX_INTERVAL = Duration.ofMillis(100);
     private static final Duration OUTBOX_PUBLISH_TIMEOUT = Duration.ofSeconds(15);
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final List<Part> parts = new java.util.ArrayList<>();
     private String kafkaBootstrap;
     private URI sqsEndpoint;
     private EmbeddedSmtp smtp;
@@ -134,9 +132,10 @@ public final class Platform implements AutoCloseable {
 
         // wait for all three before judging any, so that a failed start leaves none running
         CompletableFuture.allOf(kafkaStart, sqsStart, smtpStart).exceptionally(e -> null).join();
-        for (var server : List.of(kafkaStart, sqsStart, smtpStart)) {
-            if (!server.isCompletedExceptionally() && server.join() != null) {
-                resources.push(server.join().value());
+        var servers = Map.of("Kafka", kafkaStart, "ElasticMQ", sqsStart, "GreenMail", smtpStart);
+        for (var server : servers.entrySet()) {
+            if (!server.getValue().isCompletedExceptionally() && server.getValue().join() != null) {
+                stops(Stage.SERVERS, server.getKey(), server.getValue().join().value());
             }
         }
         Timed<EmbeddedKafka> kafka = join(kafkaStart, "Kafka");
@@ -171,7 +170,7 @@ public final class Platform implements AutoCloseable {
         DatabaseSettings dbSettings = databaseSettings(config);
         long t = System.nanoTime();
         database = Database.open(dbSettings);
-        resources.push(database);
+        stops(Stage.DATABASE, "database", database);
         log.info("  Database  ready  {}  ({}, migrated, {} ms)", redact(dbSettings.jdbcUrl()),
                 config.database().embedded() ? "embedded H2" : "external", millisSince(t));
 
@@ -189,13 +188,13 @@ public final class Platform implements AutoCloseable {
         } else {
             taskQueue = new KafkaShareTaskQueue(Settings.kafkaShare(config, kafkaBootstrap), metrics);
         }
-        resources.push(taskQueue);
+        stops(Stage.CLIENTS, "task queue", taskQueue);
         TaskQueues.all().forEach(taskQueue::declare);
         log.info("  Queues    ready  {} ({}, each with dead letters)", TaskQueues.all().stream().map(q -> q.name()).toList(),
                 sqsUsed ? "SQS" : "Kafka share groups");
 
         var publisher = new KafkaEventPublisher(kafkaSettings, "heomdm");
-        resources.push(publisher);
+        stops(Stage.CLIENTS, "publisher", publisher);
         EventSubscriber subscriber = new KafkaEventSubscriber(kafkaSettings);
         watched(healthChecks, OrderConfirmation.CONSUMER_GROUP,
                 subscriber.subscribeAsync(OrderConfirmation.CONSUMER_GROUP, MarketTopics.ACTIVITY, new OrderConfirmation(taskQueue, clock)));
@@ -208,7 +207,7 @@ public final class Platform implements AutoCloseable {
         var processed = new ProcessedMessages(database, clock);
         // what services wrote with their state changes goes out from here (the campaign dispatcher's tasks, its deferred decisions)
         var relay = new OutboxRelay(database, outboxDestinations(publisher, taskQueue), clock, OUTBOX_PUBLISH_TIMEOUT).start(OUTBOX_INTERVAL);
-        resources.push(relay);
+        stops(Stage.RELAYS, "outbox relay", relay);
         healthChecks.add(HealthCheck.of("outbox", relay::isRunning, relay::buried));
         var outcomeLog = new TaskOutcomeLog(new TaskOutcomes(database), publisher, clock);
         var workerSettings = WorkerSettings.defaults().withConcurrency(config.workers().concurrency());
@@ -220,7 +219,7 @@ public final class Platform implements AutoCloseable {
                         Settings.nonBlank(config.crm().signingSecret()), clock)), outcomeLog, clock), workerSettings),
                 taskQueue.startWorker(TaskQueues.BILLING, new BillingHandler(processed, outcomeLog, clock), workerSettings));
         // stopped side by side: each may wait for its long poll to end
-        resources.push(() -> CompletableFuture.allOf(workers.stream()
+        stops(Stage.HANDLERS, "workers", () -> CompletableFuture.allOf(workers.stream()
                 .map(w -> CompletableFuture.runAsync(w::close)).toArray(CompletableFuture[]::new)).join());
         log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
                 config.workers().concurrency());
@@ -230,7 +229,7 @@ public final class Platform implements AutoCloseable {
             var a = config.analytics();
             var analytics = Analytics.start(kafkaSettings, data.resolve("analytics"), a.threads(), a.settings(), a.catalog(), a.demand().settings(),
                     deduplication, ANALYTICS_START, clock, random);
-            resources.push(analytics);
+            stops(Stage.STREAMS, "analytics", analytics);
             healthChecks.add(HealthCheck.of("analytics", analytics::isRunning, analytics::deadLettered));
             analyticsQueries = queries(analytics);
             log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk, product demand → {} (swept every {} s)", a.segments().size(),
@@ -242,7 +241,7 @@ public final class Platform implements AutoCloseable {
             var d = config.decisions();
             var decisions = Decisions.start(kafkaSettings, data.resolve("decisions"), d.threads(), d.pricing().settings(),
                     d.recommendations().settings(), d.pricing().priceTests(), deduplication, ANALYTICS_START, clock, random);
-            resources.push(decisions);
+            stops(Stage.STREAMS, "decisions", decisions);
             healthChecks.add(HealthCheck.of("decisions", decisions::isRunning, decisions::deadLettered));
             decisionQueries = queries(decisions);
             log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {}", d.pricing().mode(), d.pricing().levels(),
@@ -257,7 +256,7 @@ public final class Platform implements AutoCloseable {
             var settings = c.settings();
             var campaigns = Campaigns.start(kafkaSettings, data.resolve("campaigns"), c.threads(), settings, deduplication, ANALYTICS_START, clock,
                     random);
-            resources.push(campaigns);
+            stops(Stage.STREAMS, "campaigns", campaigns);
             healthChecks.add(HealthCheck.of("campaigns", campaigns::isRunning, campaigns::deadLettered));
             journeyQueries = new JourneyQueries() {
                 @Override
@@ -295,7 +294,7 @@ public final class Platform implements AutoCloseable {
         Map<String, Object> adminProps = new java.util.HashMap<>(config.kafka().properties());
         adminProps.put("bootstrap.servers", kafkaBootstrap);
         Admin admin = Admin.create(adminProps);
-        resources.push(admin);
+        stops(Stage.CLIENTS, "admin", admin);
         healthChecks.add(0, HealthCheck.of("kafka", () -> succeeds(admin.describeCluster().nodes())));
         healthChecks.add(1, HealthCheck.of("database", this::databaseAnswers));
         var h = config.http();
@@ -304,7 +303,7 @@ public final class Platform implements AutoCloseable {
         var defaults = GatewaySettings.Limits.defaults();
         var limits = defaults.withQueue(h.maxQueued(), defaults.maxQueueWait()).withRate(h.requestsPerSecond(), h.burst());
         var eventDeadLetters = new EventDeadLetters(kafkaSettings);
-        resources.push(eventDeadLetters);
+        stops(Stage.CLIENTS, "dead-letter console", eventDeadLetters);
         var backends = new Backends(new EventIngestion(new EventIds(clock, random), clock), publisher,
                 Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), analyticsQueries, decisionQueries, journeyQueries,
                 healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
@@ -319,14 +318,14 @@ public final class Platform implements AutoCloseable {
         }
         firstKey.ifPresent(key -> System.out.println("\nThe first admin API key (shown once; also in " + data.resolve(Edge.ADMIN_KEY_FILE)
                 + ", readable by you only):\n\n    " + key + "\n\nSend it as 'Authorization: Bearer <key>'; create narrower keys with 'heomdm keys create'.\n"));
-        resources.push(gateway);
+        stops(Stage.INTAKE, "API", gateway);
         log.info("HEOMDM up in {} ms: API {}://{}:{}  (POST /v1/events, GET /health, GET /metrics, docs at /docs)",
                 millisSince(started), Settings.nonBlank(h.tls().keyStore()).isPresent() ? "https" : "http", h.host(), gateway.port());
     }
 
     /** A subscription closed with the platform and shown on /health under its consumer group. */
     private void watched(List<HealthCheck> healthChecks, String group, EventSubscriber.Subscription subscription) {
-        resources.push(subscription);
+        stops(Stage.CONSUMERS, group, subscription);
         healthChecks.add(HealthCheck.of(group, subscription::isRunning, subscription::deadLettered));
     }
 
@@ -511,18 +510,47 @@ public final class Platform implements AutoCloseable {
         return database;
     }
 
+    /**
+     * What is stopped when, in the order a clean stop needs: intake first (the API answers what is
+     * in flight and 503 to anything new), then the task handlers finish, then the consumers and the
+     * Streams applications stop, then the outbox relay (it sends on what they wrote last), the
+     * clients, the database and last the embedded servers.
+     */
+    enum Stage { INTAKE, HANDLERS, CONSUMERS, STREAMS, RELAYS, CLIENTS, DATABASE, SERVERS }
+
+    private record Part(Stage stage, String name, AutoCloseable resource) {
+    }
+
+    private void stops(Stage stage, String name, AutoCloseable resource) {
+        parts.add(new Part(stage, name, resource));
+    }
+
+    /** Stops what started, stage by stage (within one, the last started first), in one line of the log. */
     @Override
-    public void close() {
-        if (!resources.isEmpty()) {
-            log.info("HEOMDM stopping (workers finish their current long poll, up to 20 s)");
+    public synchronized void close() {
+        if (parts.isEmpty()) {
+            return;
         }
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                log.warn("while stopping: {}", e.toString());
+        log.info("HEOMDM stopping (the API answers what is in flight; workers finish their current long poll, up to 20 s)");
+        long started = System.nanoTime();
+        List<String> steps = new java.util.ArrayList<>();
+        for (Stage stage : Stage.values()) {
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                Part part = parts.get(i);
+                if (part.stage() != stage) {
+                    continue;
+                }
+                long t = System.nanoTime();
+                try {
+                    part.resource().close();
+                } catch (Exception e) {
+                    log.warn("while stopping {}: {}", part.name(), e.toString());
+                }
+                steps.add(part.name() + " " + millisSince(t) + " ms");
             }
         }
+        parts.clear();
+        log.info("HEOMDM stopped in {} ms: {}", millisSince(started), String.join(", ", steps));
     }
 
     private record Timed<T>(T value, long millis) {

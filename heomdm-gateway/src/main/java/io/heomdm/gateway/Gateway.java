@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -87,7 +88,13 @@ public final class Gateway implements AutoCloseable {
         config.http.maxRequestSize = settings.maxBodyBytes();
         config.http.prefer405over404 = true;
         config.jetty.threadPool = new QueuedThreadPool(settings.threads() + JETTY_RESERVED_THREADS, Math.min(4, settings.threads()));
-        config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems()));
+        config.jetty.modifyServer(server -> {
+            server.setErrorHandler(new JettyProblems());
+            // on stop: no new connections, 503 for a new request on an open one, and the requests in
+            // flight answered; they end within their acknowledgement deadline
+            server.setHandler(new GracefulHandler());
+            server.setStopTimeout(settings.ackTimeout().plusSeconds(1).toMillis());
+        });
         config.jetty.modifyServletContextHandler(context -> {
             context.setErrorHandler(new JettyProblems());
             var qos = new QoSHandler();
@@ -256,9 +263,10 @@ public final class Gateway implements AutoCloseable {
         return app.port();
     }
 
+    /** Stops intake: the requests in flight are answered first, then the senders they used stop. */
     @Override
     public void close() {
-        events.close();
         app.stop();
+        events.close();
     }
 }
