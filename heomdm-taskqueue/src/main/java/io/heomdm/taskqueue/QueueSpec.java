@@ -8,10 +8,16 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * A typed queue descriptor, the only way code names a queue: its name, the task type it carries,
  * whether it is FIFO (ordered and deduplicated per key), and its retry policy. Every queue has a
- * dead-letter queue that the broker's redrive policy fills after {@code maxReceiveCount} receives.
+ * dead-letter queue. The worker parks a task there itself when it fails on its
+ * {@code maxReceiveCount}th receive, after its handler said so ({@link TaskHandler#exhausted});
+ * the broker's own redrive policy acts {@link #REDRIVE_MARGIN} receives later, only for a task
+ * whose worker died on it each time.
  */
 public record QueueSpec<T extends SpecificRecord>(String name, EventType<T> taskType, boolean fifo,
         Duration visibilityTimeout, int maxReceiveCount) {
+
+    /** Receives past {@code maxReceiveCount} before the broker's redrive policy parks a task on its own. */
+    public static final int REDRIVE_MARGIN = 3;
 
     public QueueSpec {
         Objects.requireNonNull(name);

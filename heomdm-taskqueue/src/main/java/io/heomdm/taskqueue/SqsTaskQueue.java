@@ -72,6 +72,9 @@ public final class SqsTaskQueue implements TaskQueue {
         this.random = random;
     }
 
+    /** The largest {@code maxReceiveCount} a redrive policy takes. */
+    private static final int SQS_MAX_RECEIVE_COUNT = 1000;
+
     @Override
     public void declare(QueueSpec<?> queue) {
         Map<QueueAttributeName, String> fifo = queue.fifo()
@@ -83,7 +86,7 @@ public final class SqsTaskQueue implements TaskQueue {
         var attributes = new java.util.HashMap<>(fifo);
         attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(queue.visibilityTimeout().toSeconds()));
         attributes.put(QueueAttributeName.REDRIVE_POLICY,
-                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + queue.maxReceiveCount() + "\"}");
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + Math.min(SQS_MAX_RECEIVE_COUNT, queue.maxReceiveCount() + QueueSpec.REDRIVE_MARGIN) + "\"}");
         create(queue.name(), attributes);
     }
 

@@ -10,4 +10,13 @@ import org.apache.avro.specific.SpecificRecord;
 @FunctionalInterface
 public interface TaskHandler<T extends SpecificRecord> {
     TaskResult handle(ReceivedTask<T> task) throws Exception;
+
+    /**
+     * The task failed on its last allowed receive ({@link QueueSpec#maxReceiveCount()}) and is
+     * parked in the dead-letter queue right after this returns: say so to whoever waits on it (a
+     * {@code TaskFailed}, so a saga releases what it held). When this throws, the task is not
+     * parked yet and comes back for another try at telling. The default tells no one.
+     */
+    default void exhausted(ReceivedTask<T> task, String lastError) throws Exception {
+    }
 }

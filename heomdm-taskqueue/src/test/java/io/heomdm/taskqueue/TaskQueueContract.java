@@ -65,18 +65,32 @@ abstract class TaskQueueContract {
     }
 
     @Test
-    void aTaskThatKeepsFailingIsRetriedThenDeadLetteredAfterMaxReceiveCount() throws Exception {
+    void aTaskThatKeepsFailingIsRetriedThenToldOfAndDeadLetteredAfterMaxReceiveCount() throws Exception {
         var spec = standard(3, Duration.ofSeconds(30));
         AtomicInteger attempts = new AtomicInteger();
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger tellingFails = new AtomicInteger(1); // the first telling fails (the outcome log is down): the task comes back
         var t = task("c-retry");
         queue().send(spec, t).get(10, TimeUnit.SECONDS);
-        try (var worker = queue().startWorker(spec, r -> {
-            attempts.incrementAndGet();
-            throw new IllegalStateException("always");
+        try (var worker = queue().startWorker(spec, new TaskHandler<SendNotification>() {
+            @Override
+            public TaskResult handle(ReceivedTask<SendNotification> task) {
+                attempts.incrementAndGet();
+                throw new IllegalStateException("always");
+            }
+
+            @Override
+            public void exhausted(ReceivedTask<SendNotification> task, String lastError) {
+                if (tellingFails.getAndDecrement() > 0) {
+                    throw new IllegalStateException("the outcome log is down");
+                }
+                told.add(task.event().envelope().eventId() + " after " + task.receiveCount() + ": " + lastError);
+            }
         }, FAST)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters(spec).size() == 1);
         }
-        assertThat(attempts).hasValue(3);
+        assertThat(attempts).hasValue(4);
+        assertThat(told).containsExactly(t.envelope().eventId() + " after 4: java.lang.IllegalStateException: always");
         assertThat(deadLetters(spec)).singleElement().isEqualTo(t.envelope().eventId().toString());
     }
 

@@ -28,6 +28,12 @@ public final class BillingHandler implements TaskHandler<RecordBillingCharge> {
         this.clock = clock;
     }
 
+    /** Out of attempts: a TaskFailed, so a campaign's budget hold or a charge's saga settles. */
+    @Override
+    public void exhausted(ReceivedTask<RecordBillingCharge> task, String lastError) throws Exception {
+        outcomes.publishFailed(CONSUMER, TaskQueues.BILLING, task, "out of attempts; last: " + lastError);
+    }
+
     @Override
     public TaskResult handle(ReceivedTask<RecordBillingCharge> task) throws Exception {
         var envelope = task.event().envelope();

@@ -33,6 +33,12 @@ public final class CrmUpdateHandler implements TaskHandler<UpdateCrmRecord> {
         this.clock = clock;
     }
 
+    /** Out of attempts: a TaskFailed, so a campaign's budget hold or a charge's saga settles. */
+    @Override
+    public void exhausted(ReceivedTask<UpdateCrmRecord> task, String lastError) throws Exception {
+        outcomes.publishFailed(CONSUMER, TaskQueues.CRM_UPDATES, task, "out of attempts; last: " + lastError);
+    }
+
     @Override
     public TaskResult handle(ReceivedTask<UpdateCrmRecord> task) throws Exception {
         var envelope = task.event().envelope();

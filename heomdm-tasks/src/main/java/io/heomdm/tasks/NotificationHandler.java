@@ -45,6 +45,12 @@ public final class NotificationHandler implements TaskHandler<SendNotification> 
         this.clock = clock;
     }
 
+    /** Out of attempts: a TaskFailed, so a campaign's budget hold or a charge's saga settles. */
+    @Override
+    public void exhausted(ReceivedTask<SendNotification> task, String lastError) throws Exception {
+        outcomes.publishFailed(CONSUMER, TaskQueues.NOTIFICATIONS, task, "out of attempts; last: " + lastError);
+    }
+
     @Override
     public TaskResult handle(ReceivedTask<SendNotification> task) throws Exception {
         Envelope envelope = task.event().envelope();

@@ -60,10 +60,18 @@ public final class TaskOutcomeLog {
 
     /** A task that cannot succeed: publish why, and hand it to the dead-letter queue. */
     public TaskResult poison(String consumer, QueueSpec<?> queue, ReceivedTask<?> task, String error) throws Exception {
+        publishFailed(consumer, queue, task, error);
+        return TaskResult.poison(error);
+    }
+
+    /**
+     * Publishes that a task failed for good (poison, or out of attempts: {@code TaskHandler.exhausted}),
+     * so the sagas waiting on it settle; the same eventId whichever way it failed, so one failure is one event.
+     */
+    public void publishFailed(String consumer, QueueSpec<?> queue, ReceivedTask<?> task, String error) throws Exception {
         Envelope e = task.event().envelope();
         publish(e, EventIds.derive(e.eventId(), consumer + "/failure"), EventCatalog.TASK_FAILED.name(),
                 new TaskFailed(e.eventId().toString(), e.type(), queue.name(), task.receiveCount(), error, true, e.key()));
-        return TaskResult.poison(error);
     }
 
     private void publish(Envelope task, UUID outcomeId, String type, SpecificRecord outcome) throws Exception {

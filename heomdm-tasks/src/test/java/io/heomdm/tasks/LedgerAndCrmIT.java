@@ -173,6 +173,54 @@ class LedgerAndCrmIT {
         }
     }
 
+    @Test
+    void aNotificationOutOfAttemptsIsParkedAndATaskFailedTellsTheSagas() throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/sms", exchange -> { // the SMS gateway is down for the whole test
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        server.start();
+        var spec = new io.heomdm.taskqueue.QueueSpec<>("it-out-of-attempts", io.heomdm.events.EventCatalog.SEND_NOTIFICATION, false,
+                Duration.ofSeconds(30), 2);
+        queue.declare(spec);
+        var webhook = new Webhook(java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/sms"), Duration.ofSeconds(5));
+        var handler = new NotificationHandler((to, content) -> "unused", Map.of(io.heomdm.events.schema.Channel.SMS, webhook),
+                new NotificationTemplates(), processed, outcomes, InstantSource.system());
+        var sms = task("SendNotification", "c-exhausted", io.heomdm.events.schema.SendNotification.newBuilder().setCustomerId("c-exhausted")
+                .setChannel(io.heomdm.events.schema.Channel.SMS).setRecipient("+15550101").setTemplate("order-confirmation")
+                .setVariables(Map.of("orderId", "o-6", "total", "5.00", "currency", "EUR", "itemCount", "1")).build());
+        var fast = new WorkerSettings(2, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(300), true,
+                Duration.ofMinutes(5));
+        try (var worker = queue.startWorker(spec, handler, fast);
+                var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                        "group.id", "it-out-of-attempts", "auto.offset.reset", "earliest"), new org.apache.kafka.common.serialization.StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            queue.send(spec, sms).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            consumer.subscribe(List.of(MarketTopics.TASK_OUTCOMES.name()));
+            List<io.heomdm.events.schema.TaskFailed> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    var type = r.headers().lastHeader(io.heomdm.events.EnvelopeMapping.TYPE);
+                    if (type != null && new String(type.value(), java.nio.charset.StandardCharsets.UTF_8).startsWith("TaskFailed.v")) {
+                        var f = io.heomdm.events.AvroCodec.decode(io.heomdm.events.EventCatalog.TASK_FAILED, r.value());
+                        if (f.getTaskEventId().equals(sms.envelope().eventId().toString())) {
+                            failed.add(f);
+                        }
+                    }
+                }
+                return !failed.isEmpty() && queue.deadLetters().show(spec, 10).size() == 1;
+            });
+            assertThat(failed).singleElement().satisfies(f -> {
+                assertThat(f.getAttempts()).isEqualTo(2);
+                assertThat(f.getError()).startsWith("out of attempts; last: ").contains("503");
+                assertThat(f.getTaskKey()).isEqualTo("c-exhausted");
+            });
+        } finally {
+            server.stop(0);
+        }
+    }
+
     private <T extends org.apache.avro.specific.SpecificRecord> Event<T> task(String type, String key, T payload) {
         var id = ids.next();
         return new Event<>(new Envelope(id, type, 1, key, Instant.now(), id.toString(), null, null), payload);

@@ -218,18 +218,19 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
 
     private TaskResult run(ConsumerRecord<String, byte[]> r) {
         long start = System.nanoTime();
+        ReceivedTask<T> task = null;
         try {
             Envelope envelope = envelope(r);
             if (!envelope.type().equals(queue.taskType().name())) {
                 return TaskResult.poison("expected a " + queue.taskType().name() + " task, got " + envelope.type());
             }
-            var event = new Event<>(envelope, AvroCodec.decode(queue.taskType(), envelope.schemaVersion(), r.value()));
-            return handler.handle(new ReceivedTask<>(event, deliveries(r)));
+            task = new ReceivedTask<>(new Event<>(envelope, AvroCodec.decode(queue.taskType(), envelope.schemaVersion(), r.value())), deliveries(r));
+            return LastTry.settle(queue, handler, task, handler.handle(task));
         } catch (MalformedMessageException e) {
             return TaskResult.poison(e.getMessage());
         } catch (Exception e) {
             log.warn("handler for {} failed on {}-{}@{} (delivery {}): {}", queue.name(), r.topic(), r.partition(), r.offset(), deliveries(r), e.toString());
-            return TaskResult.retry(e.toString());
+            return task == null ? TaskResult.retry(e.toString()) : LastTry.settle(queue, handler, task, TaskResult.retry(e.toString()));
         } finally {
             metrics.handlerDuration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
@@ -238,14 +239,10 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
     private void acknowledge(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecord<String, byte[]> r, TaskResult result) {
         if (result instanceof TaskResult.Poison p) {
             deadLetter(consumer, r, p.reason());
-        } else if (result instanceof TaskResult.Retry retry) {
-            if (deliveries(r) >= queue.maxReceiveCount()) {
-                // the broker would archive it at its delivery limit: park it in the dead-letter topic instead
-                deadLetter(consumer, r, "failed " + deliveries(r) + " times; last: " + retry.reason());
-            } else {
-                metrics.retried().increment();
-                consumer.acknowledge(r, AcknowledgeType.RELEASE);
-            }
+        } else if (result instanceof TaskResult.Retry) {
+            // a last try's failure came back as poison (LastTry); this one may be retried
+            metrics.retried().increment();
+            consumer.acknowledge(r, AcknowledgeType.RELEASE);
         } else {
             metrics.succeeded().increment();
             consumer.acknowledge(r, AcknowledgeType.ACCEPT);

@@ -282,12 +282,15 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         } catch (MalformedMessageException e) {
             return TaskResult.poison(e.getMessage());
         }
+        var task = new ReceivedTask<>(event, SqsMessages.receiveCount(m));
+        TaskResult result;
         try {
-            return handler.handle(new ReceivedTask<>(event, SqsMessages.receiveCount(m)));
+            result = handler.handle(task);
         } catch (Exception e) {
-            log.warn("handler for {} failed on {} (receive {}): {}", queue.name(), event.envelope().eventId(), SqsMessages.receiveCount(m), e.toString());
-            return TaskResult.retry(e.toString());
+            log.warn("handler for {} failed on {} (receive {}): {}", queue.name(), event.envelope().eventId(), task.receiveCount(), e.toString());
+            result = TaskResult.retry(e.toString());
         }
+        return LastTry.settle(queue, handler, task, result);
     }
 
     /** A delete that fails is tried again: a task whose delete is lost would run again (idempotently, but needlessly). */
