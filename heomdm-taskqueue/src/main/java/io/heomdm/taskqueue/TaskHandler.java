@@ -19,4 +19,14 @@ public interface TaskHandler<T extends SpecificRecord> {
      */
     default void exhausted(ReceivedTask<T> task, String lastError) throws Exception {
     }
+
+    /**
+     * How many of {@code wanted} tasks the worker may receive now: fewer, down to none, while a
+     * service this handler calls is down (its circuit breaker open), so that an outage leaves the
+     * tasks waiting in their queue instead of burning their receives and dead-lettering them.
+     * Called before every receive: it must be cheap. The default takes all.
+     */
+    default int admit(int wanted) {
+        return wanted;
+    }
 }

@@ -33,6 +33,12 @@ public final class CrmUpdateHandler implements TaskHandler<UpdateCrmRecord> {
         this.clock = clock;
     }
 
+    /** None while the CRM's endpoint is down. */
+    @Override
+    public int admit(int wanted) {
+        return endpoint.map(w -> w.endpoint().admit(wanted)).orElse(wanted);
+    }
+
     /** Out of attempts: a TaskFailed, so a campaign's budget hold or a charge's saga settles. */
     @Override
     public void exhausted(ReceivedTask<UpdateCrmRecord> task, String lastError) throws Exception {

@@ -45,6 +45,16 @@ public final class NotificationHandler implements TaskHandler<SendNotification> 
         this.clock = clock;
     }
 
+    /** None while the SMTP server or a webhook is down: a task in the queue cannot tell which it needs before it is received. */
+    @Override
+    public int admit(int wanted) {
+        int admitted = mailer.server().map(d -> d.admit(wanted)).orElse(wanted);
+        for (Webhook w : webhooks.values()) {
+            admitted = Math.min(admitted, w.endpoint().admit(wanted));
+        }
+        return admitted;
+    }
+
     /** Out of attempts: a TaskFailed, so a campaign's budget hold or a charge's saga settles. */
     @Override
     public void exhausted(ReceivedTask<SendNotification> task, String lastError) throws Exception {

@@ -10,12 +10,14 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Properties;
 
 /** {@link Mailer} over SMTP with Jakarta Mail: a multipart/alternative message, plain text and HTML. */
 public final class SmtpMailer implements Mailer {
     private final Session session;
     private final InternetAddress from;
+    private final Dependency server;
 
     public SmtpMailer(SmtpSettings settings) throws jakarta.mail.internet.AddressException {
         Properties p = new Properties();
@@ -40,6 +42,19 @@ public final class SmtpMailer implements Mailer {
         }
         this.session = Session.getInstance(p, auth);
         this.from = new InternetAddress(settings.from(), true);
+        this.server = new Dependency("SMTP server " + settings.host() + ":" + settings.port(), settings.host(), settings.port(),
+                SmtpMailer::isTransient);
+    }
+
+    /** A failure of the server, not of one message: a recipient refused for good is the message's. */
+    private static boolean isTransient(Throwable e) {
+        return !(e instanceof jakarta.mail.internet.AddressException)
+                && !(e instanceof jakarta.mail.SendFailedException failed && failed.getInvalidAddresses() != null && failed.getInvalidAddresses().length > 0);
+    }
+
+    @Override
+    public Optional<Dependency> server() {
+        return Optional.of(server);
     }
 
     @Override
@@ -55,7 +70,9 @@ public final class SmtpMailer implements Mailer {
         var body = new MimeMultipart("alternative", text, html);
         message.setContent(body);
         message.saveChanges();
-        Transport.send(message);
-        return message.getMessageID();
+        return server.call(() -> {
+            Transport.send(message);
+            return message.getMessageID();
+        });
     }
 }

@@ -31,6 +31,7 @@ public final class Webhook {
     private final HttpClient http;
     private final Optional<String> signingSecret;
     private final InstantSource clock;
+    private final Dependency endpoint;
 
     public Webhook(URI url, Duration timeout) {
         this(url, timeout, Optional.empty(), InstantSource.system());
@@ -42,6 +43,13 @@ public final class Webhook {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
         this.signingSecret = signingSecret;
         this.clock = clock;
+        int port = url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        this.endpoint = new Dependency("webhook " + url.getHost() + ":" + port, url.getHost(), port, e -> !(e instanceof Refused));
+    }
+
+    /** The endpoint, whose outages hold the tasks that call it in their queue. */
+    public Dependency endpoint() {
+        return endpoint;
     }
 
     /** The signature header's value for a body sent at {@code epochSecond}. */
@@ -67,7 +75,14 @@ public final class Webhook {
      * Posts {@code body}; returns normally on 2xx, throws {@link Refused} on a permanent refusal,
      * and {@link IOException} for anything worth a retry (5xx, 408, 429, no answer).
      */
-    public void post(UUID idempotencyKey, Map<String, ?> body) throws IOException, InterruptedException, Refused {
+    public void post(UUID idempotencyKey, Map<String, ?> body) throws Exception {
+        endpoint.call(() -> {
+            send(idempotencyKey, body);
+            return null;
+        });
+    }
+
+    private void send(UUID idempotencyKey, Map<String, ?> body) throws IOException, InterruptedException, Refused {
         byte[] bytes = JSON.writeValueAsBytes(body);
         var builder = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json")

@@ -221,6 +221,55 @@ class LedgerAndCrmIT {
         }
     }
 
+    /**
+     * The SMTP server down for far longer than the tasks' retries would last (3 receives, backoff of
+     * at most 1 s): its circuit breaker opens, the worker stops receiving, nothing is dead-lettered,
+     * and when the server is back every e-mail goes out once, within seconds.
+     */
+    @Test
+    void anSmtpOutageLongerThanTheRetryBudgetDeadLettersNothingAndEveryMailGoesOutOnceWhenItIsBack() throws Exception {
+        int port;
+        try (var free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        var spec = new io.heomdm.taskqueue.QueueSpec<>("it-smtp-outage", io.heomdm.events.EventCatalog.SEND_NOTIFICATION, false,
+                Duration.ofSeconds(30), 3);
+        queue.declare(spec);
+        var mailer = new SmtpMailer(new SmtpSettings("127.0.0.1", port, "shop@example.com", Optional.empty(), Optional.empty(), false));
+        var handler = new NotificationHandler(mailer, Map.of(), new NotificationTemplates(), processed, outcomes, InstantSource.system());
+        var fast = new WorkerSettings(4, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(300), true,
+                Duration.ofMinutes(5));
+        List<Event<io.heomdm.events.schema.SendNotification>> mails = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            mails.add(task("SendNotification", "c-outage-" + i, io.heomdm.events.schema.SendNotification.newBuilder().setCustomerId("c-outage-" + i)
+                    .setChannel(io.heomdm.events.schema.Channel.EMAIL).setRecipient("c" + i + "@example.com").setTemplate("order-confirmation")
+                    .setVariables(Map.of("orderId", "o-" + i, "total", "5.00", "currency", "EUR", "itemCount", "1")).build()));
+        }
+        queue.sendAll(spec, mails).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try (var worker = queue.startWorker(spec, handler, fast)) {
+            // the server is down (nothing listens on the port) for 10 s: without the breaker every task would be parked in ~3 s
+            await().atMost(Duration.ofSeconds(10)).until(() -> mailer.server().orElseThrow().state()
+                    == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+            Thread.sleep(10_000); // the outage itself
+            assertThat(queue.deadLetters().show(spec, 50)).as("parked during the outage").isEmpty();
+            try (var smtp = io.heomdm.embedded.EmbeddedSmtp.start(port)) {
+                long back = System.nanoTime();
+                await().atMost(Duration.ofSeconds(30)).until(() -> smtp.receivedMessages().size() >= 30);
+                double resumedSeconds = (System.nanoTime() - back) / 1e9;
+                System.out.printf("SMTP outage: all 30 mails out %.1f s after the server returned%n", resumedSeconds);
+                assertThat(resumedSeconds).as("every mail out within 10 s of the return").isLessThan(10);
+                Thread.sleep(1_000); // a mail sent twice would show up here
+                assertThat(smtp.receivedMessages()).hasSize(30);
+                var recipients = new java.util.HashSet<String>();
+                for (var m : smtp.receivedMessages()) {
+                    recipients.add(m.getAllRecipients()[0].toString());
+                }
+                assertThat(recipients).hasSize(30);
+            }
+            assertThat(queue.deadLetters().show(spec, 50)).isEmpty();
+        }
+    }
+
     private <T extends org.apache.avro.specific.SpecificRecord> Event<T> task(String type, String key, T payload) {
         var id = ids.next();
         return new Event<>(new Envelope(id, type, 1, key, Instant.now(), id.toString(), null, null), payload);

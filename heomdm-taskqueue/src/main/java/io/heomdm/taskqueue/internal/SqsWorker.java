@@ -49,6 +49,8 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final int DELETE_ATTEMPTS = 3;
     private static final Duration GATHER_WAIT = Duration.ofMillis(5);
+    /** How often a worker held off by its handler ({@code TaskHandler.admit}) asks again. */
+    private static final Duration HOLD_OFF = Duration.ofMillis(250);
 
     private final SqsAsyncClient client;
     private final SqsAsyncBatchManager batcher;
@@ -133,7 +135,14 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                     receivesInFlight.release();
                     continue;
                 }
-                wanted = 1 + gatherSlots(batchSize - 1);
+                int free = 1 + gatherSlots(batchSize - 1);
+                wanted = Math.max(0, Math.min(free, handler.admit(free)));
+                slots.release(free - wanted);
+                if (wanted == 0) { // a service the handler needs is down: the tasks wait in the queue, their receives unspent
+                    receivesInFlight.release();
+                    resumeAt = System.nanoTime() + HOLD_OFF.toNanos();
+                    continue;
+                }
             } catch (InterruptedException e) {
                 return;
             }
