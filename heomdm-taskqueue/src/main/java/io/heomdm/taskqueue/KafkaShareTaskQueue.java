@@ -158,7 +158,7 @@ public final class KafkaShareTaskQueue implements TaskQueue {
             admin.incrementalAlterConfigs(Map.of(group, List.of(
                     set("share.auto.offset.reset", "earliest"),
                     // the worker parks a task at maxReceiveCount (LastTry); the broker archives only one whose worker died on it each time (2..10 allowed)
-                    set("share.delivery.count.limit", String.valueOf(Math.min(10, Math.max(2, queue.maxReceiveCount() + QueueSpec.REDRIVE_MARGIN)))),
+                    set("share.delivery.count.limit", String.valueOf(Math.min(10, Math.max(2, queue.redriveReceiveCount())))),
                     set("share.record.lock.duration.ms", String.valueOf(queue.visibilityTimeout().toMillis())))))
                     .all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {

@@ -19,6 +19,15 @@ public record QueueSpec<T extends SpecificRecord>(String name, EventType<T> task
     /** Receives past {@code maxReceiveCount} before the broker's redrive policy parks a task on its own. */
     public static final int REDRIVE_MARGIN = 3;
 
+    /**
+     * The receives after which the broker parks a task itself. On a FIFO queue a task received behind
+     * a failing one of its group is given back unattempted, and each such receive counts: there the
+     * worker counts attempts itself and the broker's limit is ten times the attempts allowed.
+     */
+    public int redriveReceiveCount() {
+        return fifo ? maxReceiveCount * 10 : maxReceiveCount + REDRIVE_MARGIN;
+    }
+
     public QueueSpec {
         Objects.requireNonNull(name);
         Objects.requireNonNull(taskType);

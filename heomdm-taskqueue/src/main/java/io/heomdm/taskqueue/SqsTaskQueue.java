@@ -86,7 +86,7 @@ public final class SqsTaskQueue implements TaskQueue {
         var attributes = new java.util.HashMap<>(fifo);
         attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(queue.visibilityTimeout().toSeconds()));
         attributes.put(QueueAttributeName.REDRIVE_POLICY,
-                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + Math.min(SQS_MAX_RECEIVE_COUNT, queue.maxReceiveCount() + QueueSpec.REDRIVE_MARGIN) + "\"}");
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + Math.min(SQS_MAX_RECEIVE_COUNT, queue.redriveReceiveCount()) + "\"}");
         create(queue.name(), attributes);
     }
 

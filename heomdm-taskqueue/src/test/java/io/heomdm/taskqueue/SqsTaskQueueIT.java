@@ -8,10 +8,13 @@ import io.heomdm.events.EventCatalog;
 import io.heomdm.events.schema.SendNotification;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,5 +87,33 @@ class SqsTaskQueueIT extends TaskQueueContract {
         }
         assertThat(order).containsExactly(first.envelope().eventId().toString(), rest.get(0).envelope().eventId().toString(),
                 rest.get(1).envelope().eventId().toString(), rest.get(2).envelope().eventId().toString());
+    }
+    /**
+     * A FIFO message received behind a failing one of its group is given back unattempted, and SQS
+     * counts that receive: the worker counts attempts itself, so the second task here still has all
+     * its tries when its turn comes (counted by SQS, it would be parked after its second failure).
+     */
+    @Test
+    void aFifoTaskWaitingBehindAFailingOneKeepsItsAttempts() throws Exception {
+        var spec = new QueueSpec<>("it-fifo-" + names.incrementAndGet() + ".fifo", EventCatalog.SEND_NOTIFICATION, true, Duration.ofSeconds(30), 3);
+        queue.declare(spec);
+        var head = task("c-fifo-behind");
+        var behind = task("c-fifo-behind");
+        queue.sendAll(spec, List.of(head, behind)).get(10, TimeUnit.SECONDS);
+        Map<String, AtomicInteger> tries = new ConcurrentHashMap<>();
+        List<String> done = new CopyOnWriteArrayList<>();
+        try (var worker = queue.startWorker(spec, r -> {
+            String id = r.event().envelope().eventId().toString();
+            int attempt = tries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            if (attempt <= 2) { // each fails twice and succeeds on its third and last try
+                throw new IllegalStateException("not yet");
+            }
+            done.add(id);
+            return TaskResult.done();
+        }, FAST)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> done.size() == 2 || !deadLetters(spec).isEmpty());
+        }
+        assertThat(deadLetters(spec)).isEmpty();
+        assertThat(done).containsExactly(head.envelope().eventId().toString(), behind.envelope().eventId().toString());
     }
 }
