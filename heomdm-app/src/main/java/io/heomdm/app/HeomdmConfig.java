@@ -1,9 +1,12 @@
 package io.heomdm.app;
 
+import static io.heomdm.app.ConfigRules.between;
+import static io.heomdm.app.ConfigRules.oneOf;
+import static io.heomdm.app.ConfigRules.range;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.heomdm.analytics.customers.CustomerAnalyticsSettings;
 import io.heomdm.analytics.demand.DemandSettings;
-import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.scores.RfmCuts;
 import io.heomdm.analytics.segments.Rule;
 import io.heomdm.analytics.segments.RuleParser;
@@ -366,115 +369,6 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
 
     /** Every rule the configuration breaks, as "setting: rule"; empty when it is valid. */
     public List<String> problems() {
-        List<String> p = new ArrayList<>();
-        port(p, "http.port", http.port());
-        range(p, "http.maxBodyBytes", http.maxBodyBytes(), 1024, 64 * 1024 * 1024);
-        range(p, "http.maxBatchItems", http.maxBatchItems(), 1, 100_000);
-        range(p, "http.threads", http.threads(), 1, 1024);
-        range(p, "http.maxQueued", http.maxQueued(), 0, 100_000);
-        range(p, "http.requestsPerSecond", http.requestsPerSecond(), 1, 1_000_000);
-        range(p, "http.burst", http.burst(), 1, 10_000_000);
-        if (http.tls() != null && http.tls().keyStore() != null && !http.tls().keyStore().isBlank()
-                && !java.nio.file.Files.isReadable(java.nio.file.Path.of(http.tls().keyStore()))) {
-            p.add("http.tls.keyStore: " + http.tls().keyStore() + " is not a readable file");
-        }
-        if (http.allowedHosts() == null) {
-            p.add("http.allowedHosts: must be a list of host names (empty: any host)");
-        }
-        port(p, "kafka.embeddedPort", kafka.embeddedPort());
-        range(p, "kafka.ackTimeoutMs", kafka.ackTimeoutMs(), 100, 300_000);
-        range(p, "kafka.replicationFactor", kafka.replicationFactor(), 1, 7);
-        range(p, "kafka.minInsyncReplicas", kafka.minInsyncReplicas(), 1, kafka.replicationFactor());
-        range(p, "kafka.deduplicationDays", kafka.deduplicationDays(), 1, 3653);
-        if (kafka.replicationFactor() >= 3 && kafka.minInsyncReplicas() < 2) {
-            p.add("kafka.minInsyncReplicas: must be at least 2 with replicationFactor " + kafka.replicationFactor()
-                    + " (with 1, a write acknowledged by one broker is lost with it)");
-        }
-        if (kafka.embedded() && kafka.replicationFactor() != 1) {
-            p.add("kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)");
-        }
-        if (!sqs.embedded() && !sqs.endpoint().equals("aws") && !sqs.endpoint().matches("https?://.+")) {
-            p.add("sqs.endpoint: must be an http(s) URL, \"aws\" for AWS itself, or empty for the embedded server");
-        }
-        if (sqs.region() == null || sqs.region().isBlank()) {
-            p.add("sqs.region: must be set, e.g. us-east-1");
-        }
-        port(p, "sqs.embeddedPort", sqs.embeddedPort());
-        if (!database.embedded() && !database.url().startsWith("jdbc:postgresql:") && !database.url().startsWith("jdbc:h2:")) {
-            p.add("database.url: must be a jdbc:postgresql: or jdbc:h2: URL, or empty for the embedded H2 database");
-        }
-        range(p, "database.maxPoolSize", database.maxPoolSize(), 1, 500);
-        port(p, "smtp.port", smtp.port());
-        port(p, "smtp.embeddedPort", smtp.embeddedPort());
-        if (smtp.from() == null || !smtp.from().contains("@")) {
-            p.add("smtp.from: must be an e-mail address such as \"Shop <no-reply@example.com>\"");
-        }
-        url(p, "notifications.smsWebhook", notifications.smsWebhook());
-        url(p, "notifications.pushWebhook", notifications.pushWebhook());
-        url(p, "crm.endpoint", crm.endpoint());
-        range(p, "workers.concurrency", workers.concurrency(), 1, 1000);
-        if (!Tasks.SQS.equals(tasks.transport()) && !Tasks.KAFKA_SHARE.equals(tasks.transport())) {
-            p.add("tasks.transport: must be \"" + Tasks.SQS + "\" or \"" + Tasks.KAFKA_SHARE + "\", was \"" + tasks.transport() + "\"");
-        }
-        range(p, "tasks.partitions", tasks.partitions(), 1, 1000);
-        range(p, "analytics.threads", analytics.threads(), 1, 64);
-        range(p, "analytics.sweepEverySeconds", analytics.sweepEverySeconds(), 1, 86_400);
-        range(p, "analytics.requantileEveryMinutes", analytics.requantileEveryMinutes(), 1, 10_080);
-        if (analytics.requantileEveryMinutes() * 60L < analytics.sweepEverySeconds()) {
-            p.add("analytics.requantileEveryMinutes: must be at least analytics.sweepEverySeconds");
-        }
-        range(p, "analytics.minPopulation", analytics.minPopulation(), 5, Integer.MAX_VALUE);
-        range(p, "analytics.churnStep", analytics.churnStep(), 1, 100);
-        var d = analytics.demand();
-        range(p, "analytics.demand.windowMinutes", d.windowMinutes(), 1, 7 * 1440);
-        range(p, "analytics.demand.advanceMinutes", d.advanceMinutes(), 1, d.windowMinutes());
-        if (d.advanceMinutes() > 0 && 60 % d.advanceMinutes() != 0 && d.advanceMinutes() % 60 != 0) {
-            p.add("analytics.demand.advanceMinutes: must divide an hour or be whole hours, so windows line up with the hours of the day");
-        }
-        range(p, "analytics.demand.graceSeconds", d.graceSeconds(), 0, 86_400);
-        if (!(d.alpha() > 0 && d.alpha() <= 1) || !(d.gamma() > 0 && d.gamma() <= 1)) {
-            p.add("analytics.demand.alpha, analytics.demand.gamma: must be above 0 and at most 1");
-        }
-        analytics.segments().keySet().stream().filter(CustomerScores.RFM_SEGMENTS::contains)
-                .forEach(n -> p.add("analytics.segments." + n + ": the name is an RFM segment's; choose another"));
-        try {
-            analytics.catalog();
-        } catch (RuleParser.InvalidRuleException e) {
-            e.violations().forEach(v -> p.add(v.field().replaceFirst("^segments\\.", "analytics.segments.") + ": " + v.rule()));
-        }
-        decisions.check(p);
-        campaigns.check(p);
-        if (dataDir == null || dataDir.isBlank()) {
-            p.add("dataDir: must be a directory path");
-        }
-        return p;
-    }
-
-    private static void url(List<String> p, String name, String value) {
-        if (value != null && !value.isBlank() && !value.matches("https?://\\S+")) {
-            p.add(name + ": must be an http(s) URL, or empty");
-        }
-    }
-
-    private static void between(List<String> p, String name, double value, double min, double max) {
-        if (!(value >= min && value <= max)) {
-            p.add(name + ": must be between " + min + " and " + max + ", was " + value);
-        }
-    }
-
-    private static void oneOf(List<String> p, String name, String value, List<String> allowed) {
-        if (value == null || !allowed.contains(value.toLowerCase(Locale.ROOT))) {
-            p.add(name + ": must be one of " + allowed + ", was " + value);
-        }
-    }
-
-    private static void port(List<String> p, String name, int value) {
-        range(p, name, value, 0, 65535);
-    }
-
-    private static void range(List<String> p, String name, long value, long min, long max) {
-        if (value < min || value > max) {
-            p.add(name + ": must be between " + min + " and " + max + ", was " + value);
-        }
+        return ConfigRules.problems(this);
     }
 }

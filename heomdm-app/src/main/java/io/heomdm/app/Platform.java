@@ -1,6 +1,5 @@
 package io.heomdm.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.heomdm.analytics.Analytics;
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.decisions.Decisions;
@@ -22,10 +21,8 @@ import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.eventlog.TopicSpec;
 import io.heomdm.eventlog.streams.Deduplicator;
-import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.events.Event;
 import io.heomdm.events.EventIds;
-import io.heomdm.events.Violation;
 import io.heomdm.events.schema.Channel;
 import io.heomdm.gateway.AnalyticsQueries;
 import io.heomdm.gateway.Backends;
@@ -37,7 +34,6 @@ import io.heomdm.gateway.Gateway;
 import io.heomdm.gateway.GatewaySettings;
 import io.heomdm.gateway.HealthCheck;
 import io.heomdm.gateway.JourneyQueries;
-import io.heomdm.gateway.Unavailable;
 import io.heomdm.storage.CampaignBudgets;
 import io.heomdm.storage.CampaignDeliveries;
 import io.heomdm.storage.OutboxRelay;
@@ -66,6 +62,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
+import io.heomdm.app.StagedShutdown.Stage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -77,7 +74,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +89,7 @@ public final class Platform implements AutoCloseable {
     private static final Duration OUTBOX_INTERVAL = Duration.ofMillis(100);
     private static final Duration OUTBOX_PUBLISH_TIMEOUT = Duration.ofSeconds(15);
 
-    private final List<Part> parts = new java.util.ArrayList<>();
+    private final StagedShutdown shutdown = new StagedShutdown();
     private String kafkaBootstrap;
     private URI sqsEndpoint;
     private EmbeddedSmtp smtp;
@@ -102,6 +98,12 @@ public final class Platform implements AutoCloseable {
     private ApiKeys keys;
 
     private Platform() {
+    }
+
+    /** Stops what started, stage by stage. */
+    @Override
+    public void close() {
+        shutdown.close();
     }
 
     public static Platform start(HeomdmConfig config) {
@@ -135,7 +137,7 @@ public final class Platform implements AutoCloseable {
         var servers = Map.of("Kafka", kafkaStart, "ElasticMQ", sqsStart, "GreenMail", smtpStart);
         for (var server : servers.entrySet()) {
             if (!server.getValue().isCompletedExceptionally() && server.getValue().join() != null) {
-                stops(Stage.SERVERS, server.getKey(), server.getValue().join().value());
+                shutdown.add(Stage.SERVERS, server.getKey(), server.getValue().join().value());
             }
         }
         Timed<EmbeddedKafka> kafka = join(kafkaStart, "Kafka");
@@ -170,7 +172,7 @@ public final class Platform implements AutoCloseable {
         DatabaseSettings dbSettings = databaseSettings(config);
         long t = System.nanoTime();
         database = Database.open(dbSettings);
-        stops(Stage.DATABASE, "database", database);
+        shutdown.add(Stage.DATABASE, "database", database);
         log.info("  Database  ready  {}  ({}, migrated, {} ms)", redact(dbSettings.jdbcUrl()),
                 config.database().embedded() ? "embedded H2" : "external", millisSince(t));
 
@@ -188,13 +190,13 @@ public final class Platform implements AutoCloseable {
         } else {
             taskQueue = new KafkaShareTaskQueue(Settings.kafkaShare(config, kafkaBootstrap), metrics);
         }
-        stops(Stage.CLIENTS, "task queue", taskQueue);
+        shutdown.add(Stage.CLIENTS, "task queue", taskQueue);
         TaskQueues.all().forEach(taskQueue::declare);
         log.info("  Queues    ready  {} ({}, each with dead letters)", TaskQueues.all().stream().map(q -> q.name()).toList(),
                 sqsUsed ? "SQS" : "Kafka share groups");
 
         var publisher = new KafkaEventPublisher(kafkaSettings, "heomdm");
-        stops(Stage.CLIENTS, "publisher", publisher);
+        shutdown.add(Stage.CLIENTS, "publisher", publisher);
         EventSubscriber subscriber = new KafkaEventSubscriber(kafkaSettings);
         watched(healthChecks, OrderConfirmation.CONSUMER_GROUP,
                 subscriber.subscribeAsync(OrderConfirmation.CONSUMER_GROUP, MarketTopics.ACTIVITY, new OrderConfirmation(taskQueue, clock)));
@@ -207,7 +209,7 @@ public final class Platform implements AutoCloseable {
         var processed = new ProcessedMessages(database, clock);
         // what services wrote with their state changes goes out from here (the campaign dispatcher's tasks, its deferred decisions)
         var relay = new OutboxRelay(database, outboxDestinations(publisher, taskQueue), clock, OUTBOX_PUBLISH_TIMEOUT).start(OUTBOX_INTERVAL);
-        stops(Stage.RELAYS, "outbox relay", relay);
+        shutdown.add(Stage.RELAYS, "outbox relay", relay);
         healthChecks.add(HealthCheck.of("outbox", relay::isRunning, relay::buried));
         var outcomeLog = new TaskOutcomeLog(new TaskOutcomes(database), publisher, clock);
         var workerSettings = WorkerSettings.defaults().withConcurrency(config.workers().concurrency());
@@ -219,7 +221,7 @@ public final class Platform implements AutoCloseable {
                         Settings.nonBlank(config.crm().signingSecret()), clock)), outcomeLog, clock), workerSettings),
                 taskQueue.startWorker(TaskQueues.BILLING, new BillingHandler(processed, outcomeLog, clock), workerSettings));
         // stopped side by side: each may wait for its long poll to end
-        stops(Stage.HANDLERS, "workers", () -> CompletableFuture.allOf(workers.stream()
+        shutdown.add(Stage.HANDLERS, "workers", () -> CompletableFuture.allOf(workers.stream()
                 .map(w -> CompletableFuture.runAsync(w::close)).toArray(CompletableFuture[]::new)).join());
         log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
                 config.workers().concurrency());
@@ -229,9 +231,9 @@ public final class Platform implements AutoCloseable {
             var a = config.analytics();
             var analytics = Analytics.start(kafkaSettings, data.resolve("analytics"), a.threads(), a.settings(), a.catalog(), a.demand().settings(),
                     deduplication, ANALYTICS_START, clock, random);
-            stops(Stage.STREAMS, "analytics", analytics);
+            shutdown.add(Stage.STREAMS, "analytics", analytics);
             healthChecks.add(HealthCheck.of("analytics", analytics::isRunning, analytics::deadLettered));
-            analyticsQueries = queries(analytics);
+            analyticsQueries = ServiceQueries.of(analytics);
             log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk, product demand → {} (swept every {} s)", a.segments().size(),
                     AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds());
         }
@@ -241,9 +243,9 @@ public final class Platform implements AutoCloseable {
             var d = config.decisions();
             var decisions = Decisions.start(kafkaSettings, data.resolve("decisions"), d.threads(), d.pricing().settings(),
                     d.recommendations().settings(), d.pricing().priceTests(), deduplication, ANALYTICS_START, clock, random);
-            stops(Stage.STREAMS, "decisions", decisions);
+            shutdown.add(Stage.STREAMS, "decisions", decisions);
             healthChecks.add(HealthCheck.of("decisions", decisions::isRunning, decisions::deadLettered));
-            decisionQueries = queries(decisions);
+            decisionQueries = ServiceQueries.of(decisions);
             log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {}", d.pricing().mode(), d.pricing().levels(),
                     d.recommendations().score(), DecisionsTopics.all().stream().map(spec -> spec.name()).toList());
         }
@@ -256,29 +258,9 @@ public final class Platform implements AutoCloseable {
             var settings = c.settings();
             var campaigns = Campaigns.start(kafkaSettings, data.resolve("campaigns"), c.threads(), settings, deduplication, ANALYTICS_START, clock,
                     random);
-            stops(Stage.STREAMS, "campaigns", campaigns);
+            shutdown.add(Stage.STREAMS, "campaigns", campaigns);
             healthChecks.add(HealthCheck.of("campaigns", campaigns::isRunning, campaigns::deadLettered));
-            journeyQueries = new JourneyQueries() {
-                @Override
-                public List<Violation> define(String id, JsonNode journey) {
-                    return unlessMoving("campaigns", () -> campaigns.defineJourney(id, journey));
-                }
-
-                @Override
-                public Map<String, String> journeys() {
-                    return unlessMoving("campaigns", campaigns::journeys);
-                }
-
-                @Override
-                public Deletion deleteJourney(String id) {
-                    return unlessMoving("campaigns", () -> campaigns.deleteJourney(id));
-                }
-
-                @Override
-                public Map<String, String> quarantinedJourneys() {
-                    return campaigns.quarantined();
-                }
-            };
+            journeyQueries = ServiceQueries.of(campaigns);
             watched(healthChecks, DeliveryDispatcher.CONSUMER_GROUP, subscriber.subscribe(DeliveryDispatcher.CONSUMER_GROUP, CampaignsTopics.DELIVERIES,
                     new DeliveryDispatcher(processed, c.messageCosts(), clock)));
             watched(healthChecks, BudgetSaga.CONSUMER_GROUP, subscriber.subscribe(BudgetSaga.CONSUMER_GROUP, MarketTopics.TASK_OUTCOMES,
@@ -294,7 +276,7 @@ public final class Platform implements AutoCloseable {
         Map<String, Object> adminProps = new java.util.HashMap<>(config.kafka().properties());
         adminProps.put("bootstrap.servers", kafkaBootstrap);
         Admin admin = Admin.create(adminProps);
-        stops(Stage.CLIENTS, "admin", admin);
+        shutdown.add(Stage.CLIENTS, "admin", admin);
         healthChecks.add(0, HealthCheck.of("kafka", () -> succeeds(admin.describeCluster().nodes())));
         healthChecks.add(1, HealthCheck.of("database", this::databaseAnswers));
         var h = config.http();
@@ -303,7 +285,7 @@ public final class Platform implements AutoCloseable {
         var defaults = GatewaySettings.Limits.defaults();
         var limits = defaults.withQueue(h.maxQueued(), defaults.maxQueueWait()).withRate(h.requestsPerSecond(), h.burst());
         var eventDeadLetters = new EventDeadLetters(kafkaSettings);
-        stops(Stage.CLIENTS, "dead-letter console", eventDeadLetters);
+        shutdown.add(Stage.CLIENTS, "dead-letter console", eventDeadLetters);
         var backends = new Backends(new EventIngestion(new EventIds(clock, random), clock), publisher,
                 Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), analyticsQueries, decisionQueries, journeyQueries,
                 healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
@@ -318,14 +300,14 @@ public final class Platform implements AutoCloseable {
         }
         firstKey.ifPresent(key -> System.out.println("\nThe first admin API key (shown once; also in " + data.resolve(Edge.ADMIN_KEY_FILE)
                 + ", readable by you only):\n\n    " + key + "\n\nSend it as 'Authorization: Bearer <key>'; create narrower keys with 'heomdm keys create'.\n"));
-        stops(Stage.INTAKE, "API", gateway);
+        shutdown.add(Stage.INTAKE, "API", gateway);
         log.info("HEOMDM up in {} ms: API {}://{}:{}  (POST /v1/events, GET /health, GET /metrics, docs at /docs)",
                 millisSince(started), Settings.nonBlank(h.tls().keyStore()).isPresent() ? "https" : "http", h.host(), gateway.port());
     }
 
     /** A subscription closed with the platform and shown on /health under its consumer group. */
     private void watched(List<HealthCheck> healthChecks, String group, EventSubscriber.Subscription subscription) {
-        stops(Stage.CONSUMERS, group, subscription);
+        shutdown.add(Stage.CONSUMERS, group, subscription);
         healthChecks.add(HealthCheck.of(group, subscription::isRunning, subscription::deadLettered));
     }
 
@@ -335,47 +317,6 @@ public final class Platform implements AutoCloseable {
         Settings.nonBlank(config.notifications().smsWebhook()).ifPresent(u -> hooks.put(Channel.SMS, new Webhook(URI.create(u), WEBHOOK_TIMEOUT, secret, clock)));
         Settings.nonBlank(config.notifications().pushWebhook()).ifPresent(u -> hooks.put(Channel.PUSH, new Webhook(URI.create(u), WEBHOOK_TIMEOUT, secret, clock)));
         return hooks;
-    }
-
-    /** The analytics layer as the gateway asks it; stores on the move in a rebalance answer 503, not 500. */
-    private static AnalyticsQueries queries(Analytics analytics) {
-        return new AnalyticsQueries() {
-            @Override
-            public Optional<?> customer(String customerId) {
-                return unlessMoving("analytics", () -> analytics.customer(customerId));
-            }
-
-            @Override
-            public Map<String, String> segments() {
-                return analytics.segments();
-            }
-
-            @Override
-            public List<Violation> defineSegment(String name, JsonNode rule) {
-                return unlessMoving("analytics", () -> analytics.defineSegment(name, rule));
-            }
-
-            @Override
-            public Map<String, String> quarantinedSegments() {
-                return analytics.quarantined();
-            }
-
-            @Override
-            public Deletion deleteSegment(String name) {
-                return unlessMoving("analytics", () -> analytics.deleteSegment(name));
-            }
-
-            @Override
-            public Optional<?> members(String segment, Optional<String> after, int limit) {
-                return unlessMoving("analytics", () -> analytics.members(segment, after, limit));
-            }
-
-            @Override
-            public Optional<?> productDemand(String productId) {
-                return unlessMoving("analytics", () -> analytics.demand(productId));
-            }
-
-        };
     }
 
     /** Topics by name (every topic a service may write through the outbox) and queues by name. */
@@ -400,62 +341,6 @@ public final class Platform implements AutoCloseable {
             }
             return taskQueue.send(queue, (Event) entry.event());
         };
-    }
-
-    /** The decision services as the gateway asks them. */
-    private static DecisionQueries queries(Decisions decisions) {
-        return new DecisionQueries() {
-            @Override
-            public Optional<?> price(String productId, Optional<String> customerId) {
-                return unlessMoving("decisions", () -> decisions.price(productId, customerId));
-            }
-
-            @Override
-            public Optional<?> priceTest(String testId) {
-                return unlessMoving("decisions", () -> decisions.priceTest(testId));
-            }
-
-            @Override
-            public Approval approve(String productId, String decisionId, String approvedBy) {
-                Decisions.Approval answer = unlessMoving("decisions", () -> decisions.approve(productId, decisionId, approvedBy));
-                if (answer instanceof Decisions.Approval.Applied a) {
-                    return new Approval(200, a.price(), null);
-                } else if (answer instanceof Decisions.Approval.Queued q) {
-                    return new Approval(202, q.decision(), null);
-                } else if (answer instanceof Decisions.Approval.NotPending n) {
-                    return new Approval(409, null, n.pending() == null ? "no recommended price is pending for " + n.productId()
-                            : "the pending recommendation for " + n.productId() + " is " + n.pending().decisionId());
-                }
-                return new Approval(404, null, "product " + productId + " has not been priced");
-            }
-
-            @Override
-            public List<?> recommendations(String customerId, int n, Optional<String> category) {
-                return unlessMoving("decisions", () -> decisions.recommendations(customerId, n, category));
-            }
-
-            @Override
-            public Optional<List<?>> related(String productId, String kind, int n) {
-                return unlessMoving("decisions", () -> decisions.related(productId, kind, n).map(list -> (List<?>) list));
-            }
-        };
-    }
-
-    /**
-     * Stores on the move in a rebalance, and a definition (or its deletion) Kafka did not acknowledge
-     * in time, answer 503, not 500.
-     */
-    private static <T> T unlessMoving(String service, java.util.function.Supplier<T> query) {
-        try {
-            return query.get();
-        } catch (InvalidStateStoreException e) {
-            throw new Unavailable(service, service + " stores are not ready (starting or rebalancing): " + e.getMessage());
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) {
-                throw new Unavailable(service, "the event log did not acknowledge in time (" + e.getCause().getMessage() + "); retry shortly");
-            }
-            throw e;
-        }
     }
 
     /** The configured database, or the embedded H2 file under the data directory. */
@@ -508,49 +393,6 @@ public final class Platform implements AutoCloseable {
 
     public Database database() {
         return database;
-    }
-
-    /**
-     * What is stopped when, in the order a clean stop needs: intake first (the API answers what is
-     * in flight and 503 to anything new), then the task handlers finish, then the consumers and the
-     * Streams applications stop, then the outbox relay (it sends on what they wrote last), the
-     * clients, the database and last the embedded servers.
-     */
-    enum Stage { INTAKE, HANDLERS, CONSUMERS, STREAMS, RELAYS, CLIENTS, DATABASE, SERVERS }
-
-    private record Part(Stage stage, String name, AutoCloseable resource) {
-    }
-
-    private void stops(Stage stage, String name, AutoCloseable resource) {
-        parts.add(new Part(stage, name, resource));
-    }
-
-    /** Stops what started, stage by stage (within one, the last started first), in one line of the log. */
-    @Override
-    public synchronized void close() {
-        if (parts.isEmpty()) {
-            return;
-        }
-        log.info("HEOMDM stopping (the API answers what is in flight; workers finish their current long poll, up to 20 s)");
-        long started = System.nanoTime();
-        List<String> steps = new java.util.ArrayList<>();
-        for (Stage stage : Stage.values()) {
-            for (int i = parts.size() - 1; i >= 0; i--) {
-                Part part = parts.get(i);
-                if (part.stage() != stage) {
-                    continue;
-                }
-                long t = System.nanoTime();
-                try {
-                    part.resource().close();
-                } catch (Exception e) {
-                    log.warn("while stopping {}: {}", part.name(), e.toString());
-                }
-                steps.add(part.name() + " " + millisSince(t) + " ms");
-            }
-        }
-        parts.clear();
-        log.info("HEOMDM stopped in {} ms: {}", millisSince(started), String.join(", ", steps));
     }
 
     private record Timed<T>(T value, long millis) {
