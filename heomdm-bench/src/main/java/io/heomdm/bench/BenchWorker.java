@@ -18,7 +18,7 @@ public final class BenchWorker {
     }
 
     public static void main(String[] args) throws Exception {
-        var spec = WorkerProcess.Spec.parse(args);
+        var spec = WorkerProcess.Spec.parse(args, System.getenv());
         // its own stream, flushed at every line: the harness times each task on the line's arrival
         var out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.US_ASCII);
         long latency = spec.taskLatency().toMillis();

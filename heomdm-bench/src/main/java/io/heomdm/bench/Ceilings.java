@@ -56,6 +56,19 @@ final class Ceilings {
         return new Result(kafka, summary, sqsRate);
     }
 
+    /** The producer's properties in a file only the owner can read: on the command line, a SASL password would be in {@code ps}. */
+    private static Path producerConfig(KafkaSettings kafka, Path work) throws IOException {
+        Path file = work.resolve("producer-performance.properties");
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        var properties = new java.util.Properties();
+        KafkaEventPublisher.properties(kafka, "bench-ceiling").forEach((k, v) -> properties.setProperty(k, String.valueOf(v)));
+        try (var out = Files.newBufferedWriter(file)) {
+            properties.store(out, null);
+        }
+        return file;
+    }
+
     /** Runs {@code kafka-producer-perf-test} (its class, in a JVM of its own) and returns its summary line. */
     private static String kafka(KafkaSettings kafka, int records, long seed, Path work) throws Exception {
         String topic = "bench.ceiling." + System.nanoTime() % 100_000;
@@ -66,8 +79,7 @@ final class Ceilings {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "-Dlog4j2.level=WARN", "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", String.valueOf(records),
-                "--throughput", "-1", "--payload-file", payloads.toString(), "--command-property"));
-        KafkaEventPublisher.properties(kafka, "bench-ceiling").forEach((k, v) -> command.add(k + "=" + v));
+                "--throughput", "-1", "--payload-file", payloads.toString(), "--producer.config", producerConfig(kafka, work).toString()));
         Path log = work.resolve("producer-performance.log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

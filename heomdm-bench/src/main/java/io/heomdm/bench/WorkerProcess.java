@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,28 +26,43 @@ import java.util.function.LongConsumer;
 final class WorkerProcess implements AutoCloseable {
     /** What the worker runs: the run's task transport and queue, and the simulated I/O each task waits for. */
     record Spec(Transports.TaskTransport transport, String run, Harness.Servers servers, int partitions, int concurrency, Duration taskLatency) {
+        /** Where the secrets go: a process's environment is readable by its owner only, its command line by anyone ({@code ps}). */
+        static final String SQS_ACCESS_KEY = "HEOMDM_BENCH_SQS_ACCESS_KEY";
+        static final String SQS_SECRET_KEY = "HEOMDM_BENCH_SQS_SECRET_KEY";
+        static final String KAFKA_PROPERTIES = "HEOMDM_BENCH_KAFKA_PROPERTIES";
+
+        /** The command line: nothing secret on it. */
         List<String> args() {
             var sqs = servers.sqs();
-            var args = new ArrayList<>(List.of(transport.name(), run, servers.kafkaBootstrap(), String.valueOf(servers.replication()),
-                    String.valueOf(servers.minInsync()), sqs.endpoint().map(URI::toString).orElse("-"), sqs.region(), sqs.accessKey().orElse("-"),
-                    sqs.secretKey().orElse("-"), String.valueOf(partitions), String.valueOf(concurrency), String.valueOf(taskLatency.toMillis())));
-            servers.kafkaProperties().forEach((k, v) -> args.add(k + "=" + v)); // the rest of the line, one property each
-            return args;
+            return List.of(transport.name(), run, servers.kafkaBootstrap(), String.valueOf(servers.replication()),
+                    String.valueOf(servers.minInsync()), sqs.endpoint().map(URI::toString).orElse("-"), sqs.region(), String.valueOf(partitions),
+                    String.valueOf(concurrency), String.valueOf(taskLatency.toMillis()));
         }
 
-        static Spec parse(String[] a) {
-            Optional<String> accessKey = "-".equals(a[7]) ? Optional.empty() : Optional.of(a[7]);
-            Optional<String> secretKey = "-".equals(a[8]) ? Optional.empty() : Optional.of(a[8]);
-            var sqs = new io.heomdm.taskqueue.SqsSettings("-".equals(a[5]) ? Optional.empty() : Optional.of(URI.create(a[5])), a[6], accessKey,
-                    secretKey);
+        /** The credentials and the Kafka client properties (which may hold a SASL password), one {@code key=value} per line. */
+        Map<String, String> environment() {
+            var env = new java.util.HashMap<String, String>();
+            servers.sqs().accessKey().ifPresent(k -> env.put(SQS_ACCESS_KEY, k));
+            servers.sqs().secretKey().ifPresent(k -> env.put(SQS_SECRET_KEY, k));
+            var properties = new StringBuilder();
+            servers.kafkaProperties().forEach((k, v) -> properties.append(k).append('=').append(v.replace("\n", " ")).append('\n'));
+            env.put(KAFKA_PROPERTIES, properties.toString());
+            return env;
+        }
+
+        static Spec parse(String[] a, Map<String, String> env) {
+            var sqs = new io.heomdm.taskqueue.SqsSettings("-".equals(a[5]) ? Optional.empty() : Optional.of(URI.create(a[5])), a[6],
+                    Optional.ofNullable(env.get(SQS_ACCESS_KEY)), Optional.ofNullable(env.get(SQS_SECRET_KEY)));
             var kafkaProperties = new java.util.HashMap<String, String>();
-            for (int i = 12; i < a.length; i++) {
-                kafkaProperties.put(a[i].substring(0, a[i].indexOf('=')), a[i].substring(a[i].indexOf('=') + 1));
+            for (String line : env.getOrDefault(KAFKA_PROPERTIES, "").split("\n")) {
+                if (line.contains("=")) {
+                    kafkaProperties.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+                }
             }
             var servers = new Harness.Servers(a[2], kafkaProperties, Short.parseShort(a[3]), Integer.parseInt(a[4]), sqs, () -> Duration.ZERO,
                     () -> Duration.ZERO);
-            return new Spec(Transports.TaskTransport.valueOf(a[0]), a[1], servers, Integer.parseInt(a[9]), Integer.parseInt(a[10]),
-                    Duration.ofMillis(Long.parseLong(a[11])));
+            return new Spec(Transports.TaskTransport.valueOf(a[0]), a[1], servers, Integer.parseInt(a[7]), Integer.parseInt(a[8]),
+                    Duration.ofMillis(Long.parseLong(a[9])));
         }
     }
 
@@ -67,7 +83,9 @@ final class WorkerProcess implements AutoCloseable {
                 BenchWorker.class.getName()));
         command.addAll(spec.args());
         try {
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(new File(log.toString()))).start();
+            var builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(new File(log.toString())));
+            builder.environment().putAll(spec.environment());
+            Process p = builder.start();
             return new WorkerProcess(p, done);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a worker process", e);
