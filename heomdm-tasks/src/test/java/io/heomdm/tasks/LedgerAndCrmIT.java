@@ -53,6 +53,9 @@ class LedgerAndCrmIT {
     static TaskOutcomeLog outcomes;
     static ProcessedMessages processed;
     final EventIds ids = new EventIds(InstantSource.system(), new SplittableRandom(5));
+    /** Retries 100 ms to 1 s apart: a retry budget that an outage of seconds would use up. */
+    static final WorkerSettings FAST_RETRIES = new WorkerSettings(4, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1),
+            Duration.ofMillis(300), true, Duration.ofMinutes(5));
     static final WorkerSettings SETTINGS = WorkerSettings.defaults().withConcurrency(4).withLongPoll(Duration.ofSeconds(1));
 
     @BeforeAll
@@ -150,12 +153,8 @@ class LedgerAndCrmIT {
         });
         server.start();
         try {
-            var webhook = new Webhook(java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/sms"), Duration.ofSeconds(5));
-            var handler = new NotificationHandler((to, content) -> "unused", Map.of(io.heomdm.events.schema.Channel.SMS, webhook),
-                    new NotificationTemplates(), processed, outcomes, InstantSource.system());
-            var sms = task("SendNotification", "c-sms", io.heomdm.events.schema.SendNotification.newBuilder().setCustomerId("c-sms")
-                    .setChannel(io.heomdm.events.schema.Channel.SMS).setRecipient("+15550100").setTemplate("order-confirmation")
-                    .setVariables(Map.of("orderId", "o-5", "total", "5.00", "currency", "EUR", "itemCount", "1")).build());
+            var handler = smsHandler(server);
+            var sms = notification(io.heomdm.events.schema.Channel.SMS, "c-sms", "+15550100", "o-5");
             // first delivery: the gateway answers 503, so the task is retried, not lost
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> handler.handle(new io.heomdm.taskqueue.ReceivedTask<>(sms, 1)))
                     .hasMessageContaining("503");
@@ -184,15 +183,9 @@ class LedgerAndCrmIT {
         var spec = new io.heomdm.taskqueue.QueueSpec<>("it-out-of-attempts", io.heomdm.events.EventCatalog.SEND_NOTIFICATION, false,
                 Duration.ofSeconds(30), 2);
         queue.declare(spec);
-        var webhook = new Webhook(java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/sms"), Duration.ofSeconds(5));
-        var handler = new NotificationHandler((to, content) -> "unused", Map.of(io.heomdm.events.schema.Channel.SMS, webhook),
-                new NotificationTemplates(), processed, outcomes, InstantSource.system());
-        var sms = task("SendNotification", "c-exhausted", io.heomdm.events.schema.SendNotification.newBuilder().setCustomerId("c-exhausted")
-                .setChannel(io.heomdm.events.schema.Channel.SMS).setRecipient("+15550101").setTemplate("order-confirmation")
-                .setVariables(Map.of("orderId", "o-6", "total", "5.00", "currency", "EUR", "itemCount", "1")).build());
-        var fast = new WorkerSettings(2, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(300), true,
-                Duration.ofMinutes(5));
-        try (var worker = queue.startWorker(spec, handler, fast);
+        var handler = smsHandler(server);
+        var sms = notification(io.heomdm.events.schema.Channel.SMS, "c-exhausted", "+15550101", "o-6");
+        try (var worker = queue.startWorker(spec, handler, FAST_RETRIES);
                 var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                         "group.id", "it-out-of-attempts", "auto.offset.reset", "earliest"), new org.apache.kafka.common.serialization.StringDeserializer(),
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
@@ -237,28 +230,25 @@ class LedgerAndCrmIT {
         queue.declare(spec);
         var mailer = new SmtpMailer(new SmtpSettings("127.0.0.1", port, "shop@example.com", Optional.empty(), Optional.empty(), false));
         var handler = new NotificationHandler(mailer, Map.of(), new NotificationTemplates(), processed, outcomes, InstantSource.system());
-        var fast = new WorkerSettings(4, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(300), true,
-                Duration.ofMinutes(5));
         List<Event<io.heomdm.events.schema.SendNotification>> mails = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            mails.add(task("SendNotification", "c-outage-" + i, io.heomdm.events.schema.SendNotification.newBuilder().setCustomerId("c-outage-" + i)
-                    .setChannel(io.heomdm.events.schema.Channel.EMAIL).setRecipient("c" + i + "@example.com").setTemplate("order-confirmation")
-                    .setVariables(Map.of("orderId", "o-" + i, "total", "5.00", "currency", "EUR", "itemCount", "1")).build()));
+            mails.add(notification(io.heomdm.events.schema.Channel.EMAIL, "c-outage-" + i, "c" + i + "@example.com", "o-" + i));
         }
         queue.sendAll(spec, mails).get(10, java.util.concurrent.TimeUnit.SECONDS);
-        try (var worker = queue.startWorker(spec, handler, fast)) {
+        try (var worker = queue.startWorker(spec, handler, FAST_RETRIES)) {
             // the server is down (nothing listens on the port) for 10 s: without the breaker every task would be parked in ~3 s
             await().atMost(Duration.ofSeconds(10)).until(() -> mailer.server().orElseThrow().state()
                     == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
-            Thread.sleep(10_000); // the outage itself
-            assertThat(queue.deadLetters().show(spec, 50)).as("parked during the outage").isEmpty();
+            // the outage itself, 10 s: nothing may be parked at any moment of it
+            await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12)).until(() -> queue.deadLetters().show(spec, 50).isEmpty());
             try (var smtp = io.heomdm.embedded.EmbeddedSmtp.start(port)) {
                 long back = System.nanoTime();
                 await().atMost(Duration.ofSeconds(30)).until(() -> smtp.receivedMessages().size() >= 30);
                 double resumedSeconds = (System.nanoTime() - back) / 1e9;
                 System.out.printf("SMTP outage: all 30 mails out %.1f s after the server returned%n", resumedSeconds);
                 assertThat(resumedSeconds).as("every mail out within 10 s of the return").isLessThan(10);
-                Thread.sleep(1_000); // a mail sent twice would show up here
+                // a mail sent twice would show up within this second
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> smtp.receivedMessages().size() == 30);
                 assertThat(smtp.receivedMessages()).hasSize(30);
                 var recipients = new java.util.HashSet<String>();
                 for (var m : smtp.receivedMessages()) {
@@ -268,6 +258,21 @@ class LedgerAndCrmIT {
             }
             assertThat(queue.deadLetters().show(spec, 50)).isEmpty();
         }
+    }
+
+    /** A notification task from the order-confirmation template. */
+    private Event<io.heomdm.events.schema.SendNotification> notification(io.heomdm.events.schema.Channel channel, String customer, String recipient,
+            String orderId) {
+        return task("SendNotification", customer, io.heomdm.events.schema.SendNotification.newBuilder().setCustomerId(customer)
+                .setChannel(channel).setRecipient(recipient).setTemplate("order-confirmation")
+                .setVariables(Map.of("orderId", orderId, "total", "5.00", "currency", "EUR", "itemCount", "1")).build());
+    }
+
+    /** The notification handler with SMS going to {@code server}'s {@code /sms}. */
+    private static NotificationHandler smsHandler(com.sun.net.httpserver.HttpServer server) {
+        var webhook = new Webhook(java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/sms"), Duration.ofSeconds(5));
+        return new NotificationHandler((to, content) -> "unused", Map.of(io.heomdm.events.schema.Channel.SMS, webhook),
+                new NotificationTemplates(), processed, outcomes, InstantSource.system());
     }
 
     private <T extends org.apache.avro.specific.SpecificRecord> Event<T> task(String type, String key, T payload) {
