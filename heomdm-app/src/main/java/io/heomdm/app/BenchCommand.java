@@ -209,18 +209,36 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "dedup", mixinStandardHelpOptions = true,
-            description = "What remembering eventIds costs a Streams application: the same exactly-once application on the same simulated "
-                    + "2 KB market events, with and without the deduplication stage, alternating runs on an embedded broker; medians and ratio.")
+            description = "What remembering eventIds costs each Streams application: the platform's own topologies (default configuration) "
+                    + "and a minimal one, each on the same simulated 2 KB market events with and without the deduplication stage, "
+                    + "alternating runs on an embedded broker; medians, ratios and a chart.")
     static final class DeduplicationRate implements Callable<Integer> {
-        @Option(names = "--events", defaultValue = "100000", description = "market events per run (default ${DEFAULT-VALUE})")
+        @Option(names = "--events", defaultValue = "50000", description = "market events per run (default ${DEFAULT-VALUE})")
         int events;
         @Option(names = "--repetitions", defaultValue = "3", description = "runs of each (default ${DEFAULT-VALUE})")
         int repetitions;
+        @Option(names = "--applications", split = ",", description = "which to measure (default: all): minimal, customers, demand, decisions, campaigns")
+        List<String> applications;
+        @Option(names = "--out", defaultValue = "bench-results", description = "where the chart dedup-cost.png goes (default ${DEFAULT-VALUE})")
+        Path out;
 
         @Override
         public Integer call() throws Exception {
-            inTempDirectory("heomdm-bench-dedup", dir -> System.out.println(DeduplicationCost.describe(
-                    DeduplicationCost.run(events, repetitions, dir, System.out))));
+            var all = DeduplicationCost.subjects();
+            List<String> names = applications == null ? List.copyOf(all.keySet()) : applications;
+            for (String name : names) {
+                if (!all.containsKey(name)) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--applications: no application " + name
+                            + "; one of " + all.keySet());
+                }
+            }
+            inTempDirectory("heomdm-bench-dedup", dir -> {
+                var result = DeduplicationCost.run(events, repetitions, names.stream().map(all::get).toList(), dir, System.out);
+                System.out.print(DeduplicationCost.describe(result));
+                Path chart = out.resolve("dedup-cost.png");
+                DeduplicationCost.chart(result, chart);
+                System.out.println("chart: " + chart);
+            });
             return 0;
         }
     }

@@ -46,9 +46,13 @@ public final class CustomerTopology {
         }
         var topology = new Topology();
         topology.addSource("activity", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), MarketTopics.ACTIVITY.name());
-        topology.addProcessor("deduplicate", () -> new Deduplicator(DEDUP_STORE, window.retention()), "activity");
-        topology.addStateStore(Deduplicator.store(DEDUP_STORE, window.retention()), "deduplicate");
-        topology.addProcessor("customers", () -> new CustomerProcessor(settings, catalog), "deduplicate");
+        String events = "activity";
+        if (!window.off()) {
+            topology.addProcessor("deduplicate", () -> new Deduplicator(DEDUP_STORE, window.retention()), events);
+            topology.addStateStore(Deduplicator.store(DEDUP_STORE, window.retention()), "deduplicate");
+            events = "deduplicate";
+        }
+        topology.addProcessor("customers", () -> new CustomerProcessor(settings, catalog), events);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMERS_STORE), Serdes.String(),
                 new JsonSerde<>(CustomerState.class)), "customers");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NORMS_STORE), Serdes.String(),

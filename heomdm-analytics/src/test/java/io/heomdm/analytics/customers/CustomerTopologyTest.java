@@ -291,6 +291,14 @@ class CustomerTopologyTest {
     }
 
     @Test
+    void theStageIsLeftOutOnlyWhenTheWindowIsOffAsTheDeduplicationBenchmarkAsks() {
+        var catalog = SegmentCatalog.of(Map.of());
+        assertThat(CustomerTopology.build(settings(), catalog).describe().toString()).contains("deduplicate", CustomerTopology.DEDUP_STORE);
+        assertThat(CustomerTopology.build(settings(), catalog, io.heomdm.eventlog.streams.Deduplicator.Window.OFF).describe().toString())
+                .doesNotContain("deduplicate").doesNotContain(CustomerTopology.DEDUP_STORE);
+    }
+
+    @Test
     void anRfmNameCannotBeTakenByARule() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> CustomerTopology.build(settings(),
                 SegmentCatalog.of(Map.of("Champions", RuleParser.parse("{\"property\": \"orderCount\", \"op\": \"gt\", \"value\": 10}")))))

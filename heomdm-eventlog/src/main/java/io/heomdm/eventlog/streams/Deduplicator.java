@@ -35,11 +35,20 @@ public final class Deduplicator implements Processor<String, byte[], String, byt
     /** How long an eventId is remembered: a client's retry within it counts once (configured as {@code kafka.deduplicationDays}). */
     public record Window(Duration retention) {
         public static final Window DEFAULT = new Window(Duration.ofDays(7));
+        /**
+         * No stage at all, so that {@code heomdm bench dedup} can measure what the stage costs each
+         * application; configuration cannot reach it ({@code kafka.deduplicationDays} is 1 or more).
+         */
+        public static final Window OFF = new Window(Duration.ZERO);
 
         public Window {
-            if (retention.isNegative() || retention.isZero()) {
-                throw new IllegalArgumentException("a deduplication window must be positive, was " + retention);
+            if (retention.isNegative()) {
+                throw new IllegalArgumentException("a deduplication window cannot be negative, was " + retention);
             }
+        }
+
+        public boolean off() {
+            return retention.isZero();
         }
     }
 
@@ -58,8 +67,11 @@ public final class Deduplicator implements Processor<String, byte[], String, byt
         return Stores.windowStoreBuilder(Stores.persistentWindowStore(storeName, retention, retention, false), Serdes.String(), Serdes.ByteArray());
     }
 
-    /** {@code events} with each event once, for a DSL topology: adds the store and the processor (named {@code deduplicate}). */
+    /** {@code events} with each event once, for a DSL topology: adds the store and the processor (named {@code deduplicate}); {@code events} as they are when the window is {@link Window#OFF}. */
     public static KStream<String, byte[]> once(StreamsBuilder builder, KStream<String, byte[]> events, String storeName, Window window) {
+        if (window.off()) {
+            return events;
+        }
         builder.addStateStore(store(storeName, window.retention()));
         return events.process(() -> new Deduplicator(storeName, window.retention()), Named.as("deduplicate"), storeName);
     }
