@@ -2,6 +2,7 @@ package io.heomdm.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.heomdm.storage.CustomerMessages.CustomerMessage;
 import io.heomdm.storage.TaskOutcomes.TaskOutcome;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The same migrations and queries, checked against every database HEOMDM supports. */
 abstract class StorageContract {
     static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    static final java.time.Duration LEASE = java.time.Duration.ofMinutes(1);
 
     abstract Database database();
 
@@ -59,6 +61,63 @@ abstract class StorageContract {
             return null;
         })).isEqualTo(ProcessedMessages.Outcome.DONE_NOW);
         assertThat(new CustomerMessages(database()).forCustomer("cust-fail", 10)).extracting(CustomerMessage::messageId).containsExactly(message);
+    }
+
+    @Test
+    void aCallToAnotherSystemIsMadeOnceHoldingNoConnectionAndRecordedAfterIt() throws Exception {
+        UUID event = UUID.randomUUID();
+        UUID message = UUID.randomUUID();
+        AtomicInteger calls = new AtomicInteger();
+        var during = new ArrayList<ProcessedMessages.Outcome>();
+        var outcome = assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> processed().callOnce("mail", event, LEASE, () -> {
+            calls.incrementAndGet();
+            // a second delivery while the call runs: the claim is committed, not held in an open transaction
+            // (that would block this insert on the unique key until the timeout), and nothing is recorded yet
+            during.add(processed().callOnce("mail", event, LEASE, calls::incrementAndGet, c -> null));
+            assertThat(processed().isProcessed("mail", event)).isFalse();
+        }, c -> {
+            CustomerMessages.insert(c, message(message, "cust-call"));
+            return null;
+        }));
+        assertThat(outcome).isEqualTo(ProcessedMessages.Outcome.DONE_NOW);
+        assertThat(during).containsExactly(ProcessedMessages.Outcome.BUSY);
+        assertThat(calls).hasValue(1);
+        assertThat(processed().isProcessed("mail", event)).isTrue();
+        assertThat(new CustomerMessages(database()).forCustomer("cust-call", 10)).extracting(CustomerMessage::messageId).containsExactly(message);
+        assertThat(processed().callOnce("mail", event, LEASE, calls::incrementAndGet, c -> null)).isEqualTo(ProcessedMessages.Outcome.ALREADY_DONE);
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aFailedCallReleasesItsClaimAndRecordsNothing() throws Exception {
+        UUID event = UUID.randomUUID();
+        AtomicInteger recorded = new AtomicInteger();
+        assertThatThrownBy(() -> processed().callOnce("mail", event, LEASE, () -> {
+            throw new java.io.IOException("SMTP down");
+        }, c -> recorded.incrementAndGet())).isInstanceOf(java.io.IOException.class).hasMessage("SMTP down");
+        assertThat(recorded).hasValue(0);
+        assertThat(processed().callOnce("mail", event, LEASE, () -> { }, c -> recorded.incrementAndGet()))
+                .isEqualTo(ProcessedMessages.Outcome.DONE_NOW);
+        assertThat(recorded).hasValue(1);
+    }
+
+    @Test
+    void aClaimLeftByADeadDeliveryIsTakenOverAfterItsLeaseAndOnlyTheNewHolderRecords() throws Exception {
+        UUID event = UUID.randomUUID();
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger recorded = new AtomicInteger();
+        var early = new ProcessedMessages(database(), InstantSource.fixed(NOW));
+        var late = new ProcessedMessages(database(), InstantSource.fixed(NOW.plus(LEASE).plusSeconds(1)));
+        // the first delivery claims, and while its call still runs its lease lapses and a later delivery takes over
+        var first = early.callOnce("crm", event, LEASE, () -> {
+            calls.incrementAndGet();
+            assertThat(late.callOnce("crm", event, LEASE, calls::incrementAndGet, c -> recorded.incrementAndGet()))
+                    .isEqualTo(ProcessedMessages.Outcome.DONE_NOW);
+        }, c -> recorded.incrementAndGet());
+        assertThat(first).isEqualTo(ProcessedMessages.Outcome.ALREADY_DONE);
+        assertThat(calls).hasValue(2);
+        assertThat(recorded).hasValue(1);
+        assertThat(early.isProcessed("crm", event)).isTrue();
     }
 
     @Test

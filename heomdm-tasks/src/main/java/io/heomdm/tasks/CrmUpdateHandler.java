@@ -52,20 +52,23 @@ public final class CrmUpdateHandler implements TaskHandler<UpdateCrmRecord> {
         if (update.getFields().isEmpty()) {
             return outcomes.poison(CONSUMER, TaskQueues.CRM_UPDATES, task, "an update must name at least one field");
         }
+        ProcessedMessages.Outcome outcome;
         try {
-            processed.runOnce(CONSUMER, envelope.eventId(), c -> {
-                CrmRecords.upsert(c, update.getCustomerId(), update.getFields(), envelope.eventId(), clock.instant());
-                outcomes.recordCompleted(c, CONSUMER, TaskQueues.CRM_UPDATES, task, update.getFields().size() + " field(s)");
+            // the webhook call holds no database connection; the CRM record and the outcome are written after it
+            outcome = processed.callOnce(CONSUMER, envelope.eventId(), NotificationHandler.CALL_LEASE, () -> {
                 if (endpoint.isPresent()) {
                     endpoint.get().post(envelope.eventId(), Map.of("customerId", update.getCustomerId(), "fields", update.getFields()));
                 }
+            }, c -> {
+                CrmRecords.upsert(c, update.getCustomerId(), update.getFields(), envelope.eventId(), clock.instant());
+                outcomes.recordCompleted(c, CONSUMER, TaskQueues.CRM_UPDATES, task, update.getFields().size() + " field(s)");
                 return null;
             });
-        } catch (RuntimeException e) {
-            if (e.getCause() instanceof Webhook.Refused refused) {
-                return outcomes.poison(CONSUMER, TaskQueues.CRM_UPDATES, task, refused.getMessage());
-            }
-            throw e;
+        } catch (Webhook.Refused refused) {
+            return outcomes.poison(CONSUMER, TaskQueues.CRM_UPDATES, task, refused.getMessage());
+        }
+        if (outcome == ProcessedMessages.Outcome.BUSY) {
+            return TaskResult.retryAfter(NotificationHandler.CALL_LEASE, "another delivery of this task holds it (it may be posting it now)");
         }
         return outcomes.publishCompleted(CONSUMER, envelope);
     }

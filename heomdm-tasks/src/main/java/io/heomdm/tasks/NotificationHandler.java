@@ -11,6 +11,7 @@ import io.heomdm.taskqueue.TaskHandler;
 import io.heomdm.taskqueue.TaskQueues;
 import io.heomdm.taskqueue.TaskResult;
 import jakarta.mail.internet.AddressException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 
@@ -27,6 +28,12 @@ public final class NotificationHandler implements TaskHandler<SendNotification> 
     public static final String CONSUMER = "notification";
     /** How a TaskFailed's error starts when the recipient was refused for good (see the schema's doc). */
     public static final String BOUNCE = "bounce: ";
+    /**
+     * How long a delivery may take over a mail or webhook call before its claim counts as a dead
+     * delivery's: above the SMTP client's timeouts (5 s connect, 10 s per read and write) and the
+     * webhooks' (10 s).
+     */
+    static final Duration CALL_LEASE = Duration.ofMinutes(1);
 
     private final Mailer mailer;
     private final Map<Channel, Webhook> webhooks;
@@ -75,33 +82,36 @@ public final class NotificationHandler implements TaskHandler<SendNotification> 
         } catch (NotificationTemplates.UnknownTemplateException e) {
             return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, e.getMessage());
         }
+        ProcessedMessages.Outcome outcome;
         try {
-            processed.runOnce(CONSUMER, envelope.eventId(), c -> {
-                CustomerMessages.insert(c, new CustomerMessage(envelope.eventId(), n.getCustomerId(), n.getChannel().name(),
-                        n.getRecipient(), n.getTemplate(), content.subject(), "SENT", envelope.correlationId(), envelope.traceparent(),
-                        clock.instant()));
-                outcomes.recordCompleted(c, CONSUMER, TaskQueues.NOTIFICATIONS, task, null);
+            // the mail or webhook call holds no database connection; the row that says it was sent is written after it
+            outcome = processed.callOnce(CONSUMER, envelope.eventId(), CALL_LEASE, () -> {
                 if (webhook == null) {
                     mailer.send(n.getRecipient(), content);
                 } else {
                     webhook.post(envelope.eventId(), Map.of("customerId", n.getCustomerId(), "channel", n.getChannel().name(),
                             "recipient", n.getRecipient(), "subject", content.subject(), "text", content.text()));
                 }
+            }, c -> {
+                CustomerMessages.insert(c, new CustomerMessage(envelope.eventId(), n.getCustomerId(), n.getChannel().name(),
+                        n.getRecipient(), n.getTemplate(), content.subject(), "SENT", envelope.correlationId(), envelope.traceparent(),
+                        clock.instant()));
+                outcomes.recordCompleted(c, CONSUMER, TaskQueues.NOTIFICATIONS, task, null);
                 return null;
             });
-        } catch (RuntimeException e) {
-            if (e.getCause() instanceof AddressException bad) {
-                return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, "recipient is not an e-mail address: " + bad.getMessage());
-            }
-            if (e.getCause() instanceof jakarta.mail.SendFailedException failed && failed.getInvalidAddresses() != null
-                    && failed.getInvalidAddresses().length > 0) {
+        } catch (AddressException bad) {
+            return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, "recipient is not an e-mail address: " + bad.getMessage());
+        } catch (jakarta.mail.SendFailedException failed) {
+            if (failed.getInvalidAddresses() != null && failed.getInvalidAddresses().length > 0) {
                 // the server refused the recipient for good (5xx): a bounce, which the campaign service's suppression list reads
                 return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, BOUNCE + failed.getMessage());
             }
-            if (e.getCause() instanceof Webhook.Refused refused) {
-                return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, refused.getMessage());
-            }
-            throw e;
+            throw failed;
+        } catch (Webhook.Refused refused) {
+            return outcomes.poison(CONSUMER, TaskQueues.NOTIFICATIONS, task, refused.getMessage());
+        }
+        if (outcome == ProcessedMessages.Outcome.BUSY) {
+            return TaskResult.retryAfter(CALL_LEASE, "another delivery of this task holds it (it may be sending it now)");
         }
         return outcomes.publishCompleted(CONSUMER, envelope);
     }
