@@ -24,7 +24,8 @@ import java.util.UUID;
  * holding no connection, then records its result and marks the eventId done in a second. A
  * delivery that dies between the call and the record leaves a claim that lapses: the next delivery
  * after the lease calls again — at least once for the other system, as a rolled-back transaction
- * around the call was before (mails and webhooks carry the eventId as an idempotency key for it).
+ * around the call was before (a webhook receiver gets the eventId as an idempotency key for it; a
+ * mail sent twice in that window is sent twice).
  */
 public final class ProcessedMessages {
     private final Database database;
