@@ -179,6 +179,9 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("gateway:         median %,.0f events/s %s, p99 of the 202 %.1f ms (batches of %d, %d in flight)%n", r.gatewayMedian(),
                         Arrays.toString(Arrays.stream(r.gateway()).mapToLong(Math::round).toArray()), r.p99Median(), batch, inFlight);
                 System.out.printf("ratio gateway/direct: %.2f (goal >= 0.8)%n", r.ratio());
+                System.out.printf("CPU per event (the whole process, broker included): direct %.1f µs, gateway %.1f µs; the direct producer kept "
+                        + "%.2f of %d cores busy; with all %4$d busy the gateway could reach at most %.2f of its rate%n", GatewayThroughput.median(r.directCpu()),
+                        GatewayThroughput.median(r.gatewayCpu()), GatewayThroughput.median(r.directBusy()), r.cores(), r.ceilingRatio());
             });
             return 0;
         }

@@ -58,7 +58,12 @@ import org.apache.avro.specific.SpecificRecord;
 final class GatewayThroughput {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Result(double[] direct, double[] gateway, double[] p99Millis) {
+    /**
+     * @param directCpu  CPU time of the whole process (broker included) per event published straight, µs, per run
+     * @param gatewayCpu the same for an event posted through the API (client, server, producer and broker)
+     * @param directBusy cores busy while the direct producer ran, per run (the machine has {@code cores})
+     */
+    record Result(double[] direct, double[] gateway, double[] p99Millis, double[] directCpu, double[] gatewayCpu, double[] directBusy, int cores) {
         double directMedian() {
             return median(direct);
         }
@@ -73,6 +78,24 @@ final class GatewayThroughput {
 
         double ratio() {
             return gatewayMedian() / directMedian();
+        }
+
+        /**
+         * The highest ratio the CPU allows: with every core busy, the gateway's CPU per event caps its
+         * rate at {@code cores / gatewayCpu}; against the direct producer's measured rate.
+         */
+        double ceilingRatio() {
+            return cores * 1e6 / median(gatewayCpu) / directMedian();
+        }
+    }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /** What a measured run took: events per second, and the process's CPU time in µs per event and in busy cores. */
+    private record Spent(double perSecond, double cpuMicrosPerEvent, double busyCores) {
+        static Spent of(int events, long wallNanos, long cpuNanos) {
+            return new Spent(events / (wallNanos / 1e9), cpuNanos / 1e3 / events, (double) cpuNanos / wallNanos);
         }
     }
 
@@ -108,51 +131,62 @@ final class GatewayThroughput {
                     progress.step("warm-up: " + warmUps + " runs of each");
                     for (int w = 0; w < warmUps; w++) {
                         direct(publisher, market);
-                        throughGateway(server, key, bodies, inFlight, events);
+                        throughGateway(server, key, bodies, inFlight);
                     }
                     progress.done("warm");
                     double[] direct = new double[repetitions];
                     double[] viaGateway = new double[repetitions];
                     double[] p99 = new double[repetitions];
+                    double[] directCpu = new double[repetitions];
+                    double[] gatewayCpu = new double[repetitions];
+                    double[] directBusy = new double[repetitions];
                     for (int r = 0; r < repetitions; r++) {
                         progress.step("direct producer, run " + (r + 1));
-                        direct[r] = direct(publisher, market);
-                        progress.done(String.format("%.0f events/s", direct[r]));
+                        long wall = System.nanoTime();
+                        long cpu = OS.getProcessCpuTime();
+                        direct(publisher, market);
+                        var d = Spent.of(events, System.nanoTime() - wall, OS.getProcessCpuTime() - cpu);
+                        direct[r] = d.perSecond();
+                        directCpu[r] = d.cpuMicrosPerEvent();
+                        directBusy[r] = d.busyCores();
+                        progress.done(String.format("%.0f events/s, %.1f µs CPU per event, %.2f cores busy", d.perSecond(), d.cpuMicrosPerEvent(),
+                                d.busyCores()));
                         progress.step("gateway, run " + (r + 1));
-                        var g = throughGateway(server, key, bodies, inFlight, events);
-                        viaGateway[r] = g[0];
-                        p99[r] = g[1];
-                        progress.done(String.format("%.0f events/s, p99 of the 202 %.1f ms", g[0], g[1]));
+                        wall = System.nanoTime();
+                        cpu = OS.getProcessCpuTime();
+                        p99[r] = throughGateway(server, key, bodies, inFlight);
+                        var g = Spent.of(events, System.nanoTime() - wall, OS.getProcessCpuTime() - cpu);
+                        viaGateway[r] = g.perSecond();
+                        gatewayCpu[r] = g.cpuMicrosPerEvent();
+                        progress.done(String.format("%.0f events/s, p99 of the 202 %.1f ms, %.1f µs CPU per event, %.2f cores busy", g.perSecond(),
+                                p99[r], g.cpuMicrosPerEvent(), g.busyCores()));
                     }
-                    return new Result(direct, viaGateway, p99);
+                    return new Result(direct, viaGateway, p99, directCpu, gatewayCpu, directBusy, Runtime.getRuntime().availableProcessors());
                 }
             }
         }
     }
 
-    /** Every event published and acknowledged; events per second. */
-    private static double direct(KafkaEventPublisher publisher, List<Event<? extends SpecificRecord>> market) {
-        long start = System.nanoTime();
+    /** Every event published and acknowledged. */
+    private static void direct(KafkaEventPublisher publisher, List<Event<? extends SpecificRecord>> market) {
         var acks = new ArrayList<CompletableFuture<?>>(market.size());
         for (var e : market) {
             acks.add(publisher.publish(MarketTopics.forType(e.envelope().type()).orElseThrow(), e));
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-        return market.size() / ((System.nanoTime() - start) / 1e9);
     }
 
     /**
      * Every batch posted by {@code inFlight} clients, each on its own keep-alive connection, and
-     * answered 202; events per second and the p99 of a request in ms.
+     * answered 202; the p99 of a request in ms.
      */
-    private static double[] throughGateway(InetSocketAddress server, String key, List<byte[]> bodies, int inFlight, int events)
+    private static double throughGateway(InetSocketAddress server, String key, List<byte[]> bodies, int inFlight)
             throws Exception {
         var latency = new Histogram(3);
         var next = new AtomicInteger();
         var clients = Executors.newFixedThreadPool(inFlight);
         try {
             List<Future<?>> done = new ArrayList<>();
-            long start = System.nanoTime();
             for (int c = 0; c < inFlight; c++) {
                 done.add(clients.submit(() -> {
                     try (var connection = new PostConnection(server, "/v1/events", "Content-Type: application/x-ndjson", "Authorization: Bearer " + key)) {
@@ -173,8 +207,7 @@ final class GatewayThroughput {
             for (var d : done) {
                 d.get();
             }
-            double perSecond = events / ((System.nanoTime() - start) / 1e9);
-            return new double[] {perSecond, latency.getValueAtPercentile(99) / 1000.0};
+            return latency.getValueAtPercentile(99) / 1000.0;
         } finally {
             clients.shutdownNow();
         }
