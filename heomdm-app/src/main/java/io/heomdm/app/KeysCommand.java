@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code heomdm keys}: API keys in the platform's database (the embedded H2 file is shared with a running platform). */
 @Command(name = "keys", mixinStandardHelpOptions = true,
-        description = "Create, list and revoke API keys. Scopes: events:write, read, pii:read, admin (see README). "
+        description = "Create, list and revoke API keys. Scopes: events:write, read, pii:read, admin (see docs/api.md). "
                 + "Uses the same configuration as 'up'.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand {
