@@ -2,8 +2,6 @@ package io.heomdm.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
@@ -17,8 +15,6 @@ import java.util.Map;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericContainer;
-import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -33,7 +29,6 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class JsonPayloads {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JsonPayloads() {
     }
@@ -55,7 +50,7 @@ public final class JsonPayloads {
     }
 
     public static ObjectNode toJson(SpecificRecord record) {
-        return (ObjectNode) write(record.getSchema(), record);
+        return (ObjectNode) AvroJsonWriter.write(record.getSchema(), record);
     }
 
     /** @param field the schema field the value belongs to (an array's or map's items belong to it too): it names the limits */
@@ -186,7 +181,7 @@ public final class JsonPayloads {
         return record;
     }
 
-    private static Schema nonNull(Schema union) {
+    static Schema nonNull(Schema union) {
         for (Schema branch : union.getTypes()) {
             if (branch.getType() != Schema.Type.NULL) {
                 return branch;
@@ -262,48 +257,5 @@ public final class JsonPayloads {
     private static Object fail(List<Violation> out, Where path, String rule) {
         out.add(new Violation(path.toString(), rule));
         return null;
-    }
-
-    private static JsonNode write(Schema schema, Object value) {
-        if (value == null) {
-            return NullNode.getInstance();
-        }
-        if (schema.getType() == Schema.Type.UNION) {
-            return write(nonNull(schema), value);
-        }
-        if (value instanceof BigDecimal d) {
-            return NODES.numberNode(d);
-        }
-        if (value instanceof Instant i) {
-            return NODES.textNode(i.toString());
-        }
-        switch (schema.getType()) {
-            case RECORD: {
-                IndexedRecord record = (IndexedRecord) value;
-                ObjectNode node = NODES.objectNode();
-                for (Schema.Field f : schema.getFields()) {
-                    node.set(f.name(), write(f.schema(), record.get(f.pos())));
-                }
-                return node;
-            }
-            case ARRAY: {
-                ArrayNode node = NODES.arrayNode();
-                for (Object item : (List<?>) value) {
-                    node.add(write(schema.getElementType(), item));
-                }
-                return node;
-            }
-            case MAP: {
-                ObjectNode node = NODES.objectNode();
-                for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-                    node.set(e.getKey().toString(), write(schema.getValueType(), e.getValue()));
-                }
-                return node;
-            }
-            case ENUM:
-                return NODES.textNode(value instanceof GenericEnumSymbol<?> || value instanceof Enum<?> ? value.toString() : String.valueOf(value));
-            default:
-                return value instanceof GenericContainer ? NODES.textNode(value.toString()) : MAPPER.valueToTree(value);
-        }
     }
 }

@@ -75,9 +75,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     private volatile boolean running = true;
     /** After a failed receive, when (System.nanoTime) the receiver tries again. */
     private volatile long resumeAt = System.nanoTime();
-    /** FIFO queues: attempts per message id, see {@link #attempt}. */
-    private final Map<String, Integer> fifoAttempts = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_COUNTED = 100_000;
+    private final Attempts attempts;
 
     private SqsWorker(SqsAsyncClient client, SqsAsyncBatchManager batcher, String url, String deadLetterUrl, QueueSpec<T> queue,
             TaskHandler<T> handler, WorkerSettings settings, RandomGenerator random, WorkerMetrics metrics) {
@@ -91,6 +89,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         this.random = random;
         this.metrics = metrics;
         this.backoff = new Backoff(settings.baseBackoff(), settings.maxBackoff());
+        this.attempts = new Attempts(queue.fifo());
         this.slots = new Semaphore(settings.concurrency());
         this.batchSize = Math.min(10, settings.concurrency());
         this.maxReceives = Math.max(2, (settings.concurrency() + batchSize - 1) / batchSize);
@@ -256,7 +255,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                 return false; // released at shutdown after the grace period: the message is someone else's now
             }
             if (result instanceof TaskResult.Retry r) {
-                Duration delay = r.delay() != null ? r.delay() : backoff.after(attempts(m), random);
+                Duration delay = r.delay() != null ? r.delay() : backoff.after(attempts.made(m), random);
                 long seconds = Math.min(Math.max(delay.toSeconds(), 0), WorkerSettings.SQS_MAX_VISIBILITY.toSeconds());
                 log.info("task {} on {} will be retried in {} s: {}", m.messageId(), queue.name(), seconds, r.reason());
                 metrics.retried().increment();
@@ -264,12 +263,12 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                 return false;
             }
             if (result instanceof TaskResult.Poison p) {
-                fifoAttempts.remove(m.messageId());
+                attempts.settled(m);
                 deadLetter(m, p.reason());
                 metrics.deadLettered().increment();
                 return false;
             }
-            fifoAttempts.remove(m.messageId());
+            attempts.settled(m);
             delete(m, 1).whenComplete((ok, error) -> {
                 if (error == null) {
                     metrics.succeeded().increment();
@@ -289,25 +288,6 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         }
     }
 
-    /**
-     * This receive's attempt at the task. On a standard queue SQS's receive count. On a FIFO queue
-     * the worker's own count: a message given back unattempted behind a failing one of its group
-     * was received all the same, and SQS counted that.
-     */
-    private int attempt(Message m) {
-        if (!queue.fifo()) {
-            return SqsMessages.receiveCount(m);
-        }
-        if (fifoAttempts.size() > MAX_COUNTED) {
-            fifoAttempts.clear(); // tasks settled by another worker are never removed here: forgetting counts only adds attempts
-        }
-        return fifoAttempts.merge(m.messageId(), 1, Integer::sum);
-    }
-
-    private int attempts(Message m) {
-        return queue.fifo() ? fifoAttempts.getOrDefault(m.messageId(), 1) : SqsMessages.receiveCount(m);
-    }
-
     private TaskResult run(Message m) {
         Event<T> event;
         try {
@@ -315,7 +295,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         } catch (MalformedMessageException e) {
             return TaskResult.poison(e.getMessage());
         }
-        var task = new ReceivedTask<>(event, attempt(m));
+        var task = new ReceivedTask<>(event, attempts.begin(m));
         TaskResult result;
         try {
             result = handler.handle(task);
