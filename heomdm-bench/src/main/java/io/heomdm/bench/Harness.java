@@ -80,7 +80,7 @@ public final class Harness {
      */
     public record Run(SetUp setUp, int offered, int repetition, double delivered, double p50Ms, double p99Ms, double p999Ms, double maxMs,
             long events, long notSent, long tasks, long eventsMissing, long tasksMissing, long duplicates, long lateSends, long publishFailures,
-            double harnessCores, double brokerCores, double sqsCores, boolean drained, Histogram latency, TaskLegs.Split legs, Timeline timeline,
+            double longestAckMs, double harnessCores, double brokerCores, double sqsCores, boolean drained, Histogram latency, TaskLegs.Split legs, Timeline timeline,
             long faultAt, long producerStoppedAt, TcpCounters tcp) {
     }
 
@@ -209,10 +209,12 @@ public final class Harness {
             // the producer stops with the measured window: a set-up that holds it back gets fewer events, not a longer run
             var sent = loop.run(start, total, windowStart + plan.measured().toNanos() + TimeUnit.SECONDS.toNanos(1), (seq, due) -> {
                 var event = simulator.next(seq, Instant.now());
+                long publishedAt = System.nanoTime();
                 events.publish(event).whenComplete((ok, error) -> {
                     if (error != null) {
                         m.publishFailures.incrementAndGet();
                     }
+                    m.longestAckNanos.accumulate(System.nanoTime() - publishedAt);
                 });
             });
             long producedAt = System.nanoTime();
@@ -239,7 +241,7 @@ public final class Harness {
                     ms.apply(h.getValueAtPercentile(50)), ms.apply(h.getValueAtPercentile(99)), ms.apply(h.getValueAtPercentile(99.9)),
                     ms.apply(h.getMaxValue()),
                     produced, total - produced, expectedTasks, eventsMissing, tasksMissing, m.decisions.duplicates() + m.tasks.duplicates(), sent.late(),
-                    m.publishFailures.get(), harnessCores, brokerCores, sqsCores, eventsMissing == 0 && tasksMissing == 0, h, m.legs(), m.timeline, faultAt.get(),
+                    m.publishFailures.get(), m.longestAckNanos.get() / 1e6, harnessCores, brokerCores, sqsCores, eventsMissing == 0 && tasksMissing == 0, h, m.legs(), m.timeline, faultAt.get(),
                     producedAt, tcp);
         } finally {
             for (AutoCloseable c : open) {

@@ -23,6 +23,8 @@ final class Measurement {
     private final AtomicLong deliveredInWindow = new AtomicLong();
     private final TaskLegs legs = new TaskLegs();
     final AtomicLong publishFailures = new AtomicLong();
+    /** The longest an event waited for the broker's acknowledgement, ns: how long writes stalled (a broker's failover). */
+    final java.util.concurrent.atomic.LongAccumulator longestAckNanos = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
     final Timeline timeline;
 
     Measurement(OpenLoop loop, long start, long totalEvents, long warmupEvents, long windowStart, long windowEnd, Timeline timeline) {

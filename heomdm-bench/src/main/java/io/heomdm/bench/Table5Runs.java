@@ -25,9 +25,12 @@ final class Table5Runs {
     /** Recovery is read over sliding windows this long: one second is too noisy at a few hundred tasks/s (√n). */
     static final Duration RECOVERY_WINDOW = Duration.ofSeconds(5);
 
-    /** A broker-kill run's figures. {@code recovery}: from the kill until delivered events/s are back to ≥ 90 % of offered. */
-    record BrokerKill(SetUp setUp, int offered, int killedNode, Optional<Duration> recovery, long lost, long publishFailures, long duplicates,
-            double p99Ms, double maxMs, double[][] curve) {
+    /**
+     * A broker-kill run's figures. {@code recovery}: from the kill until delivered events/s are back
+     * to ≥ 90 % of offered; {@code longestWriteMs}: the longest an event waited for its acknowledgement.
+     */
+    record BrokerKill(SetUp setUp, int offered, int killedNode, Optional<Duration> recovery, long lost, long publishFailures, double longestWriteMs,
+            long duplicates, double p99Ms, double maxMs, double[][] curve) {
     }
 
     /** Everything Table 5 measured; each list is empty when its part was not run. */
@@ -79,10 +82,11 @@ final class Table5Runs {
                 }
                 var r = new BrokerKill(setUp, t.brokerKillRate(), fault.killed,
                         run.timeline().recovery(run.faultAt(), run.producerStoppedAt(), t.brokerKillRate(), 0.9, RECOVERY_WINDOW), run.eventsMissing() + run.tasksMissing(),
-                        run.publishFailures(), run.duplicates(), run.p99Ms(), run.maxMs(),
+                        run.publishFailures(), run.longestAckMs(), run.duplicates(), run.p99Ms(), run.maxMs(),
                         run.timeline().curve(run.faultAt() - t.killAfter().toNanos(), run.producerStoppedAt(), run.faultAt()));
                 brokerKills.add(r);
-                progress.done(String.format("%s: broker %d killed, recovered in %s, %d lost", setUp.id(), r.killedNode(), seconds(r.recovery()), r.lost()));
+                progress.done(String.format("%s: broker %d killed, writes stalled at most %.1f s, recovered in %s, %d lost", setUp.id(), r.killedNode(),
+                        r.longestWriteMs() / 1000, seconds(r.recovery()), r.lost()));
                 listener.measured(result());
             }
         } finally {

@@ -40,7 +40,7 @@ class ReportTest {
             timeline.latency(due, h.getMaxValue());
         }
         return new Harness.Run(setUp, offered, repetition, delivered, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, 1000, 0, 20, 0, 0, 0, 0, 0, 0.5, 0.4, 0.3, true, h,
+                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, 1000, 0, 20, 0, 0, 0, 0, 0, 0.0, 0.5, 0.4, 0.3, true, h,
                 TaskLegs.Split.empty(), timeline, 0, 0, new TcpCounters(10, 0));
     }
 
@@ -98,7 +98,7 @@ class ReportTest {
     @Test
     void aSetUpWithNoMeasuredCompletionShowsNoLatencyRatherThanZero() {
         var empty = new Harness.Run(SetUp.SQS_ONLY, 10_000, 1, 190, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 10_000, 220_000, 200, 9_800, 200,
-                0, 0, 0, 1.9, 0.1, 0.6, false, latencies(), TaskLegs.Split.empty(), new Timeline(0, Duration.ofSeconds(1)), 0, 0, new TcpCounters(12, 3));
+                0, 0, 0, 0.0, 1.9, 0.1, 0.6, false, latencies(), TaskLegs.Split.empty(), new Timeline(0, Duration.ofSeconds(1)), 0, 0, new TcpCounters(12, 3));
         var p = Report.summarise(List.of(empty)).get(0);
         assertThat(p.p99Ms()).isNaN();
         assertThat(p.mergedP99Ms()).isNaN();
@@ -113,8 +113,8 @@ class ReportTest {
         var plan = BenchPlan.full();
         var t = plan.table5();
         double[][] curve = {{-1, 0, 1, 2}, {2000, 0, 800, 2000}};
-        var brokerKill = new Table5Runs.BrokerKill(SetUp.HYBRID, 2000, 2, java.util.Optional.of(Duration.ofMillis(9_400)), 0, 3, 0, 120.0, 9800.0, curve);
-        var neverBack = new Table5Runs.BrokerKill(SetUp.KAFKA_ONLY, 2000, 1, java.util.Optional.empty(), 12, 0, 0, 150.0, 9900.0, curve);
+        var brokerKill = new Table5Runs.BrokerKill(SetUp.HYBRID, 2000, 2, java.util.Optional.of(Duration.ofMillis(9_400)), 0, 3, 2_700.0, 0, 120.0, 9800.0, curve);
+        var neverBack = new Table5Runs.BrokerKill(SetUp.KAFKA_ONLY, 2000, 1, java.util.Optional.empty(), 12, 0, 30_000.0, 0, 150.0, 9900.0, curve);
         var kill = new WorkerRuns.Settings(150, 2, 10, Duration.ofMillis(50), t.warmup(), t.faultWindow(), java.util.Optional.of(t.killAfter()), t.drain());
         var workerKill = new WorkerRuns.Result(Transports.TaskTransport.SQS, kill, 150, 10_000, 0, 4, 60, 900, 10_050, 0.3,
                 java.util.Optional.of(Duration.ofSeconds(1)), curve);
@@ -128,7 +128,8 @@ class ReportTest {
 
         String md = Files.readString(dir.resolve("report.md"));
         assertThat(md).contains("Tables 3 and 4 (throughput, latency) were not part of this run", "Table 5");
-        assertThat(md).contains("| hybrid | 2000 | 2 | 9.4 s | 0 | 3 | 0 | 120.0 | 9800.0 |", "| kafka-only | 2000 | 1 | not recovered in the window | 12 |");
+        assertThat(md).contains("| hybrid | 2000 | 2 | 2700.0 | 9.4 s | 0 | 3 | 0 | 120.0 | 9800.0 |",
+                "| kafka-only | 2000 | 1 | 30000.0 | not recovered in the window | 12 |");
         assertThat(md).contains("| SQS | sqs-only, hybrid | 150 | 1.0 s | 0 | 4 |");
         assertThat(md).as("2 processes of 200 tasks/s each against 500 offered: 2.00 at best")
                 .contains("| SQS | sqs-only, hybrid | 190 | 380 | 2.00 | 2.00 | 9000.0 → 60.0 | 0.20 → 0.40 |");

@@ -79,6 +79,7 @@ public final class KafkaEventSubscriber implements EventSubscriber {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaSettings.CONSUMER_DEFAULTS.forEach(props::putIfAbsent);
         var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         TopicSpec deadLetters = deadLetterTopic(topic, consumerGroup);
         TopicAdmin.ensure(kafka, List.of(deadLetters));

@@ -77,6 +77,25 @@ public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Pa
         p.put("file.delete.delay.ms", "1000");
         // share groups (Kafka queues): allow the short record locks that tests and a laptop use
         p.put("group.share.min.record.lock.duration.ms", "1000");
+        // failover: a broker that missed 2 s of heartbeats (sent every 0.4 s) is fenced by the controller and its
+        // leaderships move, so writes resume in about 3 s instead of 10 (Kafka's 9 s session); the controllers
+        // notice a dead active controller after 1 s without its fetches (Kafka: 2 s) and elect another within
+        // 0.5-1 s. The price: a broker or controller paused that long (a long GC, a starved machine) is fenced or
+        // replaced too, and rejoins by itself. A single node has nowhere to fail over to and keeps Kafka's defaults.
+        if (replicationFactor > 1) {
+            p.put("broker.session.timeout.ms", "2000");
+            p.put("broker.heartbeat.interval.ms", "400");
+            p.put("controller.quorum.fetch.timeout.ms", "1000");
+            p.put("controller.quorum.election.timeout.ms", "500");
+        }
+        // a dead member of a share group or of a consumer-protocol group (KIP-848) is noticed in 6 s instead of 45 s;
+        // its heartbeats come every 2 s from a thread of their own, so only a process stalled 6 s is taken for dead
+        for (String group : List.of("share", "consumer")) {
+            p.put("group." + group + ".session.timeout.ms", "6000");
+            p.put("group." + group + ".min.session.timeout.ms", "6000");
+            p.put("group." + group + ".heartbeat.interval.ms", "2000");
+            p.put("group." + group + ".min.heartbeat.interval.ms", "1000");
+        }
         // socket buffers sized by the kernel: Kafka's fixed 100 KB overflows on loopback (64 KB segments)
         p.put("socket.send.buffer.bytes", "-1");
         p.put("socket.receive.buffer.bytes", "-1");

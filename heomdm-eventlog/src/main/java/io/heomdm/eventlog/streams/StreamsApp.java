@@ -45,6 +45,7 @@ public final class StreamsApp implements AutoCloseable {
         TopicAdmin.ensure(kafka, List.of(deadLetterTopic(applicationId)));
         var props = new Properties();
         props.putAll(kafka.clientProperties());
+        KafkaSettings.CONSUMER_DEFAULTS.forEach(props::putIfAbsent);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         isolateFailures(props, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
