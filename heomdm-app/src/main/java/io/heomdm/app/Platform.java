@@ -19,9 +19,7 @@ import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaEventSubscriber;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicAdmin;
-import io.heomdm.eventlog.TopicSpec;
 import io.heomdm.eventlog.streams.Deduplicator;
-import io.heomdm.events.Event;
 import io.heomdm.events.EventIds;
 import io.heomdm.events.schema.Channel;
 import io.heomdm.gateway.AnalyticsQueries;
@@ -43,13 +41,15 @@ import io.heomdm.storage.DatabaseSettings;
 import io.heomdm.storage.ProcessedMessages;
 import io.heomdm.storage.TaskOutcomes;
 import io.heomdm.taskqueue.KafkaShareTaskQueue;
-import io.heomdm.taskqueue.QueueSpec;
 import io.heomdm.taskqueue.SqsTaskQueue;
+import io.heomdm.taskqueue.TaskHandler;
 import io.heomdm.taskqueue.TaskQueue;
 import io.heomdm.taskqueue.TaskQueues;
 import io.heomdm.taskqueue.WorkerSettings;
 import io.heomdm.tasks.BillingHandler;
 import io.heomdm.tasks.CrmUpdateHandler;
+import io.heomdm.tasks.Dependency;
+import io.heomdm.tasks.NeedsDatabase;
 import io.heomdm.tasks.NotificationHandler;
 import io.heomdm.tasks.NotificationTemplates;
 import io.heomdm.tasks.SmtpMailer;
@@ -208,18 +208,20 @@ public final class Platform implements AutoCloseable {
         }
         var processed = new ProcessedMessages(database, clock);
         // what services wrote with their state changes goes out from here (the campaign dispatcher's tasks, its deferred decisions)
-        var relay = new OutboxRelay(database, outboxDestinations(publisher, taskQueue), clock, OUTBOX_PUBLISH_TIMEOUT).start(OUTBOX_INTERVAL);
+        var relay = new OutboxRelay(database, OutboxDestinations.of(publisher, taskQueue), clock, OUTBOX_PUBLISH_TIMEOUT).start(OUTBOX_INTERVAL);
         shutdown.add(Stage.RELAYS, "outbox relay", relay);
         healthChecks.add(HealthCheck.of("outbox", relay::isRunning, relay::buried));
         var outcomeLog = new TaskOutcomeLog(new TaskOutcomes(database), publisher, clock);
         var workerSettings = WorkerSettings.defaults().withConcurrency(config.workers().concurrency());
+        // every handler records its work in the database: while it does not answer, the workers take no task
+        var db = NeedsDatabase.dependency(dbSettings.jdbcUrl());
         var workers = List.of(
-                taskQueue.startWorker(TaskQueues.NOTIFICATIONS,
-                        new NotificationHandler(mailer, webhooks(config, clock), new NotificationTemplates(), processed, outcomeLog, clock), workerSettings),
-                taskQueue.startWorker(TaskQueues.CRM_UPDATES, new CrmUpdateHandler(processed,
+                taskQueue.startWorker(TaskQueues.NOTIFICATIONS, needsDatabase(db,
+                        new NotificationHandler(mailer, webhooks(config, clock), new NotificationTemplates(), processed, outcomeLog, clock)), workerSettings),
+                taskQueue.startWorker(TaskQueues.CRM_UPDATES, needsDatabase(db, new CrmUpdateHandler(processed,
                         Settings.nonBlank(config.crm().endpoint()).map(u -> new Webhook(URI.create(u), WEBHOOK_TIMEOUT,
-                        Settings.nonBlank(config.crm().signingSecret()), clock)), outcomeLog, clock), workerSettings),
-                taskQueue.startWorker(TaskQueues.BILLING, new BillingHandler(processed, outcomeLog, clock), workerSettings));
+                        Settings.nonBlank(config.crm().signingSecret()), clock)), outcomeLog, clock)), workerSettings),
+                taskQueue.startWorker(TaskQueues.BILLING, needsDatabase(db, new BillingHandler(processed, outcomeLog, clock)), workerSettings));
         // stopped side by side: each may wait for its long poll to end
         shutdown.add(Stage.HANDLERS, "workers", () -> CompletableFuture.allOf(workers.stream()
                 .map(w -> CompletableFuture.runAsync(w::close)).toArray(CompletableFuture[]::new)).join());
@@ -319,28 +321,9 @@ public final class Platform implements AutoCloseable {
         return hooks;
     }
 
-    /** Topics by name (every topic a service may write through the outbox) and queues by name. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static OutboxRelay.Destinations outboxDestinations(KafkaEventPublisher publisher, TaskQueue taskQueue) {
-        Map<String, TopicSpec> topics = new java.util.HashMap<>();
-        java.util.stream.Stream.of(MarketTopics.all(), CampaignsTopics.all(), DecisionsTopics.all(), AnalyticsTopics.all())
-                .flatMap(List::stream).forEach(t -> topics.put(t.name(), t));
-        Map<String, QueueSpec<?>> queues = new java.util.HashMap<>();
-        TaskQueues.all().forEach(q -> queues.put(q.name(), q));
-        return entry -> {
-            if (entry.topicName() != null) {
-                TopicSpec topic = topics.get(entry.topicName());
-                if (topic == null) {
-                    throw new IllegalStateException("outbox row " + entry.seq() + " names an unknown topic " + entry.topicName());
-                }
-                return publisher.publish(topic, entry.event());
-            }
-            QueueSpec queue = queues.get(entry.queueName());
-            if (queue == null) {
-                throw new IllegalStateException("outbox row " + entry.seq() + " names an unknown queue " + entry.queueName());
-            }
-            return taskQueue.send(queue, (Event) entry.event());
-        };
+    private static <T extends org.apache.avro.specific.SpecificRecord> TaskHandler<T> needsDatabase(Optional<Dependency> database,
+            TaskHandler<T> handler) {
+        return database.<TaskHandler<T>>map(d -> new NeedsDatabase<>(handler, d)).orElse(handler);
     }
 
     /** The configured database, or the embedded H2 file under the data directory. */

@@ -23,6 +23,10 @@ public final class Database implements AutoCloseable {
         config.setPassword(settings.password());
         config.setMaximumPoolSize(settings.maxPoolSize());
         config.setPoolName("heomdm");
+        // a database that does not answer fails a call within 5 s, not Hikari's 30: the task workers' circuit
+        // breaker opens after a few such failures, and the sooner they come the fewer handlers wait on them
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
         config.setAutoCommit(true);
         var ds = new HikariDataSource(config);
         try {

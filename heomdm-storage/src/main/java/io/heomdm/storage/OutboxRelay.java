@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the outbox: claims the due rows, hands each to its destination, and deletes those the
- * destination acknowledged. A row whose publishing failed is tried again after a backoff (1 s
+ * destination acknowledged. A row the destination refused is tried again after a backoff (1 s
  * doubling to 5 min; meanwhile the rows behind it go on) and after {@code maxAttempts} it moves to
- * {@code outbox_dead}; one that cannot even be read moves there at once. One acknowledged but not
+ * {@code outbox_dead}; one that cannot even be read moves there at once. A destination that is
+ * away (down, unreachable, not answering in time: {@link Destinations#away}) costs a row no
+ * attempt: it is tried again every {@link #OUTAGE_RETRY}, so an outage of any length buries
+ * nothing and the rows go out within seconds of the destination's return. One acknowledged but not
  * yet deleted when the relay stops is published again when its claim runs out (at least once,
  * deduplicated downstream by eventId). Several relays on one database share the rows, each claimed
  * by one. The rows of a pass are published concurrently, so order between rows is not kept: what the
@@ -33,11 +36,32 @@ public final class OutboxRelay implements AutoCloseable {
     private static final int DEFAULT_MAX_ATTEMPTS = 10;
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /** How soon a row is tried again while its destination is away. */
+    public static final Duration OUTAGE_RETRY = Duration.ofSeconds(5);
 
     /** Where rows go: publishes one event and completes when its destination has acknowledged it. */
     @FunctionalInterface
     public interface Destinations {
         CompletableFuture<?> publish(Outbox.Entry entry);
+
+        /**
+         * Whether {@code failure} says the destination is away rather than refusing this row; by
+         * default a timeout or an I/O error among its causes. Destinations that know their clients'
+         * errors (a retriable Kafka error, an SQS 5xx) say more.
+         */
+        default boolean away(Throwable failure) {
+            return causedBy(failure, c -> c instanceof java.util.concurrent.TimeoutException || c instanceof java.io.IOException);
+        }
+
+        /** Whether {@code failure} or any of its causes matches. */
+        static boolean causedBy(Throwable failure, java.util.function.Predicate<Throwable> matches) {
+            for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (matches.test(c)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private final Database database;
@@ -50,6 +74,8 @@ public final class OutboxRelay implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong buried = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService scheduler;
     private volatile boolean passing = true;
+    /** The last pass found a destination away (for a quiet log: one warning per outage). */
+    private boolean destinationAway;
 
     public OutboxRelay(Database database, Destinations destinations, InstantSource clock, Duration publishTimeout) {
         this(database, destinations, clock, publishTimeout, DEFAULT_BATCH);
@@ -111,13 +137,17 @@ public final class OutboxRelay implements AutoCloseable {
         }
         Instant after = clock.instant();
         int[] dead = {0};
+        int[] away = {0};
         database.inTransaction(c -> {
             Outbox.delete(c, published);
             for (var f : failed.entrySet()) {
                 var row = f.getKey();
                 int attempts = row.attempts() + 1;
                 String error = f.getValue().toString();
-                if (row.entry() == null || attempts >= maxAttempts) {
+                if (row.entry() != null && destinations.away(f.getValue())) {
+                    Outbox.failed(c, row.seq(), row.attempts(), "destination away: " + error, after.plus(OUTAGE_RETRY));
+                    away[0]++;
+                } else if (row.entry() == null || attempts >= maxAttempts) {
                     Outbox.bury(c, row.seq(), attempts, row.entry() == null ? "unreadable: " + row.unreadable() : error, after);
                     dead[0]++;
                 } else {
@@ -128,9 +158,16 @@ public final class OutboxRelay implements AutoCloseable {
         });
         if (!failed.isEmpty()) {
             buried.addAndGet(dead[0]);
-            log.warn("outbox: {} of {} rows not published ({} moved to outbox_dead, the others retried later): {}", failed.size(), claimed.size(),
-                    dead[0], failed.values().iterator().next().toString());
+            // an outage is one warning, not one every pass
+            if (away[0] < failed.size() || !destinationAway) {
+                log.warn("outbox: {} of {} rows not published ({} with their destination away, retried every {} s; {} moved to outbox_dead): {}",
+                        failed.size(), claimed.size(), away[0], OUTAGE_RETRY.toSeconds(), dead[0], failed.values().iterator().next().toString());
+            }
         }
+        if (destinationAway && away[0] == 0) {
+            log.info("outbox: destination back, relaying again");
+        }
+        destinationAway = away[0] > 0;
         return published.size();
     }
 

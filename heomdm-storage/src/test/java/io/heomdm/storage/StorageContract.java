@@ -254,6 +254,46 @@ abstract class StorageContract {
     }
 
     @Test
+    void aDestinationAwayForLongerThanEveryAttemptBuriesNothingAndTheRowsGoOutSecondsAfterItReturns() {
+        String run = "away-" + UUID.randomUUID();
+        List<UUID> rows = new ArrayList<>();
+        database().inTransaction(c -> {
+            for (int i = 0; i < 3; i++) {
+                UUID id = UUID.randomUUID();
+                rows.add(id);
+                Outbox.append(c, Outbox.queue(run), new Event<>(new Envelope(id, "CustomerErased", 1, run, NOW, null, null, null),
+                        new io.heomdm.events.schema.CustomerErased(run)), NOW);
+            }
+            return null;
+        });
+        var clock = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        var down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<UUID> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OutboxRelay.Destinations destinations = entry -> {
+            if (!entry.destination().equals(Outbox.queue(run))) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+            if (down.get()) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new RuntimeException("send failed",
+                        new java.net.ConnectException("Connection refused")));
+            }
+            sent.add(entry.event().envelope().eventId());
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        };
+        // three attempts would bury a refused row; thirty minutes of passes against a server that is down bury none
+        var relay = new OutboxRelay(database(), destinations, clock::get, java.time.Duration.ofSeconds(5), 10, 3);
+        for (int pass = 0; pass < 360; pass++) {
+            relay.relayDue();
+            clock.set(clock.get().plus(OutboxRelay.OUTAGE_RETRY));
+        }
+        assertThat(relay.buried()).isZero();
+        assertThat(Outbox.dead(database(), 1000)).noneMatch(d -> rows.contains(d.eventId()));
+        down.set(false);
+        relay.relayDue();
+        assertThat(sent).as("the first pass after the return sends every row").containsExactlyInAnyOrderElementsOf(rows);
+    }
+
+    @Test
     void poisonRowsAtTheHeadDoNotHoldTheOthersBackAndEndInTheDeadRowsFromWhichTheyReplay() {
         String run = "wedge-" + UUID.randomUUID();
         List<UUID> poison = new ArrayList<>();

@@ -240,6 +240,11 @@ public final class KafkaShareTaskQueue implements TaskQueue {
     }
 
     @Override
+    public boolean unavailable(Throwable failure) {
+        return failure instanceof org.apache.kafka.common.errors.RetriableException;
+    }
+
+    @Override
     public DeadLetters deadLetters() {
         return new ShareDeadLetters(this, settings, admin);
     }

@@ -213,6 +213,13 @@ public final class SqsTaskQueue implements TaskQueue {
     }
 
     @Override
+    public boolean unavailable(Throwable failure) {
+        // the SDK's own errors are the connection's (refused, reset, timed out); the service's are away only when 5xx or throttled
+        return failure instanceof software.amazon.awssdk.core.exception.SdkClientException
+                || failure instanceof software.amazon.awssdk.awscore.exception.AwsServiceException e && (e.statusCode() >= 500 || e.isThrottlingException());
+    }
+
+    @Override
     public DeadLetters deadLetters() {
         return new SqsDeadLetters(this);
     }

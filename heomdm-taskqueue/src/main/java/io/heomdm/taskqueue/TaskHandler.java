@@ -29,4 +29,13 @@ public interface TaskHandler<T extends SpecificRecord> {
     default int admit(int wanted) {
         return wanted;
     }
+
+    /**
+     * Whether a service this handler needs is down right now (its circuit breaker not closed): a
+     * failure now is the outage's, not the task's, and does not end the task's tries. Asks, changes
+     * nothing. The default: never.
+     */
+    default boolean outage() {
+        return false;
+    }
 }

@@ -36,6 +36,13 @@ public interface TaskQueue extends AutoCloseable {
     /** The console of the dead-letter queues (or topics) of this transport. */
     DeadLetters deadLetters();
 
+    /**
+     * Whether a send's failure (or one of its causes) says the transport is away — down,
+     * unreachable, overloaded — rather than refusing the task: worth waiting out, not counting
+     * against the task.
+     */
+    boolean unavailable(Throwable failure);
+
     @Override
     void close();
 

@@ -9,8 +9,12 @@ public sealed interface TaskResult {
     record Done() implements TaskResult {
     }
 
-    /** A transient failure: keep the message and deliver it again after {@code delay}, or after the worker's backoff when null. */
-    record Retry(Duration delay, String reason) implements TaskResult {
+    /**
+     * A transient failure: keep the message and deliver it again after {@code delay}, or after the
+     * worker's backoff when null. {@code outage}: a service the task needs was down — the task's
+     * fault it is not, so this try never ends its tries (it is not parked for it).
+     */
+    record Retry(Duration delay, String reason, boolean outage) implements TaskResult {
     }
 
     /** The task can never succeed: move it to the dead-letter queue now, without further attempts. */
@@ -22,11 +26,16 @@ public sealed interface TaskResult {
     }
 
     static TaskResult retry(String reason) {
-        return new Retry(null, reason);
+        return new Retry(null, reason, false);
     }
 
     static TaskResult retryAfter(Duration delay, String reason) {
-        return new Retry(delay, reason);
+        return new Retry(delay, reason, false);
+    }
+
+    /** A service the task needs is down: retried, and never parked for it. */
+    static TaskResult outage(String reason) {
+        return new Retry(null, reason, true);
     }
 
     static TaskResult poison(String reason) {

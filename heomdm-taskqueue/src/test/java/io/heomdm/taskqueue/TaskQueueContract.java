@@ -95,6 +95,34 @@ abstract class TaskQueueContract {
     }
 
     @Test
+    void whileItsHandlerAdmitsNothingAWorkerTakesNoTaskAndSpendsNoReceive() throws Exception {
+        var spec = standard(2, Duration.ofSeconds(30));
+        var admitting = new java.util.concurrent.atomic.AtomicBoolean();
+        List<ReceivedTask<SendNotification>> seen = new CopyOnWriteArrayList<>();
+        var tasks = List.of(task("c-held-1"), task("c-held-2"), task("c-held-3"));
+        queue().sendAll(spec, tasks).get(10, TimeUnit.SECONDS);
+        try (var worker = queue().startWorker(spec, new TaskHandler<SendNotification>() {
+            @Override
+            public TaskResult handle(ReceivedTask<SendNotification> task) {
+                seen.add(task);
+                return TaskResult.done();
+            }
+
+            @Override
+            public int admit(int wanted) {
+                return admitting.get() ? wanted : 0; // the service it calls is down
+            }
+        }, FAST)) {
+            // longer than two receives' worth of retries would take
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(seen::isEmpty);
+            admitting.set(true);
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == tasks.size());
+        }
+        assertThat(seen).extracting(ReceivedTask::receiveCount).as("no receive spent while held off").containsOnly(1);
+        assertThat(deadLetters(spec)).isEmpty();
+    }
+
+    @Test
     void poisonGoesToTheDeadLetterQueueAtOnceWithItsEnvelope() throws Exception {
         var spec = standard(5, Duration.ofSeconds(30));
         AtomicInteger attempts = new AtomicInteger();

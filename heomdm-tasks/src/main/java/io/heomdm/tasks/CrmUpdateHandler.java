@@ -39,6 +39,11 @@ public final class CrmUpdateHandler implements TaskHandler<UpdateCrmRecord> {
         return endpoint.map(w -> w.endpoint().admit(wanted)).orElse(wanted);
     }
 
+    @Override
+    public boolean outage() {
+        return endpoint.map(w -> w.endpoint().down()).orElse(false);
+    }
+
     /** Out of attempts: a TaskFailed, so a campaign's budget hold or a charge's saga settles. */
     @Override
     public void exhausted(ReceivedTask<UpdateCrmRecord> task, String lastError) throws Exception {

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One outside service a handler calls (the SMTP server, a webhook's host) behind a circuit breaker
- * (Resilience4j). After repeated transient failures it opens, and the workers whose handlers need
+ * One outside service a handler calls (the SMTP server, a webhook's host, the database) behind a
+ * circuit breaker (Resilience4j). After repeated transient failures it opens, and the workers whose handlers need
  * it stop receiving tasks ({@code TaskHandler.admit}) rather than burn the tasks' receives on an
  * outage and dead-letter them. While it is open, a TCP connect probes the service every
  * {@link #PROBE_EVERY}; once the service accepts connections again one task is let through as the
@@ -38,10 +38,13 @@ public final class Dependency {
     }
 
     private final String name;
-    private final InetSocketAddress address;
+    private final String host;
+    private final int port;
     private final CircuitBreaker breaker;
     private long nextProbe;
     private long probeEvery = PROBE_EVERY.toNanos();
+    /** When (System.nanoTime) the half-open trial was last offered to a worker; 0: not yet. */
+    private long trialOfferedAt;
 
     /**
      * @param transientFailure which failures count against the service (a refusal of one request, a
@@ -49,7 +52,8 @@ public final class Dependency {
      */
     public Dependency(String name, String host, int port, Predicate<Throwable> transientFailure) {
         this.name = name;
-        this.address = InetSocketAddress.createUnresolved(host, port);
+        this.host = host;
+        this.port = port;
         this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(10)
@@ -90,10 +94,29 @@ public final class Dependency {
      */
     public int admit(int wanted) {
         return switch (breaker.getState()) {
-            case OPEN -> probe() ? Math.min(wanted, 1) : 0;
-            case HALF_OPEN -> Math.min(wanted, 1);
+            case OPEN -> probe() ? offerTrial(wanted) : 0;
+            case HALF_OPEN -> offerTrial(wanted);
             default -> wanted;
         };
+    }
+
+    /** Whether the service is taken for down: its breaker open, or half-open while a trial decides. Asks, changes nothing. */
+    public boolean down() {
+        return breaker.getState() != CircuitBreaker.State.CLOSED;
+    }
+
+    /**
+     * One task for the half-open trial, to one worker only: every other task received now would be
+     * refused by the breaker and spend a receive for nothing. Offered again after {@link #PROBE_EVERY}
+     * in case the worker it went to received no task.
+     */
+    private synchronized int offerTrial(int wanted) {
+        long now = System.nanoTime();
+        if (wanted <= 0 || trialOfferedAt != 0 && now - trialOfferedAt < PROBE_EVERY.toNanos()) {
+            return 0;
+        }
+        trialOfferedAt = now;
+        return 1;
     }
 
     /** When a probe is due: true when the service accepts connections, and the breaker is half-open for one trial. */
@@ -106,6 +129,7 @@ public final class Dependency {
         if (!accepting()) {
             return false;
         }
+        trialOfferedAt = 0;
         breaker.transitionToHalfOpenState();
         return true;
     }
@@ -123,9 +147,10 @@ public final class Dependency {
         return breaker.getState();
     }
 
+    /** Whether the service accepts a TCP connection within a second. */
     private boolean accepting() {
         try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address.getHostString(), address.getPort()), PROBE_TIMEOUT_MILLIS);
+            socket.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MILLIS);
             return true;
         } catch (IOException e) {
             return false;

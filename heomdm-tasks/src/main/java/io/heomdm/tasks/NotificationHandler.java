@@ -62,6 +62,11 @@ public final class NotificationHandler implements TaskHandler<SendNotification> 
         return admitted;
     }
 
+    @Override
+    public boolean outage() {
+        return mailer.server().map(Dependency::down).orElse(false) || webhooks.values().stream().anyMatch(w -> w.endpoint().down());
+    }
+
     /** Out of attempts: a TaskFailed, so a campaign's budget hold or a charge's saga settles. */
     @Override
     public void exhausted(ReceivedTask<SendNotification> task, String lastError) throws Exception {

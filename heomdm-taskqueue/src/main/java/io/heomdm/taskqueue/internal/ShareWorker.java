@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Worker {
     private static final Logger log = LoggerFactory.getLogger(ShareWorker.class);
     private static final AtomicInteger IDS = new AtomicInteger();
+    /** How often a worker held off by its handler ({@code TaskHandler.admit}) asks again. */
+    private static final Duration HOLD_OFF = Duration.ofMillis(250);
     /** Header of a dead-lettered record: how many times it was delivered. */
     public static final String DELIVERIES = "heomdm-deliveries";
 
@@ -108,11 +110,26 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
     private void pollLoop(KafkaShareConsumer<String, byte[]> consumer) {
         Map<String, InFlight> inFlight = new HashMap<>();
         long closingSince = 0;
+        boolean subscribed = false;
         try {
-            consumer.subscribe(List.of(KafkaShareTaskQueue.topic(queue)));
             while (running || !inFlight.isEmpty()) {
                 if (!running && closingSince == 0) {
                     closingSince = System.nanoTime();
+                }
+                if (running && inFlight.isEmpty() && handler.admit(1) == 0) {
+                    // a service the handler needs is down: every record fetched now would spend one of its deliveries on the
+                    // outage, and the broker archives a record out of deliveries. Out of the group, nothing is fetched; and a
+                    // member that stopped polling would be dropped from it anyway.
+                    if (subscribed) {
+                        consumer.unsubscribe();
+                        subscribed = false;
+                    }
+                    Thread.sleep(HOLD_OFF.toMillis());
+                    continue;
+                }
+                if (!subscribed) {
+                    consumer.subscribe(List.of(KafkaShareTaskQueue.topic(queue)));
+                    subscribed = true;
                 }
                 var records = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 200 : 20));
                 List<InFlight> current = new ArrayList<>();
@@ -142,6 +159,8 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
             if (running) {
                 log.error("share worker for {} stopped", queue.name(), e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }

@@ -1,0 +1,57 @@
+package io.heomdm.app;
+
+import io.heomdm.analytics.AnalyticsTopics;
+import io.heomdm.decisions.DecisionsTopics;
+import io.heomdm.decisions.campaigns.CampaignsTopics;
+import io.heomdm.eventlog.KafkaEventPublisher;
+import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.eventlog.TopicSpec;
+import io.heomdm.events.Event;
+import io.heomdm.storage.Outbox;
+import io.heomdm.storage.OutboxRelay;
+import io.heomdm.taskqueue.QueueSpec;
+import io.heomdm.taskqueue.TaskQueue;
+import io.heomdm.taskqueue.TaskQueues;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Where the outbox relay sends a row: the topic or the queue it names, and which of their failures mean they are away. */
+final class OutboxDestinations {
+    private OutboxDestinations() {
+    }
+
+    /** Topics by name (every topic a service may write through the outbox) and queues by name. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static OutboxRelay.Destinations of(KafkaEventPublisher publisher, TaskQueue taskQueue) {
+        Map<String, TopicSpec> topics = new java.util.HashMap<>();
+        java.util.stream.Stream.of(MarketTopics.all(), CampaignsTopics.all(), DecisionsTopics.all(), AnalyticsTopics.all())
+                .flatMap(List::stream).forEach(t -> topics.put(t.name(), t));
+        Map<String, QueueSpec<?>> queues = new java.util.HashMap<>();
+        TaskQueues.all().forEach(q -> queues.put(q.name(), q));
+        return new OutboxRelay.Destinations() {
+            @Override
+            public CompletableFuture<?> publish(Outbox.Entry entry) {
+                if (entry.topicName() != null) {
+                    TopicSpec topic = topics.get(entry.topicName());
+                    if (topic == null) {
+                        throw new IllegalStateException("outbox row " + entry.seq() + " names an unknown topic " + entry.topicName());
+                    }
+                    return publisher.publish(topic, entry.event());
+                }
+                QueueSpec queue = queues.get(entry.queueName());
+                if (queue == null) {
+                    throw new IllegalStateException("outbox row " + entry.seq() + " names an unknown queue " + entry.queueName());
+                }
+                return taskQueue.send(queue, (Event) entry.event());
+            }
+
+            /** Kafka's retriable errors (no leader, not enough replicas, timed out) and SQS down or overloaded, besides timeouts and I/O. */
+            @Override
+            public boolean away(Throwable failure) {
+                return OutboxRelay.Destinations.super.away(failure) || OutboxRelay.Destinations.causedBy(failure,
+                        c -> c instanceof org.apache.kafka.common.errors.RetriableException || taskQueue.unavailable(c));
+            }
+        };
+    }
+}

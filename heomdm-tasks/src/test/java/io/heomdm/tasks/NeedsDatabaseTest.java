@@ -1,0 +1,26 @@
+package io.heomdm.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.api.Test;
+
+class NeedsDatabaseTest {
+    @Test
+    void aPostgresServerIsGuardedAndAnEmbeddedOrMultiHostDatabaseIsNot() {
+        assertThat(NeedsDatabase.dependency("jdbc:postgresql://db.internal:6543/heomdm?ssl=true")).get().hasToString("database db.internal:6543");
+        assertThat(NeedsDatabase.dependency("jdbc:postgresql://db.internal/heomdm")).get().hasToString("database db.internal:5432");
+        assertThat(NeedsDatabase.dependency("jdbc:postgresql://[::1]:5433/test")).get().hasToString("database ::1:5433");
+        assertThat(NeedsDatabase.dependency("jdbc:postgresql://a:5432,b:5432/heomdm")).isEmpty();
+        assertThat(NeedsDatabase.dependency("jdbc:h2:file:./data/db/heomdm;AUTO_SERVER=TRUE")).isEmpty();
+    }
+
+    @Test
+    void onlyFailingToReachTheDatabaseCountsAgainstIt() {
+        assertThat(NeedsDatabase.unreachable(new RuntimeException(new SQLTransientConnectionException("heomdm - Connection is not available")))).isTrue();
+        assertThat(NeedsDatabase.unreachable(new SQLException("Connection refused", "08001"))).isTrue();
+        assertThat(NeedsDatabase.unreachable(new SQLException("duplicate key", "23505"))).isFalse();
+        assertThat(NeedsDatabase.unreachable(new jakarta.mail.MessagingException("SMTP down"))).isFalse();
+    }
+}
