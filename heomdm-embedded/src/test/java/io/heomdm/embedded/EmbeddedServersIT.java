@@ -63,12 +63,13 @@ class EmbeddedServersIT {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("replicated", 1, (short) 3)
                         .configs(Map.of("min.insync.replicas", "2")))).all().get();
-                int leader = admin.describeTopics(List.of("replicated")).allTopicNames().get()
-                        .get("replicated").partitions().get(0).leader().id();
+                // the broker asked may not know the new topic yet (its metadata follows the controller's): ask until it does
+                int leader = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.describeTopics(List.of("replicated"))
+                        .allTopicNames().get().get("replicated").partitions().get(0).leader(), java.util.Objects::nonNull).id();
                 produce(cluster.bootstrapServers(), "replicated", 50);
                 cluster.kill(leader);
                 assertThat(cluster.isAlive(leader)).isFalse();
-                // a new leader once the controller fences the dead broker (its 9 s session timeout); on a loaded
+                // a new leader once the controller fences the dead broker (its 2 s session timeout); on a loaded
                 // 2-core machine a producer started before that saw no leader for its whole delivery timeout (CI)
                 await().atMost(Duration.ofSeconds(90)).until(() -> {
                     var now = admin.describeTopics(List.of("replicated")).allTopicNames().get().get("replicated").partitions().get(0).leader();
