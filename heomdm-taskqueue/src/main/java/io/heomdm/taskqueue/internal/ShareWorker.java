@@ -51,8 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Worker {
     private static final Logger log = LoggerFactory.getLogger(ShareWorker.class);
     private static final AtomicInteger IDS = new AtomicInteger();
-    /** How often a worker held off by its handler ({@code TaskHandler.admit}) asks again. */
-    private static final Duration HOLD_OFF = Duration.ofMillis(250);
     /** Header of a dead-lettered record: how many times it was delivered. */
     public static final String DELIVERIES = "heomdm-deliveries";
 
@@ -124,7 +122,7 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
                         consumer.unsubscribe();
                         subscribed = false;
                     }
-                    Thread.sleep(HOLD_OFF.toMillis());
+                    Thread.sleep(SqsWorker.HOLD_OFF.toMillis());
                     continue;
                 }
                 if (!subscribed) {

@@ -49,8 +49,8 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final int DELETE_ATTEMPTS = 3;
     private static final Duration GATHER_WAIT = Duration.ofMillis(5);
-    /** How often a worker held off by its handler ({@code TaskHandler.admit}) asks again. */
-    private static final Duration HOLD_OFF = Duration.ofMillis(250);
+    /** How often a worker held off by its handler ({@code TaskHandler.admit}) asks again; the share worker's too. */
+    static final Duration HOLD_OFF = Duration.ofMillis(250);
 
     private final SqsAsyncClient client;
     private final SqsAsyncBatchManager batcher;
