@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 
 /** {@code heomdm bench}: measurements on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class, BenchCommand.DecisionsRate.class, BenchCommand.GatewayRate.class,
-        BenchCommand.ExactlyOnce.class, BenchCommand.DeduplicationRate.class},
+        BenchCommand.ExactlyOnce.class, BenchCommand.DeduplicationRate.class,
+        BenchCommand.PlatformRate.class},
         description = {"Measure kafka-only, sqs-only, hybrid and kafka-queues on the same simulated market workload: open-loop load, "
                 + "latency from each event's intended send time, raw Kafka and SQS ceilings in the same run. Writes report.md, CSV, JSON "
                 + "and PNG charts to --out.", "Without --kafka / --sqs-endpoint it starts a local Kafka broker and ElasticMQ itself."})
@@ -242,6 +243,52 @@ final class BenchCommand implements Callable<Integer> {
                 DeduplicationCost.chart(result, chart);
                 System.out.println("chart: " + chart);
             });
+            return 0;
+        }
+    }
+
+    @Command(name = "platform", mixinStandardHelpOptions = true,
+            description = {"The real platform (every service on, the default configuration or --config) fed the seeded market at a ladder "
+                    + "of rates: per rate, events delivered, every consumer group's lag over time, CPU per service, the latency from an event's "
+                    + "intended send time to its effect on the output topics; the maximum sustainable rate. In the same run: Kafka's producer "
+                    + "performance tool, a minimal exactly-once Streams application and each Streams application alone on the same events.",
+                    "Writes report.md, platform.csv, results.json, lag.png and cpu.png to --out."})
+    static final class PlatformRate implements Callable<Integer> {
+        @Option(names = "--quick", description = "the short profile for CI: 500 and 1500 events/s, 20 s each, a 10,000-event backlog")
+        boolean quick;
+        @Option(names = "--rates", split = ",", description = "events/s offered, in order (default 1000,2000,3000,5000,7500,10000,15000,20000,25000; "
+                + "the ladder stops after the first rate not sustained)")
+        List<Integer> rates;
+        @Option(names = "--step", description = "seconds each rate is offered (default 60; --quick 20)")
+        Integer step;
+        @Option(names = "--via", defaultValue = "kafka", description = "kafka (straight to the topics) or api (NDJSON batches through the gateway) "
+                + "(default ${DEFAULT-VALUE})")
+        String via;
+        @Option(names = "--backlog", description = "events written at once first, for the catch-up rate and the ceilings; 0 leaves the ceilings out "
+                + "(default 100000; --quick 10000)")
+        Integer backlog;
+        @Option(names = "--config", description = "YAML configuration of the platform (default: the embedded default)")
+        Path config;
+        @Option(names = "--out", description = "report directory (default bench-results/platform-<date-time>)")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            var plan = quick ? PlatformThroughput.Plan.quick() : PlatformThroughput.Plan.full();
+            var v = switch (via) {
+                case "kafka" -> PlatformThroughput.Via.KAFKA;
+                case "api" -> PlatformThroughput.Via.API;
+                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--via: kafka or api, not " + via);
+            };
+            plan = new PlatformThroughput.Plan(rates == null ? plan.rates() : rates, step == null ? plan.step() : Duration.ofSeconds(step), plan.settle(),
+                    plan.drainLimit(), v, backlog == null ? plan.backlog() : backlog, plan.producerRecords(), plan.allRates());
+            Path dir = out != null ? out : Path.of("bench-results", "platform-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            var p = plan;
+            PlatformThroughput.Result[] result = new PlatformThroughput.Result[1];
+            inTempDirectory("heomdm-bench-platform", work -> result[0] = PlatformThroughput.run(p, Optional.ofNullable(config), work, System.out));
+            PlatformReport.write(result[0], dir);
+            System.out.print(PlatformReport.markdown(result[0]));
+            System.out.println("report: " + dir.resolve("report.md"));
             return 0;
         }
     }

@@ -151,7 +151,7 @@ final class DeduplicationCost {
         return written;
     }
 
-    private static double drain(Admin admin, KafkaSettings kafka, Path dir, Subject subject, String run, Deduplicator.Window window)
+    static double drain(Admin admin, KafkaSettings kafka, Path dir, Subject subject, String run, Deduplicator.Window window)
             throws Exception {
         String applicationId = "bench-dedup-" + subject.name() + "-" + run;
         List<String> topics = new ArrayList<>(List.of(MarketTopics.ACTIVITY.name()));
@@ -162,7 +162,7 @@ final class DeduplicationCost {
     }
 
     /** The least an application does: a read and a write of the customer's count, as a profile update is. */
-    private static Topology minimal(Deduplicator.Window window) {
+    static Topology minimal(Deduplicator.Window window) {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTS), Serdes.String(), Serdes.Long()));
         var activity = builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("activity"));

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * simulator's events as payloads, as JSON), and a plain AWS-SDK batch loop (send 10, receive 10,
  * delete 10) against the same SQS server.
  */
-final class Ceilings {
+public final class Ceilings {
     private static final Pattern RATE = Pattern.compile("records sent, ([0-9.]+) records/sec");
 
     record Result(double kafkaRecordsPerSecond, String kafkaSummary, double sqsMessagesPerSecond) {
@@ -54,6 +54,15 @@ final class Ceilings {
         }
         progress.done(String.format("SQS plain-loop ceiling %.0f messages/s", sqsRate));
         return new Result(kafka, summary, sqsRate);
+    }
+
+    /**
+     * Records per second Kafka's producer performance tool reaches against {@code kafka} with the
+     * project's producer settings and the simulator's events as payloads: the machine's write ceiling.
+     */
+    public static double producerPerformance(KafkaSettings kafka, int records, long seed, Path work) throws Exception {
+        Matcher m = RATE.matcher(kafka(kafka, records, seed, work));
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     /** The producer's properties in a file only the owner can read: on the command line, a SASL password would be in {@code ps}. */

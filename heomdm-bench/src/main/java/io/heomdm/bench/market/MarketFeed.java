@@ -57,6 +57,7 @@ public final class MarketFeed implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile boolean running = true;
+    private boolean catalogueFirst = true;
     private Thread thread;
 
     public MarketFeed(MarketSimulator simulator, Target target, double rate, PrintStream log) {
@@ -64,6 +65,12 @@ public final class MarketFeed implements AutoCloseable {
         this.target = target;
         this.rate = rate;
         this.log = log;
+    }
+
+    /** Leaves the catalogue out: it was sent before (a benchmark's later steps), and only market events count. */
+    public MarketFeed withoutCatalogue() {
+        catalogueFirst = false;
+        return this;
     }
 
     /** Starts feeding on a thread of its own, for {@code duration} (or until closed when null). */
@@ -88,11 +95,13 @@ public final class MarketFeed implements AutoCloseable {
 
     private void feed(Duration duration) throws Exception {
         int batch = target instanceof Gateway g ? g.batch() : 1;
-        List<? extends Event<? extends SpecificRecord>> catalogue = simulator.catalogue(Instant.now());
-        for (int i = 0; i < catalogue.size(); i += Math.max(batch, 100)) {
-            send(List.copyOf(catalogue.subList(i, Math.min(catalogue.size(), i + Math.max(batch, 100)))));
+        if (catalogueFirst) {
+            List<? extends Event<? extends SpecificRecord>> catalogue = simulator.catalogue(Instant.now());
+            for (int i = 0; i < catalogue.size(); i += Math.max(batch, 100)) {
+                send(List.copyOf(catalogue.subList(i, Math.min(catalogue.size(), i + Math.max(batch, 100)))));
+            }
+            log.printf("simulate: the catalogue (%d products) sent first%n", catalogue.size());
         }
-        log.printf("simulate: the catalogue (%d products) sent first%n", catalogue.size());
         var loop = new OpenLoop(OpenLoop.Ticker.SYSTEM, rate / batch);
         long start = System.nanoTime();
         long batches = duration == null ? Long.MAX_VALUE : loop.firstDueAfter(duration.toNanos());
