@@ -267,6 +267,8 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--backlog", description = "events written at once first, for the catch-up rate and the ceilings; 0 leaves the ceilings out "
                 + "(default 100000; --quick 10000)")
         Integer backlog;
+        @Option(names = "--no-ceilings", description = "leave the ceilings out (the backlog still warms the platform up)")
+        boolean noCeilings;
         @Option(names = "--config", description = "YAML configuration of the platform (default: the embedded default)")
         Path config;
         @Option(names = "--out", description = "report directory (default bench-results/platform-<date-time>)")
@@ -281,7 +283,8 @@ final class BenchCommand implements Callable<Integer> {
                 default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--via: kafka or api, not " + via);
             };
             plan = new PlatformThroughput.Plan(rates == null ? plan.rates() : rates, step == null ? plan.step() : Duration.ofSeconds(step), plan.settle(),
-                    plan.drainLimit(), v, backlog == null ? plan.backlog() : backlog, plan.producerRecords(), plan.allRates());
+                    plan.drainLimit(), v, backlog == null ? plan.backlog() : backlog, plan.producerRecords(), plan.ceilings() && !noCeilings && (backlog == null || backlog > 0),
+                    plan.allRates());
             Path dir = out != null ? out : Path.of("bench-results", "platform-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             var p = plan;
             PlatformThroughput.Result[] result = new PlatformThroughput.Result[1];

@@ -31,13 +31,16 @@ final class PlatformReport {
 
     static String markdown(PlatformThroughput.Result r) {
         var md = new StringBuilder("# The whole platform on this machine\n\n");
-        md.append(String.format("%d cores, Java %s; every service on; each rate offered for %d s %s; sustained = every event delivered, the lag "
-                + "of every consumer group bounded during the step and caught up within %d s after it.%n%n", Runtime.getRuntime().availableProcessors(),
+        md.append(String.format("%d cores, Java %s; every service on; each rate offered for %d s %s; sustained = every event delivered, no "
+                + "consumer group more than 5 s of events behind on its input over the last quarter of the step, and all caught up within %d s after it.%n%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.version().feature(), r.plan().step().toSeconds(), r.plan().via() == PlatformThroughput.Via.API ? "through the API (NDJSON batches of 100)"
                         : "straight to Kafka", r.plan().settle().toSeconds()));
         md.append(String.format("**Maximum sustainable rate: %s**%n%n", r.maxSustainable().isPresent()
                 ? String.format("%,d events/s", r.maxSustainable().getAsInt()) : "none of the rates offered"));
         var l = r.limits();
+        if (!Double.isNaN(l.platformCatchUp()) && Double.isNaN(l.producer())) {
+            md.append(String.format("The whole platform caught up on a backlog at %,.0f events/s.%n%n", l.platformCatchUp()));
+        }
         if (!Double.isNaN(l.producer())) {
             md.append("## Ceilings in the same run (events/s)\n\n| what | events/s | of the Streams ceiling |\n|---|---:|---:|\n");
             md.append(String.format("| Kafka's ProducerPerformance | %,.0f | |%n", l.producer()));

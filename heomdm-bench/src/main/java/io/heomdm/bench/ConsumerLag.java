@@ -26,10 +26,10 @@ public final class ConsumerLag {
     }
 
     /**
-     * A group's position: records behind, the partitions counted, and records taken in from
-     * {@code topic} (its committed offsets there).
+     * A group's position: records behind on all its topics, the partitions counted, and on
+     * {@code topic}: the records taken in (its committed offsets there) and behind.
      */
-    public record Position(long lag, int partitions, long committedOn) {
+    public record Position(long lag, int partitions, long committedOn, long lagOn) {
         /** Caught up: at most one offset behind per partition, the marker a transaction's commit leaves after the last record. */
         public boolean caughtUp() {
             return lag <= partitions;
@@ -56,7 +56,7 @@ public final class ConsumerLag {
         }
         Set<String> topics = committed.values().stream().flatMap(c -> c.keySet().stream()).map(TopicPartition::topic).collect(Collectors.toSet());
         if (topics.isEmpty()) {
-            return groups.stream().collect(Collectors.toMap(g -> g, g -> new Position(0, 0, 0), (a, b) -> a, LinkedHashMap::new));
+            return groups.stream().collect(Collectors.toMap(g -> g, g -> new Position(0, 0, 0, 0), (a, b) -> a, LinkedHashMap::new));
         }
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) ->
@@ -69,17 +69,20 @@ public final class ConsumerLag {
             long lag = 0;
             int partitions = 0;
             long on = 0;
+            long lagOn = 0;
             for (var end : ends.entrySet()) {
                 if (its.contains(end.getKey().topic())) {
                     OffsetAndMetadata at = c.get(end.getKey());
                     partitions++;
-                    lag += Math.max(0, end.getValue() - (at == null ? 0 : at.offset()));
-                    if (end.getKey().topic().equals(topic) && at != null) {
-                        on += at.offset();
+                    long behind = Math.max(0, end.getValue() - (at == null ? 0 : at.offset()));
+                    lag += behind;
+                    if (end.getKey().topic().equals(topic)) {
+                        on += at == null ? 0 : at.offset();
+                        lagOn += behind;
                     }
                 }
             }
-            positions.put(group, new Position(lag, partitions, on));
+            positions.put(group, new Position(lag, partitions, on, lagOn));
         });
         return positions;
     }

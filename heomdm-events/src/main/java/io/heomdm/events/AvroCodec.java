@@ -22,6 +22,7 @@ public final class AvroCodec {
     private static final ThreadLocal<Codec> CODEC = ThreadLocal.withInitial(Codec::new);
     /** A buffer grown past this by an unusually large payload is not kept. */
     private static final int KEPT_BUFFER_BYTES = 64 * 1024;
+    private static final String CONTEXT = "context";
 
     /**
      * What one thread reuses from one payload to the next. Datum readers and writers resolve schemas
@@ -72,6 +73,17 @@ public final class AvroCodec {
         return decode(type, envelope.schemaVersion(), bytes);
     }
 
+    /**
+     * Decodes the payload of an envelope without its free-form {@code context} map ({@code getContext()}
+     * is null), for the services: none of them reads it, and it is most of a 2 KB event. Its bytes are
+     * skipped instead of built into a map of strings. Not for a payload that is encoded again.
+     */
+    public static SpecificRecord decodeWithoutContext(Envelope envelope, byte[] bytes) {
+        EventType<?> type = EventCatalog.byName(envelope.type())
+                .orElseThrow(() -> new MalformedMessageException("unknown event type " + envelope.type()));
+        return decode(type, envelope.schemaVersion(), bytes, true);
+    }
+
     /** Decodes a payload written with the current schema; a malformed one throws {@link MalformedMessageException}. */
     public static <T extends SpecificRecord> T decode(EventType<T> type, byte[] bytes) {
         return decode(type, type.version(), bytes);
@@ -79,13 +91,18 @@ public final class AvroCodec {
 
     /** Decodes a payload written with any version of the type's schema into the current class. */
     public static <T extends SpecificRecord> T decode(EventType<T> type, int writerVersion, byte[] bytes) {
+        return decode(type, writerVersion, bytes, false);
+    }
+
+    private static <T extends SpecificRecord> T decode(EventType<T> type, int writerVersion, byte[] bytes, boolean withoutContext) {
         if (writerVersion < 1 || writerVersion > type.version()) {
             throw new MalformedMessageException(type.name() + " has no schema version " + writerVersion + " (current: " + type.version() + ")");
         }
         @SuppressWarnings("unchecked")
         Codec codec = CODEC.get();
-        var reader = (SpecificDatumReader<T>) codec.readers.computeIfAbsent(type.name() + ".v" + writerVersion, k -> new SpecificDatumReader<T>(
-                writerVersion == type.version() ? type.schema() : SchemaEvolution.history(type).get(writerVersion - 1), type.schema()));
+        var reader = (SpecificDatumReader<T>) codec.readers.computeIfAbsent(type.name() + ".v" + writerVersion + (withoutContext ? "-context" : ""),
+                k -> new SpecificDatumReader<T>(writerVersion == type.version() ? type.schema() : SchemaEvolution.history(type).get(writerVersion - 1),
+                        withoutContext ? withoutContext(type.schema()) : type.schema()));
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, codec.decoder);
         codec.decoder = decoder;
         try {
@@ -97,5 +114,18 @@ public final class AvroCodec {
         } catch (IOException | RuntimeException e) {
             throw new MalformedMessageException(type.qualifiedName() + ": unreadable payload (" + e + ")");
         }
+    }
+
+    /**
+     * The schema without its last field when that is {@code context}: a reader schema that skips it.
+     * Only a last field can be left out this way, since the generated class is filled by position.
+     */
+    static Schema withoutContext(Schema schema) {
+        var fields = schema.getFields();
+        if (fields.isEmpty() || !fields.get(fields.size() - 1).name().equals(CONTEXT)) {
+            return schema;
+        }
+        var kept = fields.subList(0, fields.size() - 1).stream().map(f -> new Schema.Field(f, f.schema())).toList();
+        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, kept);
     }
 }

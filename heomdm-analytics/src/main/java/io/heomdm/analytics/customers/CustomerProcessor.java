@@ -96,7 +96,7 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
     public void process(Record<String, byte[]> record) {
         // a record that cannot be read throws: the dead-letter handler parks it and the partition goes on
         Envelope envelope = KafkaHeaders.envelope(record.headers(), record.key(), record.timestamp());
-        Event<SpecificRecord> event = new Event<>(envelope, AvroCodec.decode(envelope, record.value()));
+        Event<SpecificRecord> event = new Event<>(envelope, AvroCodec.decodeWithoutContext(envelope, record.value()));
         String id = event.envelope().key();
         if (event.payload() instanceof CustomerErased) {
             erase(id);

@@ -107,7 +107,7 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
 
     @Override
     public void process(Record<String, byte[]> record) {
-        var event = Records.event(record);
+        var event = Records.eventWithoutContext(record);
         String customerId = record.key();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         CampaignCustomer before = customers.get(customerId);

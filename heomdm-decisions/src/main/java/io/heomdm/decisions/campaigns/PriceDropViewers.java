@@ -41,7 +41,7 @@ final class PriceDropViewers implements Processor<String, byte[], String, byte[]
 
     @Override
     public void process(Record<String, byte[]> record) {
-        var event = Records.event(record);
+        var event = Records.eventWithoutContext(record);
         if (event.payload() instanceof ProductViewed v) {
             viewed.put(v.getProductId() + SEPARATOR + v.getCustomerId(), event.envelope().occurredAt().toEpochMilli());
         } else if (event.payload() instanceof PriceChanged p && p.getApplied() && dropPercent(p) >= settings.minDropPercent()) {

@@ -28,6 +28,6 @@ final class Rekey implements Processor<String, byte[], String, byte[]> {
 
     @Override
     public void process(Record<String, byte[]> record) {
-        keys.apply(Records.event(record)).forEach(key -> context.forward(record.withKey(key)));
+        keys.apply(Records.eventWithoutContext(record)).forEach(key -> context.forward(record.withKey(key)));
     }
 }

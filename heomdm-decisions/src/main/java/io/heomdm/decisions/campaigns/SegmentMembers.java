@@ -38,7 +38,7 @@ final class SegmentMembers implements Processor<String, byte[], String, byte[]> 
         if (record.value() == null) {
             return;                                          // tombstones are dropped before the re-key (they carry no customer)
         }
-        var event = Records.event(record);
+        var event = Records.eventWithoutContext(record);
         if (event.payload() instanceof SegmentEntered e) {
             members.put(e.getSegment() + SEPARATOR + e.getCustomerId(), event.envelope().occurredAt().toEpochMilli());
         } else if (event.payload() instanceof SegmentExited e) {

@@ -67,7 +67,7 @@ public final class PriceTestProcessor implements Processor<String, byte[], Void,
         TestCustomer before = customers.get(customerId);
         TestCustomer c = before != null ? before : new TestCustomer(Instant.ofEpochMilli(record.timestamp()), Map.of());
         if (!tests.isEmpty()) {
-            var payload = Records.event(record).payload();
+            var payload = Records.eventWithoutContext(record).payload();
             if (payload instanceof ProductViewed v) {
                 c = exposed(customerId, c, v.getProductId());
             } else if (payload instanceof OrderPlaced o) {

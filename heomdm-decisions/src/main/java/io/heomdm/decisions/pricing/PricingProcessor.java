@@ -60,7 +60,7 @@ public final class PricingProcessor implements Processor<String, byte[], String,
 
     @Override
     public void process(Record<String, byte[]> record) {
-        var event = Records.event(record);
+        var event = Records.eventWithoutContext(record);
         SpecificRecord payload = event.payload();
         if (payload instanceof DemandObserved d) {
             demand(event, d);

@@ -48,7 +48,7 @@ public final class TasteProcessor implements Processor<String, byte[], String, I
 
     @Override
     public void process(Record<String, byte[]> record) {
-        var event = Records.event(record);
+        var event = Records.eventWithoutContext(record);
         long at = record.timestamp();
         String cause = event.envelope().eventId().toString();
         String customer = event.envelope().key();
