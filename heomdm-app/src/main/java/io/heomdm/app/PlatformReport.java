@@ -17,6 +17,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** {@code heomdm bench platform}'s report: report.md, platform.csv, results.json, lag.png and cpu.png. */
 final class PlatformReport {
+    /** Fifteen colours that stay apart: a service per colour in the stacked CPU chart. */
+    private static final java.awt.Color[] PALETTE = java.util.stream.Stream.of("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+            "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#1f3a5f", "#8cd17d", "#d37295", "#499894", "#000000")
+            .map(java.awt.Color::decode).toArray(java.awt.Color[]::new);
+
     private PlatformReport() {
     }
 
@@ -119,6 +124,8 @@ final class PlatformReport {
         var chart = new CategoryChartBuilder().width(1000).height(560).title("CPU per service").xAxisTitle("events/s offered").yAxisTitle("cores").build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setStacked(true);
+        chart.getStyler().setSeriesColors(PALETTE); // XChart's own repeats after ten series
+
         List<String> rates = r.steps().stream().map(s -> String.format("%,d", s.rate())).toList();
         for (String service : services(r)) {
             chart.addSeries(service, rates, r.steps().stream().map(s -> (Number) s.cores().getOrDefault(service, 0.0)).toList());

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * CPU time this JVM's threads have used, grouped by what they work for (a Streams application, the
  * broker, the SQS server, the JIT compilers...). Java threads are read from the {@link ThreadMXBean}
  * by their full names; the JVM's own threads (compilers, GC), which it does not list, from Linux's
- * /proc. A thread that ends keeps the time it was last seen with, so short-lived threads count.
+ * /proc. A thread that ends keeps the time it had when last sampled; one that starts and ends
+ * between two samples is not seen (the bench samples every second).
  */
 public final class ThreadCpu {
     /** USER_HZ: the unit of /proc's CPU times, 100 on every Linux architecture the JDK runs on. */
