@@ -206,6 +206,7 @@ public final class Platform implements AutoCloseable {
         } catch (jakarta.mail.internet.AddressException e) {
             throw new ConfigLoader.ConfigException(List.of("smtp.from: not an e-mail address: " + e.getMessage()));
         }
+        shutdown.add(Stage.CLIENTS, "mailer", mailer);
         var processed = new ProcessedMessages(database, clock);
         // what services wrote with their state changes goes out from here (the campaign dispatcher's tasks, its deferred decisions)
         var relay = new OutboxRelay(database, OutboxDestinations.of(publisher, taskQueue), clock, OUTBOX_PUBLISH_TIMEOUT).start(OUTBOX_INTERVAL);

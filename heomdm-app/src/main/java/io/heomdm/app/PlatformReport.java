@@ -53,10 +53,11 @@ final class PlatformReport {
             l.applications().forEach((app, rate) -> md.append(String.format("| %s alone | %,.0f | %.2f |%n", app, rate, rate / l.streams())));
             md.append(String.format("| the whole platform catching up on a backlog | %,.0f | %.2f |%n%n", l.platformCatchUp(), l.platformCatchUp() / l.streams()));
         }
-        md.append("## Per rate\n\n| offered | delivered | sustained | drained in s | max lag (records) | p50 / p99 of effects (ms) |\n|---:|---:|---|---:|---|---|\n");
+        md.append("## Per rate\n\n| offered | delivered | sustained | drained in s | max lag (records) | most behind on the input (s) | p50 / p99 of effects (ms) |\n|---:|---:|---|---:|---|---|---|\n");
         for (var s : r.steps()) {
-            md.append(String.format("| %,d | %,.0f | %s | %.1f | %s | %s |%n", s.rate(), s.deliveredPerSecond(), s.notSustained().map(why -> "**no**: " + why).orElse("yes"), s.drainSeconds(),
-                    join(s.maxLag()), latencies(s.latency())));
+            md.append(String.format("| %,d | %,.0f | %s | %.1f | %s | %s | %s |%n", s.rate(), s.deliveredPerSecond(),
+                    s.notSustained().map(why -> "**no**: " + why).orElse("yes"), s.drainSeconds(), join(s.maxLag()), seconds(s.maxSecondsBehind()),
+                    latencies(s.latency())));
         }
         md.append("\n## CPU per service (cores)\n\n| offered | ");
         Set<String> services = services(r);
@@ -93,6 +94,12 @@ final class PlatformReport {
     private static String join(Map<String, Long> values) {
         List<String> parts = new ArrayList<>();
         values.forEach((k, v) -> parts.add(String.format("%s %,d", k, v)));
+        return String.join(", ", parts);
+    }
+
+    private static String seconds(Map<String, Double> values) {
+        List<String> parts = new ArrayList<>();
+        values.forEach((k, v) -> parts.add(String.format("%s %.1f", k, v)));
         return String.join(", ", parts);
     }
 

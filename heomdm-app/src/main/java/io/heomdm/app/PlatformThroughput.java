@@ -75,7 +75,7 @@ final class PlatformThroughput {
 
     /** One rate offered: what went in, how far behind each group fell, what it cost, how long effects took. */
     record Step(int rate, Via via, long sent, long accepted, long failed, double deliveredPerSecond, Map<String, Long> maxLag,
-            Map<String, Long> lagAtEnd, double drainSeconds, Optional<String> notSustained, Map<String, Double> cores,
+            Map<String, Double> maxSecondsBehind, Map<String, Long> lagAtEnd, double drainSeconds, Optional<String> notSustained, Map<String, Double> cores,
             Map<String, Effects.Latency> latency) {
         boolean sustained() {
             return notSustained.isEmpty();
@@ -200,7 +200,9 @@ final class PlatformThroughput {
                 : behind.isPresent() ? behind
                 : drain > plan.settle().toSeconds() ? Optional.of(String.format("caught up only %.1f s after the step", drain))
                 : Optional.empty();
-        return new Step(rate, plan.via(), sent, counts.accepted(), counts.failed(), delivered, maxLag, lagAtEnd, drain, notSustained, cores,
+        Map<String, Double> secondsBehind = new TreeMap<>();
+        behindOnInput.forEach((g, lags) -> secondsBehind.put(g, lags.stream().mapToLong(Long::longValue).max().orElse(0) / (double) rate));
+        return new Step(rate, plan.via(), sent, counts.accepted(), counts.failed(), delivered, maxLag, secondsBehind, lagAtEnd, drain, notSustained, cores,
                 effects.latencies());
     }
 

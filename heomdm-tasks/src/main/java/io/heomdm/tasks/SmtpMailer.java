@@ -13,11 +13,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Properties;
 
-/** {@link Mailer} over SMTP with Jakarta Mail: a multipart/alternative message, plain text and HTML. */
-public final class SmtpMailer implements Mailer {
+/**
+ * {@link Mailer} over SMTP with Jakarta Mail: a multipart/alternative message, plain text and HTML.
+ * Connections are kept open between mails (one per sending thread at most): a new one per mail —
+ * TCP, greeting, EHLO, QUIT, and a thread on the server for each — cost more than the mail.
+ */
+public final class SmtpMailer implements Mailer, AutoCloseable {
+    /** A connection idle this long is closed rather than reused: servers drop idle ones after a few minutes. */
+    private static final long IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     private final Session session;
     private final InternetAddress from;
     private final Dependency server;
+    private final java.util.concurrent.ConcurrentLinkedDeque<Idle> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+    private record Idle(Transport transport, long since) {
+    }
 
     public SmtpMailer(SmtpSettings settings) throws jakarta.mail.internet.AddressException {
         Properties p = new Properties();
@@ -71,8 +81,54 @@ public final class SmtpMailer implements Mailer {
         message.setContent(body);
         message.saveChanges();
         return server.call(() -> {
-            Transport.send(message);
-            return message.getMessageID();
+            Idle kept = takeIdle();
+            Transport transport = kept != null ? kept.transport() : session.getTransport("smtp");
+            if (kept == null) {
+                transport.connect();
+            }
+            return sendOn(transport, message);
         });
+    }
+
+    /** Sends on an open connection and keeps it for the next mail; a connection that failed is closed. */
+    private String sendOn(Transport transport, MimeMessage message) throws jakarta.mail.MessagingException {
+        try {
+            transport.sendMessage(message, message.getAllRecipients());
+        } catch (jakarta.mail.MessagingException | RuntimeException e) {
+            closeQuietly(transport);
+            throw e;
+        }
+        idle.push(new Idle(transport, System.nanoTime()));
+        return message.getMessageID();
+    }
+
+    /**
+     * The most recently used open connection, closing those idle too long; null when there is none.
+     * Jakarta Mail's {@code isConnected} asks the server (NOOP), so a connection it dropped is not used.
+     */
+    private Idle takeIdle() {
+        for (Idle kept = idle.poll(); kept != null; kept = idle.poll()) {
+            if (System.nanoTime() - kept.since() < IDLE_NANOS && kept.transport().isConnected()) {
+                return kept;
+            }
+            closeQuietly(kept.transport());
+        }
+        return null;
+    }
+
+    private static void closeQuietly(Transport transport) {
+        try {
+            transport.close();
+        } catch (jakarta.mail.MessagingException | RuntimeException e) {
+            // closing a connection that failed: nothing left to do
+        }
+    }
+
+    /** Closes the kept connections. */
+    @Override
+    public void close() {
+        for (Idle kept = idle.poll(); kept != null; kept = idle.poll()) {
+            closeQuietly(kept.transport());
+        }
     }
 }

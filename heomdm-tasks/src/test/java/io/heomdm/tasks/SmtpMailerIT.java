@@ -22,4 +22,23 @@ class SmtpMailerIT {
             assertThat(smtp.receivedMessages()).hasSize(1);
         }
     }
+
+    @Test
+    void aConnectionIsKeptBetweenMailsAndANewOneOpenedWhenTheServerDroppedIt() throws Exception {
+        int port;
+        try (var smtp = EmbeddedSmtp.start(0)) {
+            port = smtp.port();
+            try (var mailer = new SmtpMailer(new SmtpSettings(smtp.host(), port, "shop@example.com", Optional.empty(), Optional.empty(), false))) {
+                for (int i = 0; i < 5; i++) {
+                    mailer.send("ada" + i + "@example.com", MAIL);
+                }
+                assertThat(smtp.receivedMessages()).hasSize(5);
+                smtp.close(); // the kept connection goes with the server
+                try (var again = EmbeddedSmtp.start(port)) {
+                    mailer.send("grace@example.com", MAIL);
+                    assertThat(again.receivedMessages()).as("sent on a new connection, not the dropped one").hasSize(1);
+                }
+            }
+        }
+    }
 }
