@@ -116,7 +116,7 @@ final class PlatformReport {
         var chart = new XYChartBuilder().width(1000).height(560).title("Consumer lag while the rates are offered")
                 .xAxisTitle("seconds into the ladder").yAxisTitle("records behind").build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        for (String group : PlatformThroughput.GROUPS.keySet()) {
+        for (String group : PlatformServices.GROUPS.keySet()) {
             var x = r.timeline().stream().map(PlatformThroughput.LagSample::seconds).toList();
             var y = r.timeline().stream().map(s -> (Number) s.lag().getOrDefault(group, 0L)).toList();
             chart.addSeries(group, x, y).setMarker(SeriesMarkers.NONE);

@@ -1,17 +1,11 @@
 package io.heomdm.app;
 
-import io.heomdm.analytics.Analytics;
 import io.heomdm.bench.Ceilings;
 import io.heomdm.bench.ConsumerLag;
 import io.heomdm.bench.Progress;
 import io.heomdm.bench.ThreadCpu;
 import io.heomdm.bench.market.MarketFeed;
 import io.heomdm.bench.market.MarketSimulator;
-import io.heomdm.decisions.Decisions;
-import io.heomdm.decisions.OrderConfirmation;
-import io.heomdm.decisions.campaigns.BudgetSaga;
-import io.heomdm.decisions.campaigns.Campaigns;
-import io.heomdm.decisions.campaigns.DeliveryDispatcher;
 import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.MarketTopics;
@@ -41,8 +35,7 @@ import org.apache.kafka.clients.admin.Admin;
  * same events.
  */
 final class PlatformThroughput {
-    /** The consumer groups of the platform's services, by the name the report gives them. */
-    static final Map<String, String> GROUPS = groups();
+    private static final Map<String, String> GROUPS = PlatformServices.GROUPS;
 
     /** How far behind, in events at the offered rate, a group may be at the end of a sustained step. */
     private static final Duration BEHIND = Duration.ofSeconds(5);
@@ -108,7 +101,8 @@ final class PlatformThroughput {
         env.putAll(Map.of("HEOMDM_DATA_DIR", dir.resolve("platform").toString(), "HEOMDM_HTTP_PORT", "0", "HEOMDM_KAFKA_EMBEDDED_PORT", "0",
                 "HEOMDM_SQS_EMBEDDED_PORT", "0", "HEOMDM_SMTP_EMBEDDED_PORT", "0"));
         HeomdmConfig cfg = ConfigLoader.load(config, env);
-        var cpu = new ThreadCpu(PlatformThroughput::serviceOf);
+        var cpu = new ThreadCpu(PlatformServices::serviceOf);
+        Result result;
         try (var platform = Platform.start(cfg);
                 var admin = Admin.create(Map.of("bootstrap.servers", platform.kafkaBootstrapServers()));
                 var publisher = new KafkaEventPublisher(Settings.kafka(cfg, platform.kafkaBootstrapServers()), "heomdm-bench-feed");
@@ -154,10 +148,11 @@ final class PlatformThroughput {
                 }
             });
             long activity = ConsumerLag.endOffsets(admin, MarketTopics.ACTIVITY.name());
+            result = new Result(plan, limits, done, timeline, takenIn, activity, caughtUp);
             progress.step("stopping the platform");
-            progress.done("stopped");
-            return new Result(plan, limits, done, timeline, takenIn, activity, caughtUp);
         }
+        progress.done("stopped");
+        return result;
     }
 
     private static Step offer(Plan plan, int rate, Platform platform, KafkaEventPublisher publisher, MarketSimulator simulator, ConsumerLag lag,
@@ -263,62 +258,5 @@ final class PlatformThroughput {
         Map<String, Long> byName = new LinkedHashMap<>();
         GROUPS.forEach((name, group) -> byName.put(name, positions.get(group).lag()));
         return byName;
-    }
-
-    private static Map<String, String> groups() {
-        Map<String, String> groups = new LinkedHashMap<>();
-        groups.put("customers", Analytics.CUSTOMERS_APPLICATION_ID);
-        groups.put("demand", Analytics.DEMAND_APPLICATION_ID);
-        groups.put("decisions", Decisions.APPLICATION_ID);
-        groups.put("campaigns", Campaigns.APPLICATION_ID);
-        groups.put("order-confirmation", OrderConfirmation.CONSUMER_GROUP);
-        groups.put("dispatcher", DeliveryDispatcher.CONSUMER_GROUP);
-        groups.put("budget-saga", BudgetSaga.CONSUMER_GROUP);
-        return groups;
-    }
-
-    /** Which service a thread works for, by its name (JVM threads by the 15 characters Linux keeps). */
-    static String serviceOf(String thread) {
-        if (thread.startsWith("C1 CompilerThre") || thread.startsWith("C2 CompilerThre")) {
-            return "JIT compilers";
-        }
-        if (thread.startsWith("GC Thread") || thread.startsWith("G1 ") || thread.startsWith("VM ")) {
-            return "GC and VM";
-        }
-        for (var group : List.of(Analytics.DEMAND_APPLICATION_ID, Analytics.CUSTOMERS_APPLICATION_ID, Decisions.APPLICATION_ID, Campaigns.APPLICATION_ID)) {
-            if (thread.contains(group)) {
-                return GROUPS.entrySet().stream().filter(e -> e.getValue().equals(group)).findFirst().orElseThrow().getKey();
-            }
-        }
-        if (thread.contains("heomdm-bench-feed") || thread.equals("market-feed") || thread.startsWith("HttpClient")) {
-            return "load generator";
-        }
-        if (thread.contains("order-confirmation") || thread.contains("campaigns.dispatcher") || thread.contains("budget-saga")) {
-            return "subscribers";
-        }
-        if (thread.startsWith("receiver-") || thread.startsWith("share-poller-") || thread.startsWith("share-worker-") || thread.startsWith("heartbeat-") || thread.startsWith("sqs-") || thread.startsWith("aws-java-sdk")
-                || thread.startsWith("smtp") || thread.startsWith("worker-") || thread.startsWith("handler-")) {
-            return "task workers";
-        }
-        if (thread.startsWith("elasticmq") || thread.contains("/sqs/")) {
-            return "SQS server";
-        }
-        if (thread.startsWith("qtp") || thread.startsWith("Jetty") || thread.endsWith("| heomdm")) {
-            return "gateway";
-        }
-        if (thread.startsWith("outbox") || thread.startsWith("H2 ") || thread.contains("MVStore") || thread.startsWith("HikariPool")) {
-            return "database";
-        }
-        if (thread.startsWith("bench-") || thread.contains("| adminclient") || thread.contains("| bench-") || thread.startsWith("effects")) {
-            return "bench";
-        }
-        if (thread.startsWith("kafka-") || thread.startsWith("data-plane") || thread.startsWith("broker-") || thread.startsWith("controller-")
-                || thread.startsWith("group-coordinator") || thread.startsWith("share-") || thread.startsWith("quorum-") || thread.startsWith("raft-")
-                || thread.startsWith("ExpirationReaper") || thread.startsWith("TxnMarker") || thread.startsWith("AddPartitionsToTxn")
-                || thread.startsWith("transaction-") || thread.startsWith("executor-") || thread.startsWith("persister") || thread.startsWith("Persister")
-                || thread.startsWith("LogDir") || thread.startsWith("client-metrics") || thread.startsWith("network-partition")) {
-            return "Kafka broker";
-        }
-        return "other";
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PlatformThroughputTest {
+class PlatformServicesTest {
     @Test
     void threadsAreCountedForTheServiceTheyWorkFor() {
         // names as a thread dump of `heomdm up` shows them
@@ -24,6 +24,6 @@ class PlatformThroughputTest {
                 Map.entry("C2 CompilerThre", "JIT compilers"),
                 Map.entry("G1 Conc#0", "GC and VM"),
                 Map.entry("kafka-admin-client-thread | adminclient-1", "bench"));
-        threads.forEach((thread, service) -> assertThat(PlatformThroughput.serviceOf(thread)).as(thread).isEqualTo(service));
+        threads.forEach((thread, service) -> assertThat(PlatformServices.serviceOf(thread)).as(thread).isEqualTo(service));
     }
 }
