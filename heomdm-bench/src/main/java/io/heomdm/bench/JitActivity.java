@@ -34,18 +34,8 @@ final class JitActivity {
 
     /** A thread's user + system ticks from its /proc stat line when it is a C1 or C2 compiler thread, else 0. */
     static long compilerTicks(String stat) {
-        int open = stat.indexOf('(');
-        int close = stat.lastIndexOf(')');
-        if (open < 0 || close < open) {
-            return 0;
-        }
-        String name = stat.substring(open + 1, close);
-        if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
-            return 0;
-        }
-        // after the name: state (field 3), ... utime (14), stime (15)
-        String[] fields = stat.substring(close + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        String name = ThreadCpu.name(stat);
+        return name != null && (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) ? ThreadCpu.ticks(stat) : 0;
     }
 
     private static String read(Path file) {

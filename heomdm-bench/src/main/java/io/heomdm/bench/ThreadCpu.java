@@ -78,7 +78,8 @@ public final class ThreadCpu {
         return List.of("C1 CompilerThre", "C2 CompilerThre", "GC Thread", "G1 ", "VM Thread", "VM Periodic").stream().anyMatch(name::startsWith);
     }
 
-    private static String name(String stat) {
+    /** A thread's name from its /proc stat line (between the first '(' and the last ')'), or null. */
+    static String name(String stat) {
         int open = stat.indexOf('(');
         int close = stat.lastIndexOf(')');
         return open < 0 || close < open ? null : stat.substring(open + 1, close);
