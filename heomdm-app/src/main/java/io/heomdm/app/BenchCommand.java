@@ -276,6 +276,10 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            if ((rates != null && rates.stream().anyMatch(r -> r <= 0)) || (step != null && step <= 0) || (backlog != null && backlog < 0)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--rates and --step must be positive and --backlog at least 0");
+            }
             var plan = quick ? PlatformThroughput.Plan.quick() : PlatformThroughput.Plan.full();
             var v = switch (via) {
                 case "kafka" -> PlatformThroughput.Via.KAFKA;
