@@ -42,6 +42,11 @@ public final class OrderConfirmation implements AsyncEventHandler {
         this.clock = clock;
     }
 
+    @Override
+    public boolean accepts(String eventType) {
+        return EventCatalog.ORDER_PLACED.name().equals(eventType);
+    }
+
     /** Completes when the queue has accepted the task: the subscriber does not wait for one order before reading the next. */
     @Override
     public CompletionStage<Void> handle(Event<SpecificRecord> event) {

@@ -15,4 +15,13 @@ import org.apache.avro.specific.SpecificRecord;
 @FunctionalInterface
 public interface AsyncEventHandler {
     CompletionStage<Void> handle(Event<SpecificRecord> event);
+
+    /**
+     * Whether this handler acts on events of a type (its name, without the version). The subscriber
+     * reads the type from the record's header and passes the others by without decoding them: a
+     * handler of one type in twenty on a topic of 2 KB events should not pay for the other nineteen.
+     */
+    default boolean accepts(String eventType) {
+        return true;
+    }
 }

@@ -3,7 +3,9 @@ package io.heomdm.eventlog;
 import io.heomdm.events.AvroCodec;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.Event;
+import io.heomdm.events.EnvelopeMapping;
 import io.heomdm.events.MalformedMessageException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -351,11 +354,17 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
         }
     }
 
+    private static final CompletableFuture<Void> PASSED_BY = CompletableFuture.completedFuture(null);
+
     private record Pending(ConsumerRecord<String, byte[]> record, CompletableFuture<Void> result, long dispatchedAt) {
     }
 
     /** Starts the handler on the record; an unreadable record fails at once, and is dead-lettered without retries. */
     private CompletableFuture<Void> dispatch(ConsumerRecord<String, byte[]> r) {
+        Header type = r.headers().lastHeader(EnvelopeMapping.TYPE);
+        if (type != null && type.value() != null && !handler.accepts(EnvelopeMapping.typeName(new String(type.value(), StandardCharsets.UTF_8)))) {
+            return PASSED_BY;
+        }
         Event<SpecificRecord> event;
         try {
             Envelope envelope = KafkaHeaders.envelope(r.headers(), r.key(), r.timestamp());

@@ -262,6 +262,51 @@ class KafkaEventLogIT {
         }
     }
 
+    @Test
+    void aHandlerIsHandedOnlyTheTypesItAcceptsAndTheOthersAreCommittedUndecoded() throws Exception {
+        var wanted = viewed("typed-customer", "p-wanted");
+        var other = viewed("typed-customer", "p-other");
+        List<String> handed = new CopyOnWriteArrayList<>();
+        var onlyViews = new AsyncEventHandler() {
+            @Override
+            public CompletableFuture<Void> handle(Event<SpecificRecord> e) {
+                handed.add(e.envelope().type() + ":" + id(e));
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public boolean accepts(String eventType) {
+                return eventType.equals("ProductViewed");
+            }
+        };
+        // a topic of its own: the garbled record below would be dead-lettered by the other tests' groups
+        var typed = new TopicSpec("it.typed.v1", "customerId", MarketTopics.ACTIVITY.types(), 1, TopicSpec.Cleanup.DELETE, null);
+        TopicAdmin.ensure(settings, List.of(typed));
+        // an OrderPlaced header over bytes that are no OrderPlaced: decoded, it would be dead-lettered
+        var notViewed = new Envelope(ids.next(), "OrderPlaced", EventCatalog.ORDER_PLACED.version(), "typed-customer", Instant.now(), null, null, null);
+        try (var publisher = new KafkaEventPublisher(settings, "it");
+                var sub = new KafkaEventSubscriber(settings).subscribeAsync("it-typed", typed, onlyViews);
+                var raw = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                        new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            sub.awaitAssignment(Duration.ofSeconds(20));
+            publisher.publish(typed, wanted).get(10, TimeUnit.SECONDS);
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(typed.name(), null, "typed-customer", new byte[] {(byte) 0xff},
+                    KafkaHeaders.of(notViewed))).get(10, TimeUnit.SECONDS);
+            publisher.publish(typed, other).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> handed.contains("ProductViewed:" + id(other)));
+            assertThat(handed).filteredOn(h -> h.endsWith(id(wanted)) || h.endsWith(id(other)) || h.endsWith(notViewed.eventId().toString()))
+                    .containsExactly("ProductViewed:" + id(wanted), "ProductViewed:" + id(other));
+            assertThat(sub.deadLettered()).as("passed by, never decoded").isZero();
+        }
+        // the group's offset moved over all three: a new member is handed none of them
+        List<String> again = new CopyOnWriteArrayList<>();
+        try (var sub = new KafkaEventSubscriber(settings).subscribe("it-typed", typed, e -> again.add(id(e)))) {
+            sub.awaitAssignment(Duration.ofSeconds(20));
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                    .until(() -> !again.contains(notViewed.eventId().toString()) && !again.contains(id(other)));
+        }
+    }
+
     private static String id(Event<?> e) {
         return e.envelope().eventId().toString();
     }

@@ -65,6 +65,12 @@ public final class EnvelopeMapping {
         }
     }
 
+    /** The name of a qualified type header ({@code OrderPlaced.v1} → {@code OrderPlaced}); a value without a version as it is. */
+    public static String typeName(String qualifiedType) {
+        int dot = qualifiedType.lastIndexOf(".v");
+        return dot <= 0 ? qualifiedType : qualifiedType.substring(0, dot);
+    }
+
     private static Envelope read(Map<String, String> m, String key, Instant occurredAt) {
         String id = required(m, EVENT_ID);
         String type = required(m, TYPE);
