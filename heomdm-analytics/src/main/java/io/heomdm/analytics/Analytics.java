@@ -188,16 +188,25 @@ public final class Analytics implements AutoCloseable {
     public Optional<DemandView> demand(String productId) {
         ReadOnlyWindowStore<String, ProductTouch> windows = store(demand, DemandTopology.WINDOWS_STORE, QueryableStoreTypes.windowStore());
         ReadOnlyKeyValueStore<String, DemandForecast> forecasts = store(demand, DemandTopology.FORECAST_STORE, QueryableStoreTypes.keyValueStore());
-        Instant now = clock.instant();
-        List<DemandView.Window> held = new ArrayList<>();
-        try (var it = windows.fetch(productId, now.minus(demandSettings.window()).minus(demandSettings.grace()).minus(Duration.ofDays(1)), now)) {
+        // the store holds panes as long as the windows' advance; a window is the sum of the panes it spans
+        long size = demandSettings.window().toMillis();
+        long advance = demandSettings.advance().toMillis();
+        long now = clock.millis();
+        long from = now - size - demandSettings.grace().toMillis(); // the windows still open or within their grace period
+        Map<Long, ProductTouch> byStart = new TreeMap<>();
+        try (var it = windows.fetch(productId, Instant.ofEpochMilli(from), Instant.ofEpochMilli(now))) {
             while (it.hasNext()) {
-                var kv = it.next();
-                var t = kv.value;
-                Instant start = Instant.ofEpochMilli(kv.key);
-                held.add(new DemandView.Window(start, start.plus(demandSettings.window()), t.views(), t.cartAdds(), t.orders(), t.units(), t.revenue()));
+                var pane = it.next();
+                for (long start = pane.key - size + advance; start <= pane.key; start += advance) {
+                    if (start > from) {
+                        byStart.merge(start, pane.value, ProductTouch::plus);
+                    }
+                }
             }
         }
+        List<DemandView.Window> held = new ArrayList<>();
+        byStart.forEach((start, t) -> held.add(new DemandView.Window(Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size),
+                t.views(), t.cartAdds(), t.orders(), t.units(), t.revenue())));
         Optional<DemandView.Forecast> forecast = Optional.ofNullable(forecasts.get(productId))
                 .map(f -> new DemandView.Forecast(Instant.ofEpochMilli(f.lastWindowStart()), f.next(demandSettings), f.seasonal()));
         return held.isEmpty() && forecast.isEmpty() ? Optional.empty() : Optional.of(new DemandView(productId, held, forecast));

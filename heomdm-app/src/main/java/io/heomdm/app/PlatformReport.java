@@ -2,6 +2,7 @@ package io.heomdm.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.heomdm.bench.LogWrites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,9 +68,27 @@ final class PlatformReport {
             services.forEach(name -> md.append(String.format(" %.2f |", s.cores().getOrDefault(name, 0.0))));
             md.append('\n');
         }
+        r.steps().stream().filter(PlatformThroughput.Step::sustained).reduce((a, b) -> b).or(() -> r.steps().stream().reduce((a, b) -> b))
+                .ifPresent(s -> md.append(writes(s)));
         md.append(String.format("%nmarket.activity.v1 holds %,d offsets (transaction markers included); each group reading it took in up to: %s; "
                 + "every group caught up at the end: %s.%n", r.activity(), join(r.takenIn()), r.caughtUp() ? "yes" : "**no**"));
         md.append("\nCharts: lag.png (every group's lag over the run), cpu.png (CPU per service per rate).\n");
+        return md.toString();
+    }
+
+    /** What the brokers took in per event delivered at one rate, topics by bytes: where the broker's CPU goes. */
+    private static String writes(PlatformThroughput.Step s) {
+        if (s.written().isEmpty() || s.accepted() == 0) {
+            return "";
+        }
+        var md = new StringBuilder(String.format("%n## Written to Kafka per event delivered, at %,d events/s%n%n"
+                + "Records include transaction markers; bytes are on disk, every replica.%n%n| topic | records | bytes | of all bytes |%n|---|---:|---:|---:|%n", s.rate()));
+        long total = s.written().values().stream().mapToLong(LogWrites.Written::bytes).sum();
+        double events = s.accepted();
+        s.written().entrySet().stream().sorted(Map.Entry.<String, LogWrites.Written>comparingByValue(java.util.Comparator.comparingLong(LogWrites.Written::bytes)).reversed())
+                .forEach(e -> md.append(String.format("| %s | %.2f | %,.0f | %.0f %% |%n", e.getKey(), e.getValue().records() / events,
+                        e.getValue().bytes() / events, 100.0 * e.getValue().bytes() / Math.max(1, total))));
+        md.append(String.format("| **all** | %.2f | %,.0f | |%n", s.written().values().stream().mapToLong(LogWrites.Written::records).sum() / events, total / events));
         return md.toString();
     }
 

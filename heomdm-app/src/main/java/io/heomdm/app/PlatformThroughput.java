@@ -2,6 +2,7 @@ package io.heomdm.app;
 
 import io.heomdm.bench.Ceilings;
 import io.heomdm.bench.ConsumerLag;
+import io.heomdm.bench.LogWrites;
 import io.heomdm.bench.Progress;
 import io.heomdm.bench.ThreadCpu;
 import io.heomdm.bench.market.MarketFeed;
@@ -69,7 +70,7 @@ final class PlatformThroughput {
     /** One rate offered: what went in, how far behind each group fell, what it cost, how long effects took. */
     record Step(int rate, Via via, long sent, long accepted, long failed, double deliveredPerSecond, Map<String, Long> maxLag,
             Map<String, Double> maxSecondsBehind, Map<String, Long> lagAtEnd, double drainSeconds, Optional<String> notSustained, Map<String, Double> cores,
-            Map<String, Effects.Latency> latency) {
+            Map<String, Effects.Latency> latency, Map<String, LogWrites.Written> written) {
         boolean sustained() {
             return notSustained.isEmpty();
         }
@@ -130,7 +131,7 @@ final class PlatformThroughput {
             long runStart = System.nanoTime();
             for (int rate : plan.rates()) {
                 progress.step(rate + " events/s for " + plan.step().toSeconds() + " s " + (plan.via() == Via.API ? "through the API" : "straight to Kafka"));
-                Step step = offer(plan, rate, platform, publisher, simulator, lag, cpu, effects, timeline, runStart);
+                Step step = offer(plan, rate, platform, admin, publisher, simulator, lag, cpu, effects, timeline, runStart);
                 done.add(step);
                 progress.done(String.format("%s: %,.0f events/s delivered, max lag %,d, drained in %.1f s",
                         step.notSustained().map(why -> "NOT sustained (" + why + ")").orElse("sustained"),
@@ -155,7 +156,7 @@ final class PlatformThroughput {
         return result;
     }
 
-    private static Step offer(Plan plan, int rate, Platform platform, KafkaEventPublisher publisher, MarketSimulator simulator, ConsumerLag lag,
+    private static Step offer(Plan plan, int rate, Platform platform, Admin admin, KafkaEventPublisher publisher, MarketSimulator simulator, ConsumerLag lag,
             ThreadCpu cpu, Effects effects, List<LagSample> timeline, long runStart) throws Exception {
         MarketFeed.Target target = plan.via() == Via.API
                 ? new MarketFeed.Gateway(URI.create("http://127.0.0.1:" + platform.gatewayPort()), 100,
@@ -163,6 +164,7 @@ final class PlatformThroughput {
                 : new MarketFeed.Kafka(publisher);
         Map<String, Long> maxLag = new TreeMap<>();
         Map<String, Long> cpuBefore = cpu.sample();
+        var logBefore = LogWrites.snapshot(admin);
         effects.reset();
         long start = System.nanoTime();
         var quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
@@ -184,6 +186,7 @@ final class PlatformThroughput {
         Map<String, Double> cores = ThreadCpu.cores(cpuBefore, cpu.sample(), fed - start);
         Map<String, Long> lagAtEnd = named(lag.read(GROUPS.values(), MarketTopics.ACTIVITY.name()));
         double drain = awaitCaughtUp(lag, plan.drainLimit());
+        var written = LogWrites.between(logBefore, LogWrites.snapshot(admin)); // the drain is these events' work too
         long sent = counts.accepted() + counts.failed() + counts.refused();
         double delivered = counts.accepted() / (plan.step().toNanos() / 1e9);
         // bounded: no group more than BEHIND of events behind on its input over the last quarter of the step (one that falls
@@ -198,7 +201,7 @@ final class PlatformThroughput {
         Map<String, Double> secondsBehind = new TreeMap<>();
         behindOnInput.forEach((g, lags) -> secondsBehind.put(g, lags.stream().mapToLong(Long::longValue).max().orElse(0) / (double) rate));
         return new Step(rate, plan.via(), sent, counts.accepted(), counts.failed(), delivered, maxLag, secondsBehind, lagAtEnd, drain, notSustained, cores,
-                effects.latencies());
+                effects.latencies(), written);
     }
 
     /** {@code events} market events, each on its topic, all sent before any is awaited. */

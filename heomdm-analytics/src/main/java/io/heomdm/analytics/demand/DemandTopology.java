@@ -16,6 +16,7 @@ import io.heomdm.events.schema.OrderPlaced;
 import io.heomdm.events.schema.ProductViewed;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,19 +25,14 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 
 /**
  * Product demand: {@code market.activity.v1} re-keyed by product, counted in hopping event-time
@@ -45,7 +41,8 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
  * stream time), with the conversion rate and a forecast of the next window.
  */
 public final class DemandTopology {
-    public static final String WINDOWS_STORE = "demand-windows";
+    /** Panes as long as the windows' advance, keyed by product: {@link io.heomdm.analytics.Analytics#demand} adds them up into windows. */
+    public static final String WINDOWS_STORE = DemandPanes.PANES_STORE;
     public static final String FORECAST_STORE = "demand-forecast";
     private static final JsonSerde<ProductTouch> TOUCHES = new JsonSerde<>(ProductTouch.class);
 
@@ -60,29 +57,17 @@ public final class DemandTopology {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FORECAST_STORE), Serdes.String(),
                 new JsonSerde<>(DemandForecast.class)));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(WINDOWS_STORE, Duration.ofMillis(DemandPanes.retention(settings)),
+                settings.advance(), false), Serdes.String(), TOUCHES).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DemandPanes.CLOSED_STORE), Serdes.String(), Serdes.Long()));
         Deduplicator.once(builder, builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("activity")),
                         "demand-events-seen", window)
                 .process(ProductTouches::new, Named.as("product-touches"))
-                .groupByKey(Grouped.with("by-product", Serdes.String(), TOUCHES))
-                .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.grace()).advanceBy(settings.advance()))
-                .emitStrategy(EmitStrategy.onWindowClose())
-                .aggregate(() -> ProductTouch.NONE, (product, touch, sum) -> sum.plus(touch), Named.as("demand-windows"),
-                        Materialized.<String, ProductTouch>as(windowsStore(settings)).withKeySerde(Serdes.String()).withValueSerde(TOUCHES))
-                .toStream(Named.as("closed-windows"))
+                .repartition(Repartitioned.<String, ProductTouch>as("by-product").withKeySerde(Serdes.String()).withValueSerde(TOUCHES))
+                .process(() -> new DemandPanes(settings), Named.as("demand-windows"), DemandPanes.PANES_STORE, DemandPanes.CLOSED_STORE)
                 .process(() -> new Forecaster(settings), Named.as("forecast"), FORECAST_STORE)
                 .to(AnalyticsTopics.DEMAND.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("demand"));
         return builder.build();
-    }
-
-    /**
-     * The windows, key first. Left to itself, the DSL gives an emit-on-close aggregation a time-ordered
-     * store, and its cache answers each window's lookup (twelve per event with hourly windows every
-     * five minutes) with a range over the whole time span, copying every product's cached keys in it:
-     * most of this application's time. Key first, a lookup is one entry; the emit on close scans the
-     * closed windows' span once per window close instead.
-     */
-    private static WindowBytesStoreSupplier windowsStore(DemandSettings settings) {
-        return Stores.persistentTimestampedWindowStore(WINDOWS_STORE, settings.window().plus(settings.grace()), settings.window(), false);
     }
 
     /** An activity event as what it did to each product it names, keyed by product. */
@@ -116,7 +101,7 @@ public final class DemandTopology {
     }
 
     /** Folds each closed window into the product's forecast and publishes it as {@code DemandObserved}. */
-    static final class Forecaster implements Processor<Windowed<String>, ProductTouch, String, byte[]> {
+    static final class Forecaster implements Processor<String, DemandPanes.ClosedWindow, String, byte[]> {
         private final DemandSettings settings;
         private ProcessorContext<String, byte[]> context;
         private KeyValueStore<String, DemandForecast> forecasts;
@@ -132,11 +117,11 @@ public final class DemandTopology {
         }
 
         @Override
-        public void process(Record<Windowed<String>, ProductTouch> record) {
-            String product = record.key().key();
-            long start = record.key().window().start();
-            long end = record.key().window().end();
-            ProductTouch t = record.value();
+        public void process(Record<String, DemandPanes.ClosedWindow> record) {
+            String product = record.key();
+            long start = record.value().start();
+            long end = record.value().end();
+            ProductTouch t = record.value().touch();
             DemandForecast before = forecasts.get(product);
             DemandForecast after = (before == null ? DemandForecast.none() : before).observe(start, t.units(), settings);
             forecasts.put(product, after);
