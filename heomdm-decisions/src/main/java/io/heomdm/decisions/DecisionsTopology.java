@@ -15,7 +15,7 @@ import io.heomdm.decisions.recommendations.TasteProcessor;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.eventlog.streams.Deduplicator;
-import io.heomdm.eventlog.streams.JsonSerde;
+import io.heomdm.eventlog.streams.StateSerde;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -51,33 +51,33 @@ public final class DecisionsTopology {
     public static Topology build(PricingSettings pricing, RecommendationSettings recommendations, List<PriceTest> tests, Deduplicator.Window window) {
         var builder = new StreamsBuilder();
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CATALOG_STORE), Serdes.String(),
-                        new JsonSerde<>(CatalogEntry.class)).withLoggingDisabled(),
+                        new StateSerde<>(CatalogEntry.class)).withLoggingDisabled(),
                 MarketTopics.CATALOG.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("catalog"),
                 () -> new CatalogLoader(CATALOG_STORE));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICING_STORE), Serdes.String(),
-                new JsonSerde<>(ProductPricing.class)));
+                new StateSerde<>(ProductPricing.class)));
         builder.stream(List.of(SharedTopics.DEMAND.name(), MarketTopics.COMPETITOR_PRICES.name(), DecisionsTopics.PRICE_APPROVALS.name()),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("pricing-inputs"))
                 .process(() -> new PricingProcessor(pricing, PRICING_STORE, CATALOG_STORE), Named.as("pricing"), PRICING_STORE)
                 .to(DecisionsTopics.PRICES.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("prices"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASTE_STORE), Serdes.String(),
-                new JsonSerde<>(CustomerTaste.class)));
+                new StateSerde<>(CustomerTaste.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOTALS_STORE), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_STORE), Serdes.String(),
-                new JsonSerde<>(ItemStats.class)));
+                new StateSerde<>(ItemStats.class)));
         var activity = Deduplicator.once(builder, builder.stream(MarketTopics.ACTIVITY.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
                 .withName("activity")), "decisions-events-seen", window);
         activity.process(() -> new TasteProcessor(recommendations, TASTE_STORE, TOTALS_STORE), Named.as("tastes"), TASTE_STORE, TOTALS_STORE)
-                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(ItemSignal.class)).withName("by-item"))
+                .repartition(Repartitioned.with(Serdes.String(), new StateSerde<>(ItemSignal.class)).withName("by-item"))
                 .process(() -> new ItemProcessor(recommendations, ITEM_STORE), Named.as("items"), ITEM_STORE)
                 .to(DecisionsTopics.RECOMMENDATIONS.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("recommendations"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TEST_CUSTOMERS_STORE), Serdes.String(),
-                new JsonSerde<>(PriceTestProcessor.TestCustomer.class)));
+                new StateSerde<>(PriceTestProcessor.TestCustomer.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TEST_TOTALS_STORE), Serdes.String(),
-                new JsonSerde<>(PriceTestProcessor.ArmTotals.class)));
+                new StateSerde<>(PriceTestProcessor.ArmTotals.class)));
         activity.process(() -> new PriceTestProcessor(tests, TEST_CUSTOMERS_STORE, TEST_TOTALS_STORE, CATALOG_STORE), Named.as("price-tests"),
                 TEST_CUSTOMERS_STORE, TEST_TOTALS_STORE);
         return builder.build();

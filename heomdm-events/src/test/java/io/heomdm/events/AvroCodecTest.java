@@ -63,6 +63,14 @@ class AvroCodecTest {
                 java.time.Instant.parse("2026-12-06T00:00:00Z"), null, null, null);
         assertThat(AvroCodec.decodeWithoutContext(orderEnvelope, AvroCodec.encode(order))).isEqualTo(order);
         assertThat(AvroCodec.decode(envelope, AvroCodec.encode(view))).isEqualTo(view);
+
+        // sent on without its context: a valid event of the current schema, every other field kept, a fraction of the bytes
+        byte[] slim = AvroCodec.encodeWithoutContext(AvroCodec.decodeWithoutContext(envelope, AvroCodec.encode(view)));
+        var again = (io.heomdm.events.schema.ProductViewed) AvroCodec.decode(envelope, slim);
+        assertThat(again.getContext()).isEmpty();
+        again.setContext(view.getContext());
+        assertThat(again).isEqualTo(view);
+        assertThat(slim.length).isLessThan(AvroCodec.encode(view).length / 10);
     }
 
     private static OrderPlaced order(String customer, int lines) {

@@ -3,7 +3,7 @@ package io.heomdm.analytics.customers;
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.DefinitionsLoader;
-import io.heomdm.eventlog.streams.JsonSerde;
+import io.heomdm.eventlog.streams.StateSerde;
 import io.heomdm.analytics.scores.CustomerScores;
 import io.heomdm.analytics.scores.ScoringNorms;
 import io.heomdm.analytics.segments.SegmentCatalog;
@@ -54,9 +54,9 @@ public final class CustomerTopology {
         }
         topology.addProcessor("customers", () -> new CustomerProcessor(settings, catalog), events);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMERS_STORE), Serdes.String(),
-                new JsonSerde<>(CustomerState.class)), "customers");
+                new StateSerde<>(CustomerState.class)), "customers");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NORMS_STORE), Serdes.String(),
-                new JsonSerde<>(ScoringNorms.class)), "customers");
+                new StateSerde<>(ScoringNorms.class)), "customers");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBERS_STORE), Serdes.String(), Serdes.Long()),
                 "customers");
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEFINITIONS_STORE), Serdes.String(), Serdes.String())

@@ -2,7 +2,7 @@ package io.heomdm.analytics.demand;
 
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.eventlog.streams.Deduplicator;
-import io.heomdm.eventlog.streams.JsonSerde;
+import io.heomdm.eventlog.streams.StateSerde;
 import io.heomdm.eventlog.KafkaHeaders;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.events.AvroCodec;
@@ -44,7 +44,7 @@ public final class DemandTopology {
     /** Panes as long as the windows' advance, keyed by product: {@link io.heomdm.analytics.Analytics#demand} adds them up into windows. */
     public static final String WINDOWS_STORE = DemandPanes.PANES_STORE;
     public static final String FORECAST_STORE = "demand-forecast";
-    private static final JsonSerde<ProductTouch> TOUCHES = new JsonSerde<>(ProductTouch.class);
+    private static final StateSerde<ProductTouch> TOUCHES = new StateSerde<>(ProductTouch.class);
 
     private DemandTopology() {
     }
@@ -56,7 +56,7 @@ public final class DemandTopology {
     public static Topology build(DemandSettings settings, Deduplicator.Window window) {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FORECAST_STORE), Serdes.String(),
-                new JsonSerde<>(DemandForecast.class)));
+                new StateSerde<>(DemandForecast.class)));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(WINDOWS_STORE, Duration.ofMillis(DemandPanes.retention(settings)),
                 settings.advance(), false), Serdes.String(), TOUCHES).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DemandPanes.CLOSED_STORE), Serdes.String(), Serdes.Long()));

@@ -5,7 +5,7 @@ import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.DefinitionsLoader;
-import io.heomdm.eventlog.streams.JsonSerde;
+import io.heomdm.eventlog.streams.StateSerde;
 import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
 import io.heomdm.events.schema.CampaignTriggered;
@@ -51,9 +51,9 @@ public final class CampaignsTopology {
     public static Topology build(CampaignSettings settings, JourneyQuarantine quarantine, Deduplicator.Window window) {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_STORE), Serdes.String(),
-                new JsonSerde<>(CampaignCustomer.class)));
+                new StateSerde<>(CampaignCustomer.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(),
-                new JsonSerde<>(JourneyProcessor.Timer.class)));
+                new StateSerde<>(JourneyProcessor.Timer.class)));
         var segments = builder.stream(SharedTopics.SEGMENTS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("segments"))
                 .filter((key, value) -> value != null, Named.as("segment-changes"))       // tombstones of erased customers
                 .selectKey((key, value) -> key.substring(key.indexOf('/') + 1), Named.as("by-customer"))
@@ -114,7 +114,7 @@ public final class CampaignsTopology {
     /** Views re-keyed by product beside the price changes; a drop fans out to the product's recent viewers, re-keyed by customer. */
     private static KStream<String, byte[]> priceDrops(StreamsBuilder builder, KStream<String, byte[]> activity, PriceDropSettings settings) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VIEWERS_STORE), Serdes.String(), Serdes.Long()));
-        var views = activity.process(() -> new Rekey(e -> e.payload() instanceof ProductViewed v ? List.of(v.getProductId()) : List.of()),
+        var views = activity.process(() -> Rekey.withoutContext(e -> e.payload() instanceof ProductViewed v ? List.of(v.getProductId()) : List.of()),
                         Named.as("views"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("views-by-product")
                         .withNumberOfPartitions(DecisionsTopics.PRICES.partitions()));

@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * record counts as processed.
  *
  * <p>A record the application cannot write because its key or value does not serialize (a store
- * value or a repartitioned record over {@link JsonSerde#MAX_BYTES}, say) costs the source record
+ * value or a repartitioned record over {@link StateSerde#MAX_BYTES}, say) costs the source record
  * the same way. A record the broker refuses (too large for the topic) is not isolated: under
  * exactly-once the producer's transaction is already lost and the task starts again from its last
- * commit, so values are kept small before they are written (bounded state, {@link JsonSerde}).
+ * commit, so values are kept small before they are written (bounded state, {@link StateSerde}).
  *
  * <p>A failure inside a punctuation has no source record: it is logged, counted and the
  * punctuation is tried again at its next turn. Streams counts each resumed record in its

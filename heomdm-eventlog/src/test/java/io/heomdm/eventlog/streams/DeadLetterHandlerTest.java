@@ -60,16 +60,16 @@ class DeadLetterHandlerTest {
     void aValueTooLargeForItsTopicOrStoreCostsTheRecordThatMadeItAndTheNextIsProcessed(@TempDir Path stateDir) {
         var builder = new StreamsBuilder();
         var notes = builder.stream("in", org.apache.kafka.streams.kstream.Consumed.with(Serdes.String(), Serdes.String()))
-                .mapValues(v -> new Note(v.equals("huge") ? "x".repeat(JsonSerde.MAX_BYTES) : v));
-        notes.to("out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), new JsonSerde<>(Note.class)));
+                .mapValues(v -> new Note(v.equals("huge") ? "x".repeat(StateSerde.MAX_BYTES) : v));
+        notes.to("out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), new StateSerde<>(Note.class)));
         // and a store whose value grows with every record of its key
-        notes.groupByKey(org.apache.kafka.streams.kstream.Grouped.with(Serdes.String(), new JsonSerde<>(Note.class)))
+        notes.groupByKey(org.apache.kafka.streams.kstream.Grouped.with(Serdes.String(), new StateSerde<>(Note.class)))
                 .reduce((a, b) -> new Note(a.text() + b.text()), org.apache.kafka.streams.kstream.Materialized
                         .<String, Note, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as("notes")
-                        .withValueSerde(new JsonSerde<>(Note.class)).withCachingDisabled());
+                        .withValueSerde(new StateSerde<>(Note.class)).withCachingDisabled());
         try (var driver = new TopologyTestDriver(builder.build(), props(stateDir))) {
             var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
-            var out = driver.createOutputTopic("out", Serdes.String().deserializer(), new JsonSerde<>(Note.class).deserializer());
+            var out = driver.createOutputTopic("out", Serdes.String().deserializer(), new StateSerde<>(Note.class).deserializer());
             var dead = driver.createOutputTopic("dlt-test.dlt", Serdes.String().deserializer(), Serdes.String().deserializer());
             in.pipeInput("a", "first");
             in.pipeInput("b", "huge");
@@ -82,7 +82,7 @@ class DeadLetterHandlerTest {
             assertThat(header(letters.get(0), "__streams.errors.exception")).isEqualTo(org.apache.kafka.common.errors.RecordTooLargeException.class.getName());
 
             // a key whose stored value would pass the limit: the record that would take it over is parked, the store keeps the rest
-            String half = "y".repeat(JsonSerde.MAX_BYTES / 2 + 1);
+            String half = "y".repeat(StateSerde.MAX_BYTES / 2 + 1);
             in.pipeInput("d", half);
             in.pipeInput("d", half);
             in.pipeInput("e", "after");
