@@ -89,6 +89,11 @@ final class PlatformReport {
                 .forEach(e -> md.append(String.format("| %s | %.2f | %,.0f | %.0f %% |%n", e.getKey(), e.getValue().records() / events,
                         e.getValue().bytes() / events, 100.0 * e.getValue().bytes() / Math.max(1, total))));
         md.append(String.format("| **all** | %.2f | %,.0f | |%n", s.written().values().stream().mapToLong(LogWrites.Written::records).sum() / events, total / events));
+        if (!s.brokerRequests().isEmpty()) {
+            md.append("\nThe broker's requests while the rate was offered:\n\n| request | per second | per event |\n|---|---:|---:|\n");
+            s.brokerRequests().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> md.append(String.format("| %s | %,.0f | %.3f |%n", e.getKey(), e.getValue(), e.getValue() / s.deliveredPerSecond())));
+        }
         return md.toString();
     }
 

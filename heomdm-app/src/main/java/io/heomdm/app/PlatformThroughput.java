@@ -1,5 +1,6 @@
 package io.heomdm.app;
 
+import io.heomdm.bench.BrokerRequests;
 import io.heomdm.bench.Ceilings;
 import io.heomdm.bench.ConsumerLag;
 import io.heomdm.bench.LogWrites;
@@ -70,7 +71,7 @@ final class PlatformThroughput {
     /** One rate offered: what went in, how far behind each group fell, what it cost, how long effects took. */
     record Step(int rate, Via via, long sent, long accepted, long failed, double deliveredPerSecond, Map<String, Long> maxLag,
             Map<String, Double> maxSecondsBehind, Map<String, Long> lagAtEnd, double drainSeconds, Optional<String> notSustained, Map<String, Double> cores,
-            Map<String, Effects.Latency> latency, Map<String, LogWrites.Written> written) {
+            Map<String, Effects.Latency> latency, Map<String, LogWrites.Written> written, Map<String, Double> brokerRequests) {
         boolean sustained() {
             return notSustained.isEmpty();
         }
@@ -165,6 +166,7 @@ final class PlatformThroughput {
         Map<String, Long> maxLag = new TreeMap<>();
         Map<String, Long> cpuBefore = cpu.sample();
         var logBefore = LogWrites.snapshot(admin);
+        var requestsBefore = BrokerRequests.snapshot();
         effects.reset();
         long start = System.nanoTime();
         var quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
@@ -184,6 +186,7 @@ final class PlatformThroughput {
         }
         long fed = System.nanoTime();
         Map<String, Double> cores = ThreadCpu.cores(cpuBefore, cpu.sample(), fed - start);
+        Map<String, Double> requests = BrokerRequests.perSecond(requestsBefore, BrokerRequests.snapshot(), fed - start);
         Map<String, Long> lagAtEnd = named(lag.read(GROUPS.values(), MarketTopics.ACTIVITY.name()));
         double drain = awaitCaughtUp(lag, plan.drainLimit());
         var written = LogWrites.between(logBefore, LogWrites.snapshot(admin)); // the drain is these events' work too
@@ -201,7 +204,7 @@ final class PlatformThroughput {
         Map<String, Double> secondsBehind = new TreeMap<>();
         behindOnInput.forEach((g, lags) -> secondsBehind.put(g, lags.stream().mapToLong(Long::longValue).max().orElse(0) / (double) rate));
         return new Step(rate, plan.via(), sent, counts.accepted(), counts.failed(), delivered, maxLag, secondsBehind, lagAtEnd, drain, notSustained, cores,
-                effects.latencies(), written);
+                effects.latencies(), written, requests);
     }
 
     /** {@code events} market events, each on its topic, all sent before any is awaited. */

@@ -8,6 +8,7 @@ import io.heomdm.analytics.segments.Rule;
 import io.heomdm.analytics.segments.SegmentCatalog;
 import io.heomdm.analytics.segments.SegmentDefinitions;
 import io.heomdm.eventlog.KafkaHeaders;
+import io.heomdm.eventlog.streams.DecodedValues;
 import io.heomdm.events.AvroCodec;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.Event;
@@ -56,7 +57,10 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
     private Map<String, String> defined = Map.of();
     private KeyValueStore<String, String> definitions;
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, CustomerState> customers;
+    /** Customers per task kept decoded: a visitor's events come in bursts (a session), each reading and rewriting their state. */
+    private static final int DECODED_CUSTOMERS = 1024;
+    private KeyValueStore<String, CustomerState> customerStore;
+    private DecodedValues<String, CustomerState> customers;
     private KeyValueStore<String, ScoringNorms> normsStore;
     private ScoringNorms norms; // what normsStore holds: read once, not per event
     private KeyValueStore<String, Long> members;
@@ -78,7 +82,8 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.customers = context.getStateStore(CustomerTopology.CUSTOMERS_STORE);
+        this.customerStore = context.getStateStore(CustomerTopology.CUSTOMERS_STORE);
+        this.customers = new DecodedValues<>(customerStore, DECODED_CUSTOMERS);
         this.normsStore = context.getStateStore(CustomerTopology.NORMS_STORE);
         this.norms = settings.fixedCuts().map(c -> new ScoringNorms(c, ScoringNorms.DEFAULT.usualGap()))
                 .or(() -> Optional.ofNullable(normsStore.get(NORMS)))
@@ -147,7 +152,7 @@ final class CustomerProcessor implements Processor<String, byte[], String, byte[
         int swept = 0;
         boolean more = false;
         // keys are customer ids as UTF-8: id + "\0" is the first key after id
-        try (var slice = sweptUpTo.isEmpty() ? customers.all() : customers.range(sweptUpTo + "\0", null)) {
+        try (var slice = sweptUpTo.isEmpty() ? customerStore.all() : customerStore.range(sweptUpTo + "\0", null)) {
             while (slice.hasNext()) {
                 if (swept == SWEEP_SLICE) {
                     more = true;

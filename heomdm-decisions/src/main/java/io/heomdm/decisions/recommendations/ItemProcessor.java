@@ -1,5 +1,6 @@
 package io.heomdm.decisions.recommendations;
 
+import io.heomdm.eventlog.streams.DecodedValues;
 import io.heomdm.eventlog.streams.Records;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.EventCatalog;
@@ -18,10 +19,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /** The item side, keyed by productId: co-occurrence counters and trend, and {@code RecommendationsUpdated} when the top neighbours change. */
 public final class ItemProcessor implements Processor<String, ItemSignal, String, byte[]> {
+    /** Items per task kept decoded: a popular item's counters are read and rewritten by every view of it (a value of up to ~200 counters). */
+    private static final int DECODED_ITEMS = 256;
     private final RecommendationSettings settings;
     private final String itemStore;
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, ItemStats> items;
+    private DecodedValues<String, ItemStats> items;
 
     public ItemProcessor(RecommendationSettings settings, String itemStore) {
         this.settings = settings;
@@ -31,7 +34,7 @@ public final class ItemProcessor implements Processor<String, ItemSignal, String
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.items = context.getStateStore(itemStore);
+        this.items = new DecodedValues<>(context.<KeyValueStore<String, ItemStats>>getStateStore(itemStore), DECODED_ITEMS);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.heomdm.decisions.recommendations;
 import static io.heomdm.decisions.recommendations.ItemStats.BOUGHT_TOGETHER;
 import static io.heomdm.decisions.recommendations.ItemStats.VIEWED_TOGETHER;
 
+import io.heomdm.eventlog.streams.DecodedValues;
 import io.heomdm.eventlog.streams.Records;
 import io.heomdm.events.schema.CartItemAdded;
 import io.heomdm.events.schema.CustomerErased;
@@ -30,7 +31,9 @@ public final class TasteProcessor implements Processor<String, byte[], String, I
     private final String tasteStore;
     private final String totalsStore;
     private ProcessorContext<String, ItemSignal> context;
-    private KeyValueStore<String, CustomerTaste> tastes;
+    /** Customers per task kept decoded: a visitor's events come in bursts (a session), each reading and rewriting their taste. */
+    private static final int DECODED_TASTES = 1024;
+    private DecodedValues<String, CustomerTaste> tastes;
     private KeyValueStore<String, Long> totals;
 
     public TasteProcessor(RecommendationSettings settings, String tasteStore, String totalsStore) {
@@ -42,7 +45,7 @@ public final class TasteProcessor implements Processor<String, byte[], String, I
     @Override
     public void init(ProcessorContext<String, ItemSignal> context) {
         this.context = context;
-        this.tastes = context.getStateStore(tasteStore);
+        this.tastes = new DecodedValues<>(context.<KeyValueStore<String, CustomerTaste>>getStateStore(tasteStore), DECODED_TASTES);
         this.totals = context.getStateStore(totalsStore);
     }
 
