@@ -26,4 +26,17 @@ class PlatformServicesTest {
                 Map.entry("kafka-admin-client-thread | adminclient-1", "bench"));
         threads.forEach((thread, service) -> assertThat(PlatformServices.serviceOf(thread)).as(thread).isEqualTo(service));
     }
+
+    @Test
+    void theBenchRefusesARateOrStepOfZeroAndANegativeBacklog() {
+        var err = new java.io.StringWriter();
+        for (String[] args : new String[][] {{"--rates", "1000,0"}, {"--step", "0"}, {"--backlog", "-1"}}) {
+            var line = Heomdm.commandLine();
+            line.setErr(new java.io.PrintWriter(err));
+            String[] command = java.util.stream.Stream.concat(java.util.stream.Stream.of("bench", "platform", "--no-ceilings"), java.util.Arrays.stream(args))
+                    .toArray(String[]::new);
+            assertThat(line.execute(command)).as(String.join(" ", args)).isEqualTo(picocli.CommandLine.ExitCode.USAGE);
+        }
+        assertThat(err.toString()).contains("--rates and --step must be positive and --backlog at least 0");
+    }
 }
