@@ -18,7 +18,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code heomdm bench}: measurements on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class, BenchCommand.DecisionsRate.class, BenchCommand.GatewayRate.class,
@@ -217,6 +219,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "and a minimal one, each on the same simulated 2 KB market events with and without the deduplication stage, "
                     + "alternating runs on an embedded broker; medians, ratios and a chart.")
     static final class DeduplicationRate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
         @Option(names = "--events", defaultValue = "50000", description = "market events per run (default ${DEFAULT-VALUE})")
         int events;
         @Option(names = "--repetitions", defaultValue = "3", description = "runs of each (default ${DEFAULT-VALUE})")
@@ -232,7 +236,7 @@ final class BenchCommand implements Callable<Integer> {
             List<String> names = applications == null ? List.copyOf(all.keySet()) : applications;
             for (String name : names) {
                 if (!all.containsKey(name)) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--applications: no application " + name
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--applications: no application " + name
                             + "; one of " + all.keySet());
                 }
             }
@@ -254,6 +258,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "performance tool, a minimal exactly-once Streams application and each Streams application alone on the same events.",
                     "Writes report.md, platform.csv, results.json, lag.png and cpu.png to --out."})
     static final class PlatformRate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
         @Option(names = "--quick", description = "the short profile for CI: 500 and 1500 events/s, 20 s each, a 10,000-event backlog")
         boolean quick;
         @Option(names = "--rates", split = ",", description = "events/s offered, in order (default 1000,2000,3000,5000,7500,10000,15000,20000,25000; "
@@ -277,14 +283,14 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             if ((rates != null && rates.stream().anyMatch(r -> r <= 0)) || (step != null && step <= 0) || (backlog != null && backlog < 0)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--rates and --step must be positive and --backlog at least 0");
             }
             var plan = quick ? PlatformThroughput.Plan.quick() : PlatformThroughput.Plan.full();
             var v = switch (via) {
                 case "kafka" -> PlatformThroughput.Via.KAFKA;
                 case "api" -> PlatformThroughput.Via.API;
-                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--via: kafka or api, not " + via);
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--via: kafka or api, not " + via);
             };
             plan = new PlatformThroughput.Plan(rates == null ? plan.rates() : rates, step == null ? plan.step() : Duration.ofSeconds(step), plan.settle(),
                     plan.drainLimit(), v, backlog == null ? plan.backlog() : backlog, plan.producerRecords(), plan.ceilings() && !noCeilings && (backlog == null || backlog > 0),
