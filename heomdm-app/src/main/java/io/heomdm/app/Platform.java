@@ -229,48 +229,65 @@ public final class Platform implements AutoCloseable {
         log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
                 config.workers().concurrency());
         var deduplication = new Deduplicator.Window(Duration.ofDays(config.kafka().deduplicationDays()));
+        // the Streams services start side by side: each spends its start waiting for its applications' first rebalance
+        var a = config.analytics();
+        var d = config.decisions();
+        var c = config.campaigns();
+        var starting = java.util.concurrent.Executors.newFixedThreadPool(3);
+        var analyticsStart = CompletableFuture.supplyAsync(() -> a.enabled() ? timed(() -> Analytics.start(kafkaSettings, data.resolve("analytics"),
+                a.threads(), a.settings(), a.catalog(), a.demand().settings(), deduplication, ANALYTICS_START, clock, random)) : null, starting);
+        var decisionsStart = CompletableFuture.supplyAsync(() -> d.enabled() ? timed(() -> Decisions.start(kafkaSettings, data.resolve("decisions"),
+                d.threads(), d.pricing().settings(), d.recommendations().settings(), d.pricing().priceTests(), deduplication, ANALYTICS_START, clock,
+                random)) : null, starting);
+        var campaignsStart = CompletableFuture.supplyAsync(() -> c.enabled() ? timed(() -> Campaigns.start(kafkaSettings, data.resolve("campaigns"),
+                c.threads(), c.settings(), deduplication, ANALYTICS_START, clock, random)) : null, starting);
+        // wait for all three before judging any, so that a failed start leaves none running
+        CompletableFuture.allOf(analyticsStart, decisionsStart, campaignsStart).exceptionally(e -> null).join();
+        starting.shutdown();
+        var services = new java.util.LinkedHashMap<String, CompletableFuture<? extends Timed<? extends AutoCloseable>>>();
+        services.put("analytics", analyticsStart);
+        services.put("decisions", decisionsStart);
+        services.put("campaigns", campaignsStart);
+        services.forEach((name, start) -> {
+            if (!start.isCompletedExceptionally() && start.join() != null) {
+                shutdown.add(Stage.STREAMS, name, start.join().value());
+            }
+        });
+
         AnalyticsQueries analyticsQueries = AnalyticsQueries.DISABLED;
-        if (config.analytics().enabled()) {
-            var a = config.analytics();
-            var analytics = Analytics.start(kafkaSettings, data.resolve("analytics"), a.threads(), a.settings(), a.catalog(), a.demand().settings(),
-                    deduplication, ANALYTICS_START, clock, random);
-            shutdown.add(Stage.STREAMS, "analytics", analytics);
-            healthChecks.add(HealthCheck.of("analytics", analytics::isRunning, analytics::deadLettered));
-            analyticsQueries = ServiceQueries.of(analytics);
-            log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk, product demand → {} (swept every {} s)", a.segments().size(),
-                    AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds());
+        Timed<Analytics> analytics = started(analyticsStart);
+        if (analytics != null) {
+            healthChecks.add(HealthCheck.of("analytics", analytics.value()::isRunning, analytics.value()::deadLettered));
+            analyticsQueries = ServiceQueries.of(analytics.value());
+            log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk, product demand → {} (swept every {} s, {} ms)",
+                    a.segments().size(), AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds(), analytics.millis());
         }
 
         DecisionQueries decisionQueries = DecisionQueries.DISABLED;
-        if (config.decisions().enabled()) {
-            var d = config.decisions();
-            var decisions = Decisions.start(kafkaSettings, data.resolve("decisions"), d.threads(), d.pricing().settings(),
-                    d.recommendations().settings(), d.pricing().priceTests(), deduplication, ANALYTICS_START, clock, random);
-            shutdown.add(Stage.STREAMS, "decisions", decisions);
-            healthChecks.add(HealthCheck.of("decisions", decisions::isRunning, decisions::deadLettered));
-            decisionQueries = ServiceQueries.of(decisions);
-            log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {}", d.pricing().mode(), d.pricing().levels(),
-                    d.recommendations().score(), DecisionsTopics.all().stream().map(spec -> spec.name()).toList());
+        Timed<Decisions> decisions = started(decisionsStart);
+        if (decisions != null) {
+            healthChecks.add(HealthCheck.of("decisions", decisions.value()::isRunning, decisions.value()::deadLettered));
+            decisionQueries = ServiceQueries.of(decisions.value());
+            log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {} ({} ms)", d.pricing().mode(), d.pricing().levels(),
+                    d.recommendations().score(), DecisionsTopics.all().stream().map(spec -> spec.name()).toList(), decisions.millis());
         }
 
         var deliveries = new CampaignDeliveries(database);
         var budgets = new CampaignBudgets(database);
         JourneyQueries journeyQueries = JourneyQueries.DISABLED;
-        if (config.campaigns().enabled()) {
-            var c = config.campaigns();
+        Timed<Campaigns> campaigns = started(campaignsStart);
+        if (campaigns != null) {
             var settings = c.settings();
-            var campaigns = Campaigns.start(kafkaSettings, data.resolve("campaigns"), c.threads(), settings, deduplication, ANALYTICS_START, clock,
-                    random);
-            shutdown.add(Stage.STREAMS, "campaigns", campaigns);
-            healthChecks.add(HealthCheck.of("campaigns", campaigns::isRunning, campaigns::deadLettered));
-            journeyQueries = ServiceQueries.of(campaigns);
+            healthChecks.add(HealthCheck.of("campaigns", campaigns.value()::isRunning, campaigns.value()::deadLettered));
+            journeyQueries = ServiceQueries.of(campaigns.value());
             watched(healthChecks, DeliveryDispatcher.CONSUMER_GROUP, subscriber.subscribe(DeliveryDispatcher.CONSUMER_GROUP, CampaignsTopics.DELIVERIES,
                     new DeliveryDispatcher(processed, c.messageCosts(), clock)));
             watched(healthChecks, BudgetSaga.CONSUMER_GROUP, subscriber.subscribe(BudgetSaga.CONSUMER_GROUP, MarketTopics.TASK_OUTCOMES,
                     new BudgetSaga(processed, clock)));
-            log.info("  Campaigns ready  {} journey(s) {}, gate: consent, suppression, {} frequency cap(s), quiet hours {} → {}", settings.journeys().size(),
-                    settings.journeys().stream().map(j -> j.id()).toList(), c.gate().caps().size(),
-                    c.gate().quietFrom().isBlank() ? "none" : c.gate().quietFrom() + "-" + c.gate().quietUntil(), CampaignsTopics.DELIVERIES.name());
+            log.info("  Campaigns ready  {} journey(s) {}, gate: consent, suppression, {} frequency cap(s), quiet hours {} → {} ({} ms)",
+                    settings.journeys().size(), settings.journeys().stream().map(j -> j.id()).toList(), c.gate().caps().size(),
+                    c.gate().quietFrom().isBlank() ? "none" : c.gate().quietFrom() + "-" + c.gate().quietUntil(), CampaignsTopics.DELIVERIES.name(),
+                    campaigns.millis());
         }
 
         new JvmMemoryMetrics().bindTo(metrics);
@@ -394,6 +411,21 @@ public final class Platform implements AutoCloseable {
         } catch (java.util.concurrent.CompletionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException(what + " did not start: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** A service's start, with the exception it threw (which names the service) as it was. */
+    private static <T> T started(CompletableFuture<T> start) {
+        try {
+            return start.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 
