@@ -110,7 +110,7 @@ final class ExactlyOnceCheck {
 
                 progress.step("reading the activity log and every customer's profile");
                 long[] log = checkLog(cluster.bootstrapServers(), acknowledged);
-                long[] profiles = checkProfiles(client, acknowledged, plan.settle());
+                long[] profiles = checkProfiles(client, acknowledged, plan.settle(), out);
                 progress.done("read");
                 return new Result(nemesis.kills.get(), counters.acknowledged.get(), counters.posts.get(), counters.resent.get(),
                         counters.unavailable.get(), log[0], profiles[0], profiles[1], log[1], Duration.ofNanos(System.nanoTime() - start));
@@ -186,10 +186,24 @@ final class ExactlyOnceCheck {
             throw new IllegalStateException("an order was not written within five minutes of retries");
         }
 
+        /**
+         * A customer's profile, asked again after a 503 or 429 for up to a minute, as a client would: the stores
+         * are not queryable while a rebalance moves them, and the kills end in rebalances. Any other answer
+         * (404 included) is the profile's status, counted as nothing.
+         */
         JsonNode profile(String customer) throws IOException, InterruptedException {
-            var answer = http.send(HttpRequest.newBuilder(base.resolve("/v1/customers/" + customer)).timeout(Duration.ofSeconds(20))
-                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 ? JSON.readTree(answer.body()) : JSON.createObjectNode();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            var answer = get("/v1/customers/" + customer);
+            while ((answer.statusCode() == 503 || answer.statusCode() == 429) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                answer = get("/v1/customers/" + customer);
+            }
+            return answer.statusCode() == 200 ? JSON.readTree(answer.body()) : JSON.createObjectNode().put("status", answer.statusCode());
+        }
+
+        HttpResponse<String> get(String path) throws IOException, InterruptedException {
+            return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + key)
+                    .build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 
@@ -234,7 +248,7 @@ final class ExactlyOnceCheck {
     }
 
     /** {lost, twice}: per customer, acknowledged orders the profile has not counted, and counts beyond them (by orders and by revenue). */
-    private static long[] checkProfiles(Client client, Map<String, List<Order>> acknowledged, Duration settle) throws Exception {
+    private static long[] checkProfiles(Client client, Map<String, List<Order>> acknowledged, Duration settle, PrintStream out) throws Exception {
         long deadline = System.nanoTime() + settle.toNanos();
         Map<String, JsonNode> profiles = new HashMap<>();
         while (true) {
@@ -253,8 +267,10 @@ final class ExactlyOnceCheck {
         Thread.sleep(2_000); // a late duplicate would land now: read once more
         long lost = 0;
         long twice = 0;
+        Map<Integer, Integer> answers = new java.util.TreeMap<>();
         for (var e : acknowledged.entrySet()) {
             JsonNode p = client.profile(e.getKey());
+            answers.merge(p.path("status").asInt(200), 1, Integer::sum);
             int counted = p.path("orderCount").asInt();
             BigDecimal revenue = p.path("revenue").decimalValue();
             BigDecimal expected = e.getValue().stream().map(Order::total).reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -263,6 +279,10 @@ final class ExactlyOnceCheck {
             if (counted == e.getValue().size() && revenue.compareTo(expected) != 0) {
                 twice++; // the same number of orders, but one counted in place of another
             }
+        }
+        if (lost > 0) {
+            // what an operator would look at first: were the profiles unanswered, or answered short?
+            out.printf("%,d orders not counted; profiles answered %s; /health: %s%n", lost, answers, client.get("/health").body());
         }
         return new long[] {lost, twice};
     }
