@@ -1,37 +1,26 @@
 package io.heomdm.app;
 
-import io.heomdm.analytics.Analytics;
-import io.heomdm.analytics.AnalyticsTopics;
-import io.heomdm.decisions.Decisions;
-import io.heomdm.decisions.DecisionsTopics;
 import io.heomdm.decisions.OrderConfirmation;
-import io.heomdm.decisions.campaigns.Campaigns;
 import io.heomdm.decisions.campaigns.CampaignsTopics;
 import io.heomdm.decisions.campaigns.BudgetSaga;
 import io.heomdm.decisions.campaigns.DeliveryDispatcher;
 import io.heomdm.embedded.EmbeddedDatabase;
-import io.heomdm.embedded.EmbeddedKafka;
 import io.heomdm.embedded.EmbeddedSmtp;
-import io.heomdm.embedded.EmbeddedSqs;
 import io.heomdm.eventlog.EventDeadLetters;
 import io.heomdm.eventlog.EventSubscriber;
 import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaEventSubscriber;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicAdmin;
-import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.events.EventIds;
 import io.heomdm.events.schema.Channel;
-import io.heomdm.gateway.AnalyticsQueries;
 import io.heomdm.gateway.Backends;
 import io.heomdm.storage.ApiKeys;
 import io.heomdm.storage.AuditLog;
-import io.heomdm.gateway.DecisionQueries;
 import io.heomdm.gateway.EventIngestion;
 import io.heomdm.gateway.Gateway;
 import io.heomdm.gateway.GatewaySettings;
 import io.heomdm.gateway.HealthCheck;
-import io.heomdm.gateway.JourneyQueries;
 import io.heomdm.storage.CampaignBudgets;
 import io.heomdm.storage.CampaignDeliveries;
 import io.heomdm.storage.OutboxRelay;
@@ -53,7 +42,6 @@ import io.heomdm.tasks.NeedsDatabase;
 import io.heomdm.tasks.NotificationHandler;
 import io.heomdm.tasks.NotificationTemplates;
 import io.heomdm.tasks.SmtpMailer;
-import io.heomdm.tasks.SmtpSettings;
 import io.heomdm.tasks.TaskOutcomeLog;
 import io.heomdm.tasks.Webhook;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -85,14 +73,11 @@ import org.slf4j.LoggerFactory;
 public final class Platform implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("heomdm");
     private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration ANALYTICS_START = Duration.ofSeconds(120);
     private static final Duration OUTBOX_INTERVAL = Duration.ofMillis(100);
     private static final Duration OUTBOX_PUBLISH_TIMEOUT = Duration.ofSeconds(15);
 
     private final StagedShutdown shutdown = new StagedShutdown();
-    private String kafkaBootstrap;
-    private URI sqsEndpoint;
-    private EmbeddedSmtp smtp;
+    private Servers servers;
     private Database database;
     private Gateway gateway;
     private ApiKeys keys;
@@ -107,9 +92,14 @@ public final class Platform implements AutoCloseable {
     }
 
     public static Platform start(HeomdmConfig config) {
+        return start(config, InstantSource.system());
+    }
+
+    /** With the clock every service reads, so that a test can move time instead of waiting for it. */
+    public static Platform start(HeomdmConfig config, InstantSource clock) {
         var platform = new Platform();
         try {
-            platform.boot(config, InstantSource.system(), new java.util.Random()); // shared by threads: java.util.Random is thread-safe
+            platform.boot(config, clock, new java.util.Random()); // shared by threads: java.util.Random is thread-safe
             return platform;
         } catch (RuntimeException | Error e) {
             platform.close();
@@ -122,52 +112,9 @@ public final class Platform implements AutoCloseable {
         Path data = Path.of(config.dataDir()).toAbsolutePath().normalize();
         log.info("HEOMDM starting; data in {}", data);
 
-        // the embedded servers start side by side: Kafka takes the longest
-        var kafkaStart = CompletableFuture.supplyAsync(() -> config.kafka().embedded()
-                ? timed(() -> EmbeddedKafka.start(data.resolve("kafka"), config.kafka().embeddedPort())) : null);
+        servers = Servers.start(config, data, shutdown);
+        String kafkaBootstrap = servers.kafkaBootstrap();
         boolean sqsUsed = !config.tasks().onKafka();
-        var sqsStart = CompletableFuture.supplyAsync(() -> sqsUsed && config.sqs().embedded()
-                ? timed(() -> EmbeddedSqs.start(config.sqs().embeddedPort(),
-                        config.sqs().persistEmbeddedQueues() ? Optional.of(data.resolve("sqs")) : Optional.empty())) : null);
-        var smtpStart = CompletableFuture.supplyAsync(() -> config.smtp().embedded()
-                ? timed(() -> EmbeddedSmtp.start(config.smtp().embeddedPort())) : null);
-
-        // wait for all three before judging any, so that a failed start leaves none running
-        CompletableFuture.allOf(kafkaStart, sqsStart, smtpStart).exceptionally(e -> null).join();
-        var servers = Map.of("Kafka", kafkaStart, "ElasticMQ", sqsStart, "GreenMail", smtpStart);
-        for (var server : servers.entrySet()) {
-            if (!server.getValue().isCompletedExceptionally() && server.getValue().join() != null) {
-                shutdown.add(Stage.SERVERS, server.getKey(), server.getValue().join().value());
-            }
-        }
-        Timed<EmbeddedKafka> kafka = join(kafkaStart, "Kafka");
-        if (kafka != null) {
-            kafkaBootstrap = kafka.value().bootstrapServers();
-            log.info("  Kafka     ready  {}  (embedded KRaft broker, {} ms)", kafkaBootstrap, kafka.millis());
-        } else {
-            kafkaBootstrap = config.kafka().bootstrapServers();
-            log.info("  Kafka     using  {}", kafkaBootstrap);
-        }
-        Timed<EmbeddedSqs> sqs = join(sqsStart, "ElasticMQ");
-        if (sqs != null) {
-            sqsEndpoint = sqs.value().endpoint();
-            log.info("  SQS       ready  {}  (embedded ElasticMQ, queues {}, {} ms)", sqsEndpoint,
-                    config.sqs().persistEmbeddedQueues() ? "persisted" : "in memory", sqs.millis());
-        } else if (sqsUsed) {
-            sqsEndpoint = config.sqs().endpoint().equals("aws") ? null : URI.create(config.sqs().endpoint());
-            log.info("  SQS       using  {}", sqsEndpoint == null ? "AWS " + config.sqs().region() : sqsEndpoint);
-        }
-        Timed<EmbeddedSmtp> mail = join(smtpStart, "GreenMail");
-        SmtpSettings smtpSettings;
-        if (mail != null) {
-            smtp = mail.value();
-            smtpSettings = new SmtpSettings(smtp.host(), smtp.port(), config.smtp().from(), Optional.empty(), Optional.empty(), false);
-            log.info("  SMTP      ready  {}:{}  (embedded GreenMail, {} ms)", smtp.host(), smtp.port(), mail.millis());
-        } else {
-            var s = config.smtp();
-            smtpSettings = new SmtpSettings(s.host(), s.port(), s.from(), Settings.nonBlank(s.username()), Settings.nonBlank(s.password()), s.startTls());
-            log.info("  SMTP      using  {}:{}", s.host(), s.port());
-        }
 
         DatabaseSettings dbSettings = databaseSettings(config);
         long t = System.nanoTime();
@@ -184,7 +131,7 @@ public final class Platform implements AutoCloseable {
         List<HealthCheck> healthChecks = new java.util.ArrayList<>();
         TaskQueue taskQueue;
         if (sqsUsed) {
-            var sqsQueue = new SqsTaskQueue(Settings.sqs(config, sqsEndpoint), random, metrics);
+            var sqsQueue = new SqsTaskQueue(Settings.sqs(config, servers.sqsEndpoint()), random, metrics);
             healthChecks.add(HealthCheck.of("sqs", () -> succeeds(sqsQueue.client().listQueues(b -> b.maxResults(1)))));
             taskQueue = sqsQueue;
         } else {
@@ -202,7 +149,7 @@ public final class Platform implements AutoCloseable {
                 subscriber.subscribeAsync(OrderConfirmation.CONSUMER_GROUP, MarketTopics.ACTIVITY, new OrderConfirmation(taskQueue, clock)));
         SmtpMailer mailer;
         try {
-            mailer = new SmtpMailer(smtpSettings);
+            mailer = new SmtpMailer(servers.smtp());
         } catch (jakarta.mail.internet.AddressException e) {
             throw new ConfigLoader.ConfigException(List.of("smtp.from: not an e-mail address: " + e.getMessage()));
         }
@@ -228,66 +175,14 @@ public final class Platform implements AutoCloseable {
                 .map(w -> CompletableFuture.runAsync(w::close)).toArray(CompletableFuture[]::new)).join());
         log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
                 config.workers().concurrency());
-        var deduplication = new Deduplicator.Window(Duration.ofDays(config.kafka().deduplicationDays()));
-        // the Streams services start side by side: each spends its start waiting for its applications' first rebalance
-        var a = config.analytics();
-        var d = config.decisions();
-        var c = config.campaigns();
-        var starting = java.util.concurrent.Executors.newFixedThreadPool(3);
-        var analyticsStart = CompletableFuture.supplyAsync(() -> a.enabled() ? timed(() -> Analytics.start(kafkaSettings, data.resolve("analytics"),
-                a.threads(), a.settings(), a.catalog(), a.demand().settings(), deduplication, ANALYTICS_START, clock, random)) : null, starting);
-        var decisionsStart = CompletableFuture.supplyAsync(() -> d.enabled() ? timed(() -> Decisions.start(kafkaSettings, data.resolve("decisions"),
-                d.threads(), d.pricing().settings(), d.recommendations().settings(), d.pricing().priceTests(), deduplication, ANALYTICS_START, clock,
-                random)) : null, starting);
-        var campaignsStart = CompletableFuture.supplyAsync(() -> c.enabled() ? timed(() -> Campaigns.start(kafkaSettings, data.resolve("campaigns"),
-                c.threads(), c.settings(), deduplication, ANALYTICS_START, clock, random)) : null, starting);
-        // wait for all three before judging any, so that a failed start leaves none running
-        CompletableFuture.allOf(analyticsStart, decisionsStart, campaignsStart).exceptionally(e -> null).join();
-        starting.shutdown();
-        var services = new java.util.LinkedHashMap<String, CompletableFuture<? extends Timed<? extends AutoCloseable>>>();
-        services.put("analytics", analyticsStart);
-        services.put("decisions", decisionsStart);
-        services.put("campaigns", campaignsStart);
-        services.forEach((name, start) -> {
-            if (!start.isCompletedExceptionally() && start.join() != null) {
-                shutdown.add(Stage.STREAMS, name, start.join().value());
-            }
-        });
-
-        AnalyticsQueries analyticsQueries = AnalyticsQueries.DISABLED;
-        Timed<Analytics> analytics = started(analyticsStart);
-        if (analytics != null) {
-            healthChecks.add(HealthCheck.of("analytics", analytics.value()::isRunning, analytics.value()::deadLettered));
-            analyticsQueries = ServiceQueries.of(analytics.value());
-            log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk, product demand → {} (swept every {} s, {} ms)",
-                    a.segments().size(), AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds(), analytics.millis());
-        }
-
-        DecisionQueries decisionQueries = DecisionQueries.DISABLED;
-        Timed<Decisions> decisions = started(decisionsStart);
-        if (decisions != null) {
-            healthChecks.add(HealthCheck.of("decisions", decisions.value()::isRunning, decisions.value()::deadLettered));
-            decisionQueries = ServiceQueries.of(decisions.value());
-            log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {} ({} ms)", d.pricing().mode(), d.pricing().levels(),
-                    d.recommendations().score(), DecisionsTopics.all().stream().map(spec -> spec.name()).toList(), decisions.millis());
-        }
-
+        var streams = StreamsServices.start(config, kafkaSettings, data, clock, random, shutdown, healthChecks);
         var deliveries = new CampaignDeliveries(database);
         var budgets = new CampaignBudgets(database);
-        JourneyQueries journeyQueries = JourneyQueries.DISABLED;
-        Timed<Campaigns> campaigns = started(campaignsStart);
-        if (campaigns != null) {
-            var settings = c.settings();
-            healthChecks.add(HealthCheck.of("campaigns", campaigns.value()::isRunning, campaigns.value()::deadLettered));
-            journeyQueries = ServiceQueries.of(campaigns.value());
+        if (config.campaigns().enabled()) {
             watched(healthChecks, DeliveryDispatcher.CONSUMER_GROUP, subscriber.subscribe(DeliveryDispatcher.CONSUMER_GROUP, CampaignsTopics.DELIVERIES,
-                    new DeliveryDispatcher(processed, c.messageCosts(), clock)));
+                    new DeliveryDispatcher(processed, config.campaigns().messageCosts(), clock)));
             watched(healthChecks, BudgetSaga.CONSUMER_GROUP, subscriber.subscribe(BudgetSaga.CONSUMER_GROUP, MarketTopics.TASK_OUTCOMES,
                     new BudgetSaga(processed, clock)));
-            log.info("  Campaigns ready  {} journey(s) {}, gate: consent, suppression, {} frequency cap(s), quiet hours {} → {} ({} ms)",
-                    settings.journeys().size(), settings.journeys().stream().map(j -> j.id()).toList(), c.gate().caps().size(),
-                    c.gate().quietFrom().isBlank() ? "none" : c.gate().quietFrom() + "-" + c.gate().quietUntil(), CampaignsTopics.DELIVERIES.name(),
-                    campaigns.millis());
         }
 
         new JvmMemoryMetrics().bindTo(metrics);
@@ -307,7 +202,7 @@ public final class Platform implements AutoCloseable {
         var eventDeadLetters = new EventDeadLetters(kafkaSettings);
         shutdown.add(Stage.CLIENTS, "dead-letter console", eventDeadLetters);
         var backends = new Backends(new EventIngestion(new EventIds(clock, random), clock), publisher,
-                Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), analyticsQueries, decisionQueries, journeyQueries,
+                Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), streams.analytics(), streams.decisions(), streams.journeys(),
                 healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
                 new DeadLetterConsole(taskQueue.deadLetters(), eventDeadLetters, database, clock).unlessDown());
         try {
@@ -381,52 +276,19 @@ public final class Platform implements AutoCloseable {
     }
 
     public String kafkaBootstrapServers() {
-        return kafkaBootstrap;
+        return servers.kafkaBootstrap();
     }
 
     public URI sqsEndpoint() {
-        return sqsEndpoint;
+        return servers.sqsEndpoint();
     }
 
     public Optional<EmbeddedSmtp> embeddedSmtp() {
-        return Optional.ofNullable(smtp);
+        return servers.embeddedSmtp();
     }
 
     public Database database() {
         return database;
-    }
-
-    private record Timed<T>(T value, long millis) {
-    }
-
-    private static <T> Timed<T> timed(java.util.function.Supplier<T> start) {
-        long t = System.nanoTime();
-        T value = start.get();
-        return new Timed<>(value, millisSince(t));
-    }
-
-    private static <T extends AutoCloseable> Timed<T> join(CompletableFuture<Timed<T>> start, String what) {
-        try {
-            return start.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException(what + " did not start: " + cause.getMessage(), cause);
-        }
-    }
-
-    /** A service's start, with the exception it threw (which names the service) as it was. */
-    private static <T> T started(CompletableFuture<T> start) {
-        try {
-            return start.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
     }
 
     private static long millisSince(long nanos) {

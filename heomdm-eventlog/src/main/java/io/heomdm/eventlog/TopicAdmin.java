@@ -104,8 +104,9 @@ public final class TopicAdmin {
      * finds no partitions and gives up — and until each leader serves it: the metadata names a leader
      * a moment before the broker has opened the partition, and an idempotent producer whose first batch
      * is refused then (NOT_LEADER_OR_FOLLOWER) while a later one lands loops on OUT_OF_ORDER_SEQUENCE_NUMBER.
+     * The task queue's topics on Kafka wait the same way.
      */
-    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+    public static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!names.isEmpty()) {
             try {

@@ -1,5 +1,6 @@
 package io.heomdm.taskqueue;
 
+import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.events.AvroCodec;
 import io.heomdm.events.EnvelopeMapping;
 import io.heomdm.events.Event;
@@ -9,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,6 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,7 +33,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -78,51 +76,6 @@ public final class KafkaShareTaskQueue implements TaskQueue {
         this.admin = Admin.create(adminProps);
     }
 
-    /**
-     * A send to a partition whose leader the broker has not yet taken up fails with
-     * NOT_LEADER_OR_FOLLOWER, and the idempotent producer's retry of that first batch was seen to
-     * loop on OUT_OF_ORDER_SEQUENCE_NUMBER: new topics are used only once every partition has a leader
-     * and that leader serves it (the metadata names the leader a moment before the broker has opened
-     * the partition; seen in KafkaShareTaskQueueIT even after waiting for leaders alone).
-     */
-    private void awaitLeaders(List<String> topics) throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!topics.isEmpty()) {
-            try {
-                var described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
-                if (described.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))
-                        && leadersServe(described.values())) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) { // not yet in the metadata the broker answers from
-                    throw e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new java.util.concurrent.TimeoutException("partitions of " + topics + " still without a leader after 30 s");
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** Whether every partition's leader answers ListOffsets, which, like a produce, it does only once it has opened the partition. */
-    private boolean leadersServe(Collection<TopicDescription> topics)
-            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-        topics.forEach(t -> t.partitions().forEach(p -> partitions.put(new TopicPartition(t.name(), p.partition()),
-                OffsetSpec.latest())));
-        try {
-            admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RetriableException) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
     public static String topic(QueueSpec<?> queue) {
         return "queue." + queue.name();
     }
@@ -153,7 +106,8 @@ public final class KafkaShareTaskQueue implements TaskQueue {
                     throw e;
                 }
             }
-            awaitLeaders(missing.stream().map(NewTopic::name).toList());
+            // new topics are used only once each partition's leader serves it (TopicAdmin says why)
+            TopicAdmin.awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             var group = new ConfigResource(ConfigResource.Type.GROUP, group(queue));
             admin.incrementalAlterConfigs(Map.of(group, List.of(
                     set("share.auto.offset.reset", "earliest"),
@@ -241,7 +195,7 @@ public final class KafkaShareTaskQueue implements TaskQueue {
 
     @Override
     public boolean unavailable(Throwable failure) {
-        return failure instanceof org.apache.kafka.common.errors.RetriableException;
+        return failure instanceof RetriableException;
     }
 
     @Override

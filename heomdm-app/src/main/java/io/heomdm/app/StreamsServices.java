@@ -1,0 +1,70 @@
+package io.heomdm.app;
+
+import io.heomdm.analytics.Analytics;
+import io.heomdm.analytics.AnalyticsTopics;
+import io.heomdm.app.StagedShutdown.Stage;
+import io.heomdm.decisions.Decisions;
+import io.heomdm.decisions.DecisionsTopics;
+import io.heomdm.decisions.campaigns.Campaigns;
+import io.heomdm.decisions.campaigns.CampaignsTopics;
+import io.heomdm.eventlog.KafkaSettings;
+import io.heomdm.eventlog.streams.Deduplicator;
+import io.heomdm.gateway.AnalyticsQueries;
+import io.heomdm.gateway.DecisionQueries;
+import io.heomdm.gateway.HealthCheck;
+import io.heomdm.gateway.JourneyQueries;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The three Kafka Streams services (analytics, decisions, campaigns), each started if configured,
+ * side by side, and what the gateway asks of them; a service switched off answers its queries 503.
+ */
+record StreamsServices(AnalyticsQueries analytics, DecisionQueries decisions, JourneyQueries journeys) {
+    private static final Logger log = LoggerFactory.getLogger("heomdm");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    /** Starts them, registers each to stop at the Streams stage and to answer on /health, and logs one ready line each. */
+    static StreamsServices start(HeomdmConfig config, KafkaSettings kafka, Path data, InstantSource clock, RandomGenerator random,
+            StagedShutdown shutdown, List<HealthCheck> health) {
+        var deduplication = new Deduplicator.Window(Duration.ofDays(config.kafka().deduplicationDays()));
+        var a = config.analytics();
+        var d = config.decisions();
+        var c = config.campaigns();
+        var together = new SideBySide();
+        var analytics = together.startIf(a.enabled(), "analytics", () -> Analytics.start(kafka, data.resolve("analytics"), a.threads(),
+                a.settings(), a.catalog(), a.demand().settings(), deduplication, START_TIMEOUT, clock, random));
+        var decisions = together.startIf(d.enabled(), "decisions", () -> Decisions.start(kafka, data.resolve("decisions"), d.threads(),
+                d.pricing().settings(), d.recommendations().settings(), d.pricing().priceTests(), deduplication, START_TIMEOUT, clock, random));
+        var campaigns = together.startIf(c.enabled(), "campaigns", () -> Campaigns.start(kafka, data.resolve("campaigns"), c.threads(),
+                c.settings(), deduplication, START_TIMEOUT, clock, random));
+        together.awaitAll().forEach(s -> shutdown.add(Stage.STREAMS, s.name(), s.part()));
+
+        AnalyticsQueries analyticsQueries = analytics.started().map(s -> {
+            health.add(HealthCheck.of("analytics", s.part()::isRunning, s.part()::deadLettered));
+            log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk, product demand → {} (swept every {} s, {} ms)",
+                    a.segments().size(), AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds(), s.millis());
+            return ServiceQueries.of(s.part());
+        }).orElse(AnalyticsQueries.DISABLED);
+        DecisionQueries decisionQueries = decisions.started().map(s -> {
+            health.add(HealthCheck.of("decisions", s.part()::isRunning, s.part()::deadLettered));
+            log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {} ({} ms)", d.pricing().mode(),
+                    d.pricing().levels(), d.recommendations().score(), DecisionsTopics.all().stream().map(spec -> spec.name()).toList(), s.millis());
+            return ServiceQueries.of(s.part());
+        }).orElse(DecisionQueries.DISABLED);
+        JourneyQueries journeyQueries = campaigns.started().map(s -> {
+            health.add(HealthCheck.of("campaigns", s.part()::isRunning, s.part()::deadLettered));
+            log.info("  Campaigns ready  {} journey(s) {}, gate: consent, suppression, {} frequency cap(s), quiet hours {} → {} ({} ms)",
+                    c.settings().journeys().size(), c.settings().journeys().stream().map(j -> j.id()).toList(), c.gate().caps().size(),
+                    c.gate().quietFrom().isBlank() ? "none" : c.gate().quietFrom() + "-" + c.gate().quietUntil(), CampaignsTopics.DELIVERIES.name(),
+                    s.millis());
+            return ServiceQueries.of(s.part());
+        }).orElse(JourneyQueries.DISABLED);
+        return new StreamsServices(analyticsQueries, decisionQueries, journeyQueries);
+    }
+}
