@@ -2,7 +2,7 @@ package io.heomdm.app;
 
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.decisions.DecisionsTopics;
-import io.heomdm.decisions.campaigns.CampaignsTopics;
+import io.heomdm.campaigns.CampaignsTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

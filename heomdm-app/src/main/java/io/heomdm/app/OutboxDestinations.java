@@ -2,7 +2,7 @@ package io.heomdm.app;
 
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.decisions.DecisionsTopics;
-import io.heomdm.decisions.campaigns.CampaignsTopics;
+import io.heomdm.campaigns.CampaignsTopics;
 import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicSpec;

@@ -1,9 +1,9 @@
 package io.heomdm.app;
 
 import io.heomdm.decisions.OrderConfirmation;
-import io.heomdm.decisions.campaigns.CampaignsTopics;
-import io.heomdm.decisions.campaigns.BudgetSaga;
-import io.heomdm.decisions.campaigns.DeliveryDispatcher;
+import io.heomdm.campaigns.CampaignsTopics;
+import io.heomdm.campaigns.BudgetSaga;
+import io.heomdm.campaigns.DeliveryDispatcher;
 import io.heomdm.embedded.EmbeddedDatabase;
 import io.heomdm.embedded.EmbeddedSmtp;
 import io.heomdm.eventlog.EventDeadLetters;

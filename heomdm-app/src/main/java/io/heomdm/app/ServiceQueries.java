@@ -3,7 +3,7 @@ package io.heomdm.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.heomdm.analytics.Analytics;
 import io.heomdm.decisions.Decisions;
-import io.heomdm.decisions.campaigns.Campaigns;
+import io.heomdm.campaigns.Campaigns;
 import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.events.Violation;
 import io.heomdm.gateway.AnalyticsQueries;

@@ -24,12 +24,15 @@ class ArchitectureTest {
             Map.entry("taskqueue", Set.of("events", "eventlog")),
             Map.entry("storage", Set.of("events")),
             Map.entry("analytics", Set.of("events", "eventlog")),
-            Map.entry("decisions", Set.of("events", "eventlog", "taskqueue", "storage")),
+            Map.entry("decisions", Set.of("events", "eventlog", "taskqueue")),
+            // campaigns read the prices decisions publish (DecisionsTopics.PRICES)
+            Map.entry("campaigns", Set.of("events", "eventlog", "taskqueue", "storage", "decisions")),
             Map.entry("tasks", Set.of("events", "eventlog", "taskqueue", "storage")),
             Map.entry("gateway", Set.of("events", "eventlog")),
             Map.entry("embedded", Set.of()),
             Map.entry("bench", Set.of("events", "eventlog", "taskqueue", "embedded")),
-            Map.entry("app", Set.of("events", "eventlog", "taskqueue", "storage", "analytics", "decisions", "tasks", "gateway", "embedded", "bench")));
+            Map.entry("app", Set.of("events", "eventlog", "taskqueue", "storage", "analytics", "decisions", "campaigns", "tasks", "gateway",
+                    "embedded", "bench")));
 
     static ArchRule moduleRules() {
         List<ArchRule> rules = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.heomdm.decisions.recommendations.RecommendationSettings;
 import io.heomdm.eventlog.KafkaHeaders;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
+import io.heomdm.eventlog.streams.TopologyRecords;
 import io.heomdm.events.AvroCodec;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.EventCatalog;
@@ -67,26 +68,10 @@ public final class TopologyFixture implements AutoCloseable {
                 Serdes.ByteArray().deserializer());
     }
 
-    public static void send(TestInputTopic<String, byte[]> topic, String key, SpecificRecord payload, Instant at) {
-        var type = EventCatalog.byName(payload.getSchema().getName()).orElseThrow();
-        var envelope = new Envelope(UUID.randomUUID(), type.name(), type.version(), key, at, null, null, null);
-        topic.pipeInput(new TestRecord<>(key, AvroCodec.encode(payload), KafkaHeaders.of(envelope), at));
-    }
-
     public void product(String id, String category, String price, String floor, String ceiling, String cost, int stock, boolean hidden, Instant at) {
-        send(catalog, id, ProductCatalogued.newBuilder().setProductId(id).setName(id).setCategory(category).setPrice(new BigDecimal(price))
+        TopologyRecords.send(catalog, id, ProductCatalogued.newBuilder().setProductId(id).setName(id).setCategory(category).setPrice(new BigDecimal(price))
                 .setFloor(new BigDecimal(floor)).setCeiling(new BigDecimal(ceiling)).setCost(new BigDecimal(cost)).setStock(stock).setHidden(hidden)
                 .build(), at);
-    }
-
-    /** The envelopes and payloads written to an output topic since the last read. */
-    public static <T extends SpecificRecord> List<Map.Entry<Envelope, T>> read(TestOutputTopic<String, byte[]> topic, Class<T> type) {
-        List<Map.Entry<Envelope, T>> out = new ArrayList<>();
-        for (var r : topic.readRecordsToList()) {
-            Envelope envelope = KafkaHeaders.envelope(r.headers(), r.key(), r.timestamp());
-            out.add(Map.entry(envelope, type.cast(AvroCodec.decode(envelope, r.value()))));
-        }
-        return out;
     }
 
     public <V> KeyValueStore<String, V> store(String name) {

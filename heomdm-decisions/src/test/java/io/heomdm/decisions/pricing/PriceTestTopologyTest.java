@@ -2,6 +2,7 @@ package io.heomdm.decisions.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heomdm.eventlog.streams.TopologyRecords;
 import io.heomdm.decisions.DecisionsTopology;
 import io.heomdm.decisions.TopologyFixture;
 import io.heomdm.decisions.recommendations.RecommendationSettings;
@@ -40,11 +41,11 @@ class PriceTestTopologyTest {
     }
 
     void view(String customer, Instant at) {
-        TopologyFixture.send(fx.activity, customer, ProductViewed.newBuilder().setCustomerId(customer).setProductId("P").build(), at);
+        TopologyRecords.send(fx.activity, customer, ProductViewed.newBuilder().setCustomerId(customer).setProductId("P").build(), at);
     }
 
     void order(String customer, String unitPrice, int quantity, Instant at) {
-        TopologyFixture.send(fx.activity, customer, OrderPlaced.newBuilder().setCustomerId(customer).setOrderId(customer + at)
+        TopologyRecords.send(fx.activity, customer, OrderPlaced.newBuilder().setCustomerId(customer).setOrderId(customer + at)
                 .setLines(List.of(new OrderLine("P", quantity, new BigDecimal(unitPrice)))).setTotal(BigDecimal.ONE).build(), at);
     }
 

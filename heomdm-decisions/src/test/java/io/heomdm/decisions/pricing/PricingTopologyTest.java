@@ -2,6 +2,7 @@ package io.heomdm.decisions.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heomdm.eventlog.streams.TopologyRecords;
 import io.heomdm.decisions.DecisionsTopology;
 import io.heomdm.decisions.TopologyFixture;
 import io.heomdm.decisions.recommendations.RecommendationSettings;
@@ -43,7 +44,7 @@ class PricingTopologyTest {
     }
 
     void window(Instant start, Duration size, long units) {
-        TopologyFixture.send(fx.demand, "P", DemandObserved.newBuilder().setProductId("P").setWindowStart(start).setWindowEnd(start.plus(size))
+        TopologyRecords.send(fx.demand, "P", DemandObserved.newBuilder().setProductId("P").setWindowStart(start).setWindowEnd(start.plus(size))
                 .setViews(units * 10).setCartAdds(units).setOrders(units).setUnits(units).setRevenue(BigDecimal.ZERO).setForecastUnits(units)
                 .setSeasonal(false).build(), start.plus(size));
     }
@@ -61,7 +62,7 @@ class PricingTopologyTest {
             window(T0.plus(HOUR.multipliedBy(w)), HOUR, 40);
         }
         assertThat(state().cycles()).isEqualTo(20);
-        var changes = TopologyFixture.read(fx.prices, PriceChanged.class);
+        var changes = TopologyRecords.read(fx.prices, PriceChanged.class);
         assertThat(changes).isNotEmpty().allSatisfy(e -> {
             PriceChanged c = e.getValue();
             assertThat(c.getApplied()).isTrue();
@@ -81,14 +82,14 @@ class PricingTopologyTest {
         start(settings(PricingSettings.Mode.AUTO));
         window(T0, HOUR, 40);
         window(T0.plus(HOUR), HOUR, 35);
-        var first = TopologyFixture.read(fx.prices, PriceChanged.class);
+        var first = TopologyRecords.read(fx.prices, PriceChanged.class);
         fx.close();
         // a second, empty engine fed the same windows: the seed comes from the product and the window
         fx = new TopologyFixture(stateDir.resolve("again"), settings(PricingSettings.Mode.AUTO), RecommendationSettings.defaults());
         fx.product("P", "kitchen", "20", "10", "30", "5", 100, false, T0);
         window(T0, HOUR, 40);
         window(T0.plus(HOUR), HOUR, 35);
-        var second = TopologyFixture.read(fx.prices, PriceChanged.class);
+        var second = TopologyRecords.read(fx.prices, PriceChanged.class);
         assertThat(second).extracting(e -> e.getKey().eventId() + " " + e.getValue().getFinalPrice())
                 .isEqualTo(first.stream().map(e -> e.getKey().eventId() + " " + e.getValue().getFinalPrice()).toList());
     }
@@ -96,11 +97,11 @@ class PricingTopologyTest {
     @Test
     void aCompetitorPriceKeepsEveryDecisionInsideItsBand() {
         start(settings(PricingSettings.Mode.AUTO));
-        TopologyFixture.send(fx.competitors, "P", new CompetitorPriceObserved("P", "rival", new BigDecimal("20.00"), "EUR"), T0);
+        TopologyRecords.send(fx.competitors, "P", new CompetitorPriceObserved("P", "rival", new BigDecimal("20.00"), "EUR"), T0);
         for (int w = 0; w < 15; w++) {
             window(T0.plus(HOUR.multipliedBy(w)), HOUR, 40);
         }
-        var changes = TopologyFixture.read(fx.prices, PriceChanged.class);
+        var changes = TopologyRecords.read(fx.prices, PriceChanged.class);
         assertThat(changes).allSatisfy(e -> assertThat(e.getValue().getFinalPrice()).isBetween(new BigDecimal("18.00"), new BigDecimal("22.00")));
         assertThat(state().decisions()).anySatisfy(d -> assertThat(d.boundBy()).isEqualTo("competitor-band"));
     }
@@ -112,19 +113,19 @@ class PricingTopologyTest {
         List<java.util.Map.Entry<io.heomdm.events.Envelope, PriceChanged>> changes;
         do {
             window(T0.plus(HOUR.multipliedBy(w++)), HOUR, 40);
-            changes = TopologyFixture.read(fx.prices, PriceChanged.class);
+            changes = TopologyRecords.read(fx.prices, PriceChanged.class);
         } while (changes.isEmpty());
         PriceChanged recommended = changes.get(0).getValue();
         assertThat(recommended.getApplied()).isFalse();
         assertThat(state().currentPrice()).isEqualByComparingTo("20");
-        TopologyFixture.send(fx.approvals, "P", new PriceApproved("P", recommended.getDecisionId(), "maria"), T0.plus(HOUR.multipliedBy(w)));
-        PriceChanged applied = TopologyFixture.read(fx.prices, PriceChanged.class).get(0).getValue();
+        TopologyRecords.send(fx.approvals, "P", new PriceApproved("P", recommended.getDecisionId(), "maria"), T0.plus(HOUR.multipliedBy(w)));
+        PriceChanged applied = TopologyRecords.read(fx.prices, PriceChanged.class).get(0).getValue();
         assertThat(applied.getApplied()).isTrue();
         assertThat(applied.getReason()).isEqualTo("approval");
         assertThat(applied.getDecisionId()).isEqualTo(recommended.getDecisionId());
         assertThat(state().currentPrice()).isEqualByComparingTo(recommended.getFinalPrice());
         // approving it again changes nothing
-        TopologyFixture.send(fx.approvals, "P", new PriceApproved("P", recommended.getDecisionId(), "maria"), T0.plus(HOUR.multipliedBy(w)));
+        TopologyRecords.send(fx.approvals, "P", new PriceApproved("P", recommended.getDecisionId(), "maria"), T0.plus(HOUR.multipliedBy(w)));
         assertThat(fx.prices.isEmpty()).isTrue();
     }
 }
