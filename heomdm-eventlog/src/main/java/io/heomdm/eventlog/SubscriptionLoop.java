@@ -21,9 +21,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -43,12 +43,12 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
     static final int MAX_IN_FLIGHT = 10_000;
     /** Commits are asynchronous and at most this often: a lost or late one is covered by the next. */
     private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final Consumer<String, byte[]> consumer;
     private final TopicSpec topic;
     private final AsyncEventHandler handler;
     private final KafkaEventSubscriber.Retries retries;
     private final TopicSpec deadLetters;
-    private final KafkaProducer<String, byte[]> deadLetterProducer;
+    private final Producer<String, byte[]> deadLetterProducer;
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -71,8 +71,8 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
     private long lastCommit;
 
-    SubscriptionLoop(KafkaConsumer<String, byte[]> consumer, TopicSpec topic, AsyncEventHandler handler, KafkaEventSubscriber.Retries retries, TopicSpec deadLetters,
-            KafkaProducer<String, byte[]> deadLetterProducer) {
+    SubscriptionLoop(Consumer<String, byte[]> consumer, TopicSpec topic, AsyncEventHandler handler, KafkaEventSubscriber.Retries retries, TopicSpec deadLetters,
+            Producer<String, byte[]> deadLetterProducer) {
         this.consumer = consumer;
         this.topic = topic;
         this.handler = handler;
