@@ -3,10 +3,12 @@ package io.heomdm.eventlog.streams;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -38,6 +40,18 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler, ProductionExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
     private String topic;
+    /**
+     * Per task, the record this handler last dead-lettered and the processor that failed on it. Streams
+     * makes one instance per role (processing, deserialization, production): a record refused both by a
+     * processor and on its way out is parked by each.
+     */
+    private final Map<TaskId, Lettered> lastLettered = new ConcurrentHashMap<>();
+
+    private record Lettered(String topic, int partition, long offset, String processor) {
+        boolean sameRecord(Lettered other) {
+            return topic.equals(other.topic) && partition == other.partition && offset == other.offset;
+        }
+    }
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -79,8 +93,19 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler, Dese
                     exception.getClass().getName(), context.processorNodeId(), context.taskId());
             return List.of();
         }
-        LOG.warn("{} processing {}-{}@{} in task {}: the record goes to {} and processing goes on", exception.getClass().getName(),
-                context.topic(), context.partition(), context.offset(), context.taskId(), topic);
+        var lettered = new Lettered(context.topic(), context.partition(), context.offset(), context.processorNodeId());
+        var before = lastLettered.get(context.taskId());
+        if (before != null && before.sameRecord(lettered) && !before.processor().equals(lettered.processor())) {
+            // the source feeds several processors and one of them has parked this record already: one record, one
+            // letter (a replay runs every branch again). The same processor failing on it again is the task
+            // processing it anew after an aborted transaction, whose letter went with it: that one is written.
+            LOG.debug("{} in processor {} on {}-{}@{}, parked already by {}", exception.getClass().getName(), lettered.processor(),
+                    context.topic(), context.partition(), context.offset(), before.processor());
+            return List.of();
+        }
+        lastLettered.put(context.taskId(), lettered);
+        LOG.warn("{} processing {}-{}@{} in processor {} of task {}: the record goes to {} and processing goes on", exception.getClass().getName(),
+                context.topic(), context.partition(), context.offset(), context.processorNodeId(), context.taskId(), topic);
         byte[] rawKey = context.sourceRawKey() != null ? context.sourceRawKey() : bytes(key);
         byte[] rawValue = context.sourceRawValue() != null ? context.sourceRawValue() : bytes(value);
         ProducerRecord<byte[], byte[]> letter = ExceptionHandlerUtils.buildDeadLetterQueueRecord(topic, rawKey, rawValue, context, exception);

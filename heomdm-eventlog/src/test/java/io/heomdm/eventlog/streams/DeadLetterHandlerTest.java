@@ -57,6 +57,34 @@ class DeadLetterHandlerTest {
     }
 
     @Test
+    void aRecordThatSeveralProcessorsFailOnIsParkedOnce(@TempDir Path stateDir) {
+        var builder = new StreamsBuilder();
+        var in = builder.stream("in", org.apache.kafka.streams.kstream.Consumed.with(Serdes.String(), Serdes.String()));
+        // two services' processors reading the same source, as pricing and recommendations read the activity log
+        for (String branch : java.util.List.of("pricing", "recommendations")) {
+            in.mapValues(v -> {
+                if (v.startsWith("poison")) {
+                    throw new IllegalStateException(branch + " cannot read it");
+                }
+                return branch + ":" + v;
+            }).to("out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), Serdes.String()));
+        }
+        try (var driver = new TopologyTestDriver(builder.build(), props(stateDir))) {
+            var input = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            var out = driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer());
+            var dead = driver.createOutputTopic("dlt-test.dlt", Serdes.String().deserializer(), Serdes.String().deserializer());
+            input.pipeInput("a", "poison");
+            input.pipeInput("b", "fine");
+            input.pipeInput("c", "poison again");
+
+            assertThat(out.readValuesToList()).containsExactly("pricing:fine", "recommendations:fine");
+            var letters = dead.readRecordsToList();
+            assertThat(letters).as("one letter per bad record, the first processor's").extracting(TestRecord::key).containsExactly("a", "c");
+            assertThat(header(letters.get(0), "__streams.errors.message")).isEqualTo("pricing cannot read it");
+        }
+    }
+
+    @Test
     void aValueTooLargeForItsTopicOrStoreCostsTheRecordThatMadeItAndTheNextIsProcessed(@TempDir Path stateDir) {
         var builder = new StreamsBuilder();
         var notes = builder.stream("in", org.apache.kafka.streams.kstream.Consumed.with(Serdes.String(), Serdes.String()))
@@ -76,7 +104,9 @@ class DeadLetterHandlerTest {
             in.pipeInput("c", "third");
             assertThat(out.readValuesToList()).as("the records around the huge one").containsExactly(new Note("first"), new Note("third"));
             var letters = dead.readRecordsToList();
-            assertThat(letters).as("refused on its way out and into the store: a letter from each branch").hasSize(2)
+            // the sink's failure goes to Streams' production handler, the store's to its processing handler: two
+            // instances, each parks what it was given (processors under one handler park a record once, as below)
+            assertThat(letters).as("refused on its way out and into the store: a letter from each handler").hasSize(2)
                     .extracting(TestRecord::key).containsOnly("b");
             assertThat(letters.get(0).value()).isEqualTo("huge");
             assertThat(header(letters.get(0), "__streams.errors.exception")).isEqualTo(org.apache.kafka.common.errors.RecordTooLargeException.class.getName());
