@@ -7,15 +7,22 @@ import io.heomdm.campaigns.Campaigns;
 import io.heomdm.eventlog.streams.Deletion;
 import io.heomdm.events.Violation;
 import io.heomdm.gateway.AnalyticsQueries;
+import io.heomdm.gateway.CustomerResponse;
+import io.heomdm.gateway.DemandResponse;
 import io.heomdm.gateway.DecisionQueries;
 import io.heomdm.gateway.JourneyQueries;
+import io.heomdm.gateway.PriceResponse;
+import io.heomdm.gateway.PriceTestResponse;
+import io.heomdm.gateway.Recommendation;
+import io.heomdm.gateway.RelatedProduct;
+import io.heomdm.gateway.SegmentMembersResponse;
 import io.heomdm.gateway.Unavailable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
-/** The services' read side as the gateway asks it: each query passed through, a store on the move answered 503. */
+/** The services' read side as the gateway asks it: each answer mapped to the API's records ({@link Responses}), a store on the move answered 503. */
 final class ServiceQueries {
     private ServiceQueries() {
     }
@@ -24,8 +31,8 @@ final class ServiceQueries {
     static AnalyticsQueries of(Analytics analytics) {
         return new AnalyticsQueries() {
             @Override
-            public Optional<?> customer(String customerId) {
-                return unlessMoving("analytics", () -> analytics.customer(customerId));
+            public Optional<CustomerResponse> customer(String customerId) {
+                return unlessMoving("analytics", () -> analytics.customer(customerId)).map(Responses::customer);
             }
 
             @Override
@@ -49,13 +56,13 @@ final class ServiceQueries {
             }
 
             @Override
-            public Optional<?> members(String segment, Optional<String> after, int limit) {
-                return unlessMoving("analytics", () -> analytics.members(segment, after, limit));
+            public Optional<SegmentMembersResponse> members(String segment, Optional<String> after, int limit) {
+                return unlessMoving("analytics", () -> analytics.members(segment, after, limit)).map(Responses::members);
             }
 
             @Override
-            public Optional<?> productDemand(String productId) {
-                return unlessMoving("analytics", () -> analytics.demand(productId));
+            public Optional<DemandResponse> productDemand(String productId) {
+                return unlessMoving("analytics", () -> analytics.demand(productId)).map(Responses::demand);
             }
 
         };
@@ -65,37 +72,38 @@ final class ServiceQueries {
     static DecisionQueries of(Decisions decisions) {
         return new DecisionQueries() {
             @Override
-            public Optional<?> price(String productId, Optional<String> customerId) {
-                return unlessMoving("decisions", () -> decisions.price(productId, customerId));
+            public Optional<PriceResponse> price(String productId, Optional<String> customerId) {
+                return unlessMoving("decisions", () -> decisions.price(productId, customerId)).map(Responses::price);
             }
 
             @Override
-            public Optional<?> priceTest(String testId) {
-                return unlessMoving("decisions", () -> decisions.priceTest(testId));
+            public Optional<PriceTestResponse> priceTest(String testId) {
+                return unlessMoving("decisions", () -> decisions.priceTest(testId)).map(Responses::priceTest);
             }
 
             @Override
             public Approval approve(String productId, String decisionId, String approvedBy) {
                 Decisions.Approval answer = unlessMoving("decisions", () -> decisions.approve(productId, decisionId, approvedBy));
                 if (answer instanceof Decisions.Approval.Applied a) {
-                    return new Approval(200, a.price(), null);
+                    return Approval.applied(Responses.price(a.price()));
                 } else if (answer instanceof Decisions.Approval.Queued q) {
-                    return new Approval(202, q.decision(), null);
+                    return Approval.queued(Responses.decision(q.decision()));
                 } else if (answer instanceof Decisions.Approval.NotPending n) {
-                    return new Approval(409, null, n.pending() == null ? "no recommended price is pending for " + n.productId()
+                    return Approval.refused(409, n.pending() == null ? "no recommended price is pending for " + n.productId()
                             : "the pending recommendation for " + n.productId() + " is " + n.pending().decisionId());
                 }
-                return new Approval(404, null, "product " + productId + " has not been priced");
+                return Approval.refused(404, "product " + productId + " has not been priced");
             }
 
             @Override
-            public List<?> recommendations(String customerId, int n, Optional<String> category) {
-                return unlessMoving("decisions", () -> decisions.recommendations(customerId, n, category));
+            public List<Recommendation> recommendations(String customerId, int n, Optional<String> category) {
+                return unlessMoving("decisions", () -> decisions.recommendations(customerId, n, category)).stream().map(Responses::recommendation)
+                        .toList();
             }
 
             @Override
-            public Optional<List<?>> related(String productId, String kind, int n) {
-                return unlessMoving("decisions", () -> decisions.related(productId, kind, n).map(list -> (List<?>) list));
+            public Optional<List<RelatedProduct>> related(String productId, String kind, int n) {
+                return unlessMoving("decisions", () -> decisions.related(productId, kind, n)).map(list -> list.stream().map(Responses::related).toList());
             }
         };
     }

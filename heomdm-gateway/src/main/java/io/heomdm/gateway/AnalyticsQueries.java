@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the gateway can ask the analytics layer; the launcher wires in the implementation. Values
- * are returned as the analytics layer shapes them and written as JSON.
+ * What the gateway can ask the analytics layer; the launcher wires in the implementation and maps
+ * the service's values to the API's response records.
  */
 public interface AnalyticsQueries {
     /** Profile, scores and segments; empty for a customer never seen (or erased). */
-    Optional<?> customer(String customerId);
+    Optional<CustomerResponse> customer(String customerId);
 
     /** Every segment's name and kind ("rule" or "rfm"). */
     Map<String, String> segments();
@@ -31,15 +31,15 @@ public interface AnalyticsQueries {
     List<Violation> defineSegment(String name, JsonNode rule);
 
     /** A page of a segment's members after {@code after}; empty when there is no such segment. */
-    Optional<?> members(String segment, Optional<String> after, int limit);
+    Optional<SegmentMembersResponse> members(String segment, Optional<String> after, int limit);
 
     /** A product's current demand windows and forecast; empty for a product never seen. */
-    Optional<?> productDemand(String productId);
+    Optional<DemandResponse> productDemand(String productId);
 
     /** For a platform run with analytics disabled: every query is answered 503. */
     AnalyticsQueries DISABLED = new AnalyticsQueries() {
         @Override
-        public Optional<?> customer(String customerId) {
+        public Optional<CustomerResponse> customer(String customerId) {
             throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
         }
 
@@ -64,12 +64,12 @@ public interface AnalyticsQueries {
         }
 
         @Override
-        public Optional<?> members(String segment, Optional<String> after, int limit) {
+        public Optional<SegmentMembersResponse> members(String segment, Optional<String> after, int limit) {
             throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
         }
 
         @Override
-        public Optional<?> productDemand(String productId) {
+        public Optional<DemandResponse> productDemand(String productId) {
             throw new Unavailable("analytics", "analytics is disabled (analytics.enabled: false)");
         }
     };
