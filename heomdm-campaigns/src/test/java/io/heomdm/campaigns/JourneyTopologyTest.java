@@ -2,7 +2,7 @@ package io.heomdm.campaigns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heomdm.eventlog.streams.TopologyRecords;
+import io.heomdm.eventlog.streams.TopologyTests;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.events.schema.CartItemAdded;
@@ -25,12 +25,9 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.streams.test.TestRecord;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -60,22 +57,16 @@ class JourneyTopologyTest {
     }
 
     void start(CampaignSettings settings) {
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "campaigns-test");
-        io.heomdm.eventlog.streams.StreamsApp.isolateFailures(props, "campaigns-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        var props = TopologyTests.properties("campaigns-test", stateDir);
         driver = new TopologyTestDriver(CampaignsTopology.build(settings), props, T0);
-        activity = driver.createInputTopic(MarketTopics.ACTIVITY.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        segments = driver.createInputTopic(SharedTopics.SEGMENTS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        activity = TopologyTests.input(driver, MarketTopics.ACTIVITY);
+        segments = TopologyTests.input(driver, SharedTopics.SEGMENTS);
         if (settings.priceDrop() != null) {
-            prices = driver.createInputTopic(io.heomdm.decisions.DecisionsTopics.PRICES.name(), Serdes.String().serializer(),
-                    Serdes.ByteArray().serializer());
+            prices = TopologyTests.input(driver, io.heomdm.decisions.DecisionsTopics.PRICES);
         }
-        campaigns = driver.createInputTopic(MarketTopics.CAMPAIGNS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        outcomes = driver.createInputTopic(MarketTopics.TASK_OUTCOMES.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        deliveries = driver.createOutputTopic(CampaignsTopics.DELIVERIES.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        campaigns = TopologyTests.input(driver, MarketTopics.CAMPAIGNS);
+        outcomes = TopologyTests.input(driver, MarketTopics.TASK_OUTCOMES);
+        deliveries = TopologyTests.output(driver, CampaignsTopics.DELIVERIES);
     }
 
     @AfterEach
@@ -91,22 +82,22 @@ class JourneyTopologyTest {
     }
 
     void customer(String id, String timeZone, boolean emailConsent) {
-        TopologyRecords.send(activity, id, CustomerUpdated.newBuilder().setCustomerId(id).setEmail(id + "@example.com").setTimeZone(timeZone)
+        TopologyTests.send(activity, id, CustomerUpdated.newBuilder().setCustomerId(id).setEmail(id + "@example.com").setTimeZone(timeZone)
                 .setConsent(ChannelConsent.newBuilder().setEmail(emailConsent).build()).build(), now);
     }
 
     void cartAdd(String customer, String product) {
-        TopologyRecords.send(activity, customer, CartItemAdded.newBuilder().setCustomerId(customer).setProductId(product).setQuantity(1)
+        TopologyTests.send(activity, customer, CartItemAdded.newBuilder().setCustomerId(customer).setProductId(product).setQuantity(1)
                 .setUnitPrice(new BigDecimal("25.00")).build(), now);
     }
 
     void order(String customer) {
-        TopologyRecords.send(activity, customer, OrderPlaced.newBuilder().setCustomerId(customer).setOrderId("o-" + customer + now)
+        TopologyTests.send(activity, customer, OrderPlaced.newBuilder().setCustomerId(customer).setOrderId("o-" + customer + now)
                 .setLines(List.of(new OrderLine("p-1", 1, new BigDecimal("25.00")))).setTotal(new BigDecimal("25.00")).build(), now);
     }
 
     List<DeliveryDecided> decided() {
-        return TopologyRecords.read(deliveries, DeliveryDecided.class).stream().map(Map.Entry::getValue).toList();
+        return TopologyTests.read(deliveries, DeliveryDecided.class).stream().map(Map.Entry::getValue).toList();
     }
 
     static Journey journey(String id, boolean transactional, Journey.Node... nodes) {
@@ -239,9 +230,9 @@ class JourneyTopologyTest {
         // a bounce reaches the suppression list from the task outcomes (keyed by task), a complaint as an event
         var bounce = new TaskFailed(java.util.UUID.randomUUID().toString(), "SendNotification", "notifications", 1,
                 "bounce: 550 5.1.1 user unknown", true, "bounced");
-        TopologyRecords.send(outcomes, bounce.getTaskEventId(), bounce, now);
-        TopologyRecords.send(outcomes, "other", new TaskFailed("t2", "SendNotification", "notifications", 5, "timeout", true, "complained"), now);
-        TopologyRecords.send(activity, "complained", new CustomerSuppressed("complained", "complaint", true), now);
+        TopologyTests.send(outcomes, bounce.getTaskEventId(), bounce, now);
+        TopologyTests.send(outcomes, "other", new TaskFailed("t2", "SendNotification", "notifications", 5, "timeout", true, "complained"), now);
+        TopologyTests.send(activity, "complained", new CustomerSuppressed("complained", "complaint", true), now);
         cartAdd("no-consent", "p");
         cartAdd("bounced", "p");
         cartAdd("complained", "p");
@@ -255,7 +246,7 @@ class JourneyTopologyTest {
                         "complained promo SUPPRESSED suppressed: complaint",
                         "complained receipt SENT null");
 
-        TopologyRecords.send(activity, "complained", new CustomerSuppressed("complained", "complaint", false), now);
+        TopologyTests.send(activity, "complained", new CustomerSuppressed("complained", "complaint", false), now);
         cartAdd("complained", "p");
         assertThat(decided()).extracting(d -> d.getTemplate() + " " + d.getOutcome()).as("lifted")
                 .containsExactlyInAnyOrder("promo SENT", "receipt SENT");
@@ -272,13 +263,13 @@ class JourneyTopologyTest {
                 BuiltInJourneys.winBack(List.of("Lost"), "win-back", Duration.ofDays(30)).get(0));
         customer("ann", "UTC", true);
         customer("bob", "UTC", true);
-        TopologyRecords.send(segments, "At Risk/ann", new SegmentEntered("At Risk/ann", "At Risk", "ann", SegmentTrigger.CLOCK), now);
-        TopologyRecords.send(segments, "At Risk/bob", new SegmentEntered("At Risk/bob", "At Risk", "bob", SegmentTrigger.CLOCK), now);
-        TopologyRecords.send(segments, "Lost/bob", new SegmentEntered("Lost/bob", "Lost", "bob", SegmentTrigger.CLOCK), now);
+        TopologyTests.send(segments, "At Risk/ann", new SegmentEntered("At Risk/ann", "At Risk", "ann", SegmentTrigger.CLOCK), now);
+        TopologyTests.send(segments, "At Risk/bob", new SegmentEntered("At Risk/bob", "At Risk", "bob", SegmentTrigger.CLOCK), now);
+        TopologyTests.send(segments, "Lost/bob", new SegmentEntered("Lost/bob", "Lost", "bob", SegmentTrigger.CLOCK), now);
         segments.pipeInput("Lost/ann", null);                // a tombstone is no entry
         assertThat(decided()).extracting(d -> d.getCustomerId() + " " + d.getTemplate()).containsExactly("bob win-back");
         advance(Duration.ofMinutes(10));
-        TopologyRecords.send(activity, "ann", ProductViewed.newBuilder().setCustomerId("ann").setProductId("p").build(), now);
+        TopologyTests.send(activity, "ann", ProductViewed.newBuilder().setCustomerId("ann").setProductId("p").build(), now);
         assertThat(decided()).extracting(d -> d.getCustomerId() + " " + d.getTemplate() + " " + d.getStep())
                 .as("the wait answered, the split's condition holds, then the next node").containsExactly("ann viewed viewed", "ann timeout timeout");
         advance(Duration.ofHours(1));
@@ -286,11 +277,11 @@ class JourneyTopologyTest {
     }
 
     void view(String customer, String product) {
-        TopologyRecords.send(activity, customer, ProductViewed.newBuilder().setCustomerId(customer).setProductId(product).build(), now);
+        TopologyTests.send(activity, customer, ProductViewed.newBuilder().setCustomerId(customer).setProductId(product).build(), now);
     }
 
     void priceChange(String product, String from, String to, boolean applied) {
-        TopologyRecords.send(prices, product, io.heomdm.events.schema.PriceChanged.newBuilder().setProductId(product)
+        TopologyTests.send(prices, product, io.heomdm.events.schema.PriceChanged.newBuilder().setProductId(product)
                 .setPreviousPrice(new BigDecimal(from)).setProposedPrice(new BigDecimal(to)).setFinalPrice(new BigDecimal(to)).setTrail(List.of())
                 .setMode(applied ? "auto" : "recommend").setApplied(applied).setReason("cycle").setDecisionId("d-" + now).build(), now);
     }
@@ -324,7 +315,7 @@ class JourneyTopologyTest {
     }
 
     void campaign(String id, List<String> customers, String segment, Instant scheduledAt) {
-        TopologyRecords.send(campaigns, id, io.heomdm.events.schema.CampaignTriggered.newBuilder().setCampaignId(id).setName("Winter sale")
+        TopologyTests.send(campaigns, id, io.heomdm.events.schema.CampaignTriggered.newBuilder().setCampaignId(id).setName("Winter sale")
                 .setCustomerIds(customers).setAudienceSegment(segment).setChannel(Channel.EMAIL).setTemplate("promo").setScheduledAt(scheduledAt)
                 .build(), now);
     }
@@ -343,9 +334,9 @@ class JourneyTopologyTest {
         campaign("c-list", List.of("ann"), null, null);
         assertThat(decided()).as("once per campaign and customer").isEmpty();
 
-        TopologyRecords.send(segments, "VIP/cid", new SegmentEntered("VIP/cid", "VIP", "cid", SegmentTrigger.EVENT), now);
-        TopologyRecords.send(segments, "VIP/dan", new SegmentEntered("VIP/dan", "VIP", "dan", SegmentTrigger.EVENT), now);
-        TopologyRecords.send(segments, "VIP/dan", new io.heomdm.events.schema.SegmentExited("VIP/dan", "VIP", "dan", SegmentTrigger.CLOCK), now);
+        TopologyTests.send(segments, "VIP/cid", new SegmentEntered("VIP/cid", "VIP", "cid", SegmentTrigger.EVENT), now);
+        TopologyTests.send(segments, "VIP/dan", new SegmentEntered("VIP/dan", "VIP", "dan", SegmentTrigger.EVENT), now);
+        TopologyTests.send(segments, "VIP/dan", new io.heomdm.events.schema.SegmentExited("VIP/dan", "VIP", "dan", SegmentTrigger.CLOCK), now);
         campaign("c-vip", List.of(), "VIP", null);
         assertThat(decided()).extracting(d -> d.getCustomerId() + " " + d.getSource() + " " + d.getVariables().get("campaignName"))
                 .containsExactly("cid campaign:c-vip Winter sale");
@@ -372,12 +363,11 @@ class JourneyTopologyTest {
         var good = json.readTree("""
                 {"entry": {"event": "CartItemAdded"}, "exitOn": ["OrderPlaced"], "steps": [{"message": {"channel": "email", "template": "cart-reminder"}}]}""");
         assertThat(JourneyDefinitions.check("welcome", good, Set.of())).isEmpty();
-        var definitions = driver.createInputTopic(CampaignsTopics.JOURNEY_DEFINITIONS.name(), Serdes.String().serializer(),
-                Serdes.ByteArray().serializer());
+        var definitions = TopologyTests.input(driver, CampaignsTopics.JOURNEY_DEFINITIONS);
         customer("ann", "Europe/London", true);
         cartAdd("ann", "p-1");
         assertThat(decided()).as("no journey yet").isEmpty();
-        TopologyRecords.send(definitions, "welcome", new io.heomdm.events.schema.JourneyDefined("welcome", good.toString()), now);
+        TopologyTests.send(definitions, "welcome", new io.heomdm.events.schema.JourneyDefined("welcome", good.toString()), now);
         advance(Duration.ofSeconds(5));
         cartAdd("ann", "p-2");
         assertThat(decided()).singleElement().satisfies(d -> {
@@ -385,7 +375,7 @@ class JourneyTopologyTest {
             assertThat(d.getOutcome()).isEqualTo(DeliveryOutcome.SENT);
         });
         // a definition that no longer compiles (written by an older version, say) is left out, and the rest keeps running
-        TopologyRecords.send(definitions, "welcome", new io.heomdm.events.schema.JourneyDefined("welcome", "{\"steps\": []}"), now);
+        TopologyTests.send(definitions, "welcome", new io.heomdm.events.schema.JourneyDefined("welcome", "{\"steps\": []}"), now);
         advance(Duration.ofSeconds(5));
         order("ann");
         cartAdd("ann", "p-3");

@@ -6,13 +6,9 @@ import io.heomdm.decisions.recommendations.CustomerTaste;
 import io.heomdm.decisions.recommendations.ItemStats;
 import io.heomdm.decisions.recommendations.RecommendationData;
 import io.heomdm.decisions.recommendations.RecommendationSettings;
-import io.heomdm.eventlog.KafkaHeaders;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.SharedTopics;
-import io.heomdm.eventlog.streams.TopologyRecords;
-import io.heomdm.events.AvroCodec;
-import io.heomdm.events.Envelope;
-import io.heomdm.events.EventCatalog;
+import io.heomdm.eventlog.streams.TopologyTests;
 import io.heomdm.events.schema.ProductCatalogued;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -21,17 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.test.TestRecord;
 
 /** The decisions topology in a {@link TopologyTestDriver}, with helpers to feed it events and read its stores. */
 public final class TopologyFixture implements AutoCloseable {
@@ -49,27 +39,19 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public TopologyFixture(Path stateDir, PricingSettings pricing, RecommendationSettings settings, List<PriceTest> tests) {
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decisions-test");
-        io.heomdm.eventlog.streams.StreamsApp.isolateFailures(props, "decisions-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        var props = TopologyTests.properties("decisions-test", stateDir);
         driver = new TopologyTestDriver(DecisionsTopology.build(pricing, settings, tests), props);
-        var keys = Serdes.String().serializer();
-        var values = Serdes.ByteArray().serializer();
-        catalog = driver.createInputTopic(MarketTopics.CATALOG.name(), keys, values);
-        activity = driver.createInputTopic(MarketTopics.ACTIVITY.name(), keys, values);
-        demand = driver.createInputTopic(SharedTopics.DEMAND.name(), keys, values);
-        competitors = driver.createInputTopic(MarketTopics.COMPETITOR_PRICES.name(), keys, values);
-        approvals = driver.createInputTopic(DecisionsTopics.PRICE_APPROVALS.name(), keys, values);
-        prices = driver.createOutputTopic(DecisionsTopics.PRICES.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-        recommendations = driver.createOutputTopic(DecisionsTopics.RECOMMENDATIONS.name(), Serdes.String().deserializer(),
-                Serdes.ByteArray().deserializer());
+        catalog = TopologyTests.input(driver, MarketTopics.CATALOG);
+        activity = TopologyTests.input(driver, MarketTopics.ACTIVITY);
+        demand = TopologyTests.input(driver, SharedTopics.DEMAND);
+        competitors = TopologyTests.input(driver, MarketTopics.COMPETITOR_PRICES);
+        approvals = TopologyTests.input(driver, DecisionsTopics.PRICE_APPROVALS);
+        prices = TopologyTests.output(driver, DecisionsTopics.PRICES);
+        recommendations = TopologyTests.output(driver, DecisionsTopics.RECOMMENDATIONS);
     }
 
     public void product(String id, String category, String price, String floor, String ceiling, String cost, int stock, boolean hidden, Instant at) {
-        TopologyRecords.send(catalog, id, ProductCatalogued.newBuilder().setProductId(id).setName(id).setCategory(category).setPrice(new BigDecimal(price))
+        TopologyTests.send(catalog, id, ProductCatalogued.newBuilder().setProductId(id).setName(id).setCategory(category).setPrice(new BigDecimal(price))
                 .setFloor(new BigDecimal(floor)).setCeiling(new BigDecimal(ceiling)).setCost(new BigDecimal(cost)).setStock(stock).setHidden(hidden)
                 .build(), at);
     }

@@ -2,6 +2,7 @@ package io.heomdm.analytics.customers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heomdm.eventlog.streams.TopologyTests;
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.analytics.segments.RuleParser;
 import io.heomdm.analytics.segments.SegmentCatalog;
@@ -17,7 +18,6 @@ import io.heomdm.events.schema.ProductViewed;
 import io.heomdm.events.schema.SegmentDefined;
 import io.heomdm.events.schema.SegmentEntered;
 import io.heomdm.events.schema.SegmentExited;
-import io.heomdm.events.schema.SegmentTrigger;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,12 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -57,18 +55,13 @@ class CustomerTopologyTest {
     void start(CustomerAnalyticsSettings settings, Map<String, String> rules, Instant wallClock) {
         Map<String, io.heomdm.analytics.segments.Rule> parsed = new LinkedHashMap<>();
         rules.forEach((name, json) -> parsed.put(name, RuleParser.parse(json)));
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
-        io.heomdm.eventlog.streams.StreamsApp.isolateFailures(props, "analytics-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        var props = TopologyTests.properties("analytics-test", stateDir);
         catalog = SegmentCatalog.of(parsed);
         driver = new TopologyTestDriver(CustomerTopology.build(settings, catalog), props, wallClock);
-        activity = driver.createInputTopic(MarketTopics.ACTIVITY.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        segments = driver.createOutputTopic(AnalyticsTopics.SEGMENTS.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-        scores = driver.createOutputTopic(AnalyticsTopics.SCORES.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-        definitions = driver.createInputTopic(AnalyticsTopics.SEGMENT_DEFINITIONS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        activity = TopologyTests.input(driver, MarketTopics.ACTIVITY);
+        segments = TopologyTests.output(driver, AnalyticsTopics.SEGMENTS);
+        scores = TopologyTests.output(driver, AnalyticsTopics.SCORES);
+        definitions = TopologyTests.input(driver, AnalyticsTopics.SEGMENT_DEFINITIONS);
     }
 
     @AfterEach

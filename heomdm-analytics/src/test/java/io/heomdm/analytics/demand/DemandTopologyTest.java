@@ -3,6 +3,7 @@ package io.heomdm.analytics.demand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.heomdm.eventlog.streams.TopologyTests;
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.eventlog.KafkaHeaders;
 import io.heomdm.eventlog.MarketTopics;
@@ -19,11 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -42,15 +40,10 @@ class DemandTopologyTest {
     TestOutputTopic<String, byte[]> demand;
 
     void start(DemandSettings settings) {
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "demand-test");
-        io.heomdm.eventlog.streams.StreamsApp.isolateFailures(props, "demand-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        var props = TopologyTests.properties("demand-test", stateDir);
         driver = new TopologyTestDriver(DemandTopology.build(settings), props);
-        activity = driver.createInputTopic(MarketTopics.ACTIVITY.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        demand = driver.createOutputTopic(AnalyticsTopics.DEMAND.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        activity = TopologyTests.input(driver, MarketTopics.ACTIVITY);
+        demand = TopologyTests.output(driver, AnalyticsTopics.DEMAND);
     }
 
     @AfterEach

@@ -2,7 +2,7 @@ package io.heomdm.decisions.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heomdm.eventlog.streams.TopologyRecords;
+import io.heomdm.eventlog.streams.TopologyTests;
 import io.heomdm.decisions.DecisionsTopology;
 import io.heomdm.decisions.TopologyFixture;
 import io.heomdm.decisions.recommendations.RecommendationSettings;
@@ -41,11 +41,11 @@ class PriceTestTopologyTest {
     }
 
     void view(String customer, Instant at) {
-        TopologyRecords.send(fx.activity, customer, ProductViewed.newBuilder().setCustomerId(customer).setProductId("P").build(), at);
+        TopologyTests.send(fx.activity, customer, ProductViewed.newBuilder().setCustomerId(customer).setProductId("P").build(), at);
     }
 
     void order(String customer, String unitPrice, int quantity, Instant at) {
-        TopologyRecords.send(fx.activity, customer, OrderPlaced.newBuilder().setCustomerId(customer).setOrderId(customer + at)
+        TopologyTests.send(fx.activity, customer, OrderPlaced.newBuilder().setCustomerId(customer).setOrderId(customer + at)
                 .setLines(List.of(new OrderLine("P", quantity, new BigDecimal(unitPrice)))).setTotal(BigDecimal.ONE).build(), at);
     }
 

@@ -2,7 +2,7 @@ package io.heomdm.decisions.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heomdm.eventlog.streams.TopologyRecords;
+import io.heomdm.eventlog.streams.TopologyTests;
 import io.heomdm.decisions.DecisionsTopology;
 import io.heomdm.decisions.TopologyFixture;
 import io.heomdm.decisions.recommendations.RecommendationSettings;
@@ -44,7 +44,7 @@ class PricingTopologyTest {
     }
 
     void window(Instant start, Duration size, long units) {
-        TopologyRecords.send(fx.demand, "P", DemandObserved.newBuilder().setProductId("P").setWindowStart(start).setWindowEnd(start.plus(size))
+        TopologyTests.send(fx.demand, "P", DemandObserved.newBuilder().setProductId("P").setWindowStart(start).setWindowEnd(start.plus(size))
                 .setViews(units * 10).setCartAdds(units).setOrders(units).setUnits(units).setRevenue(BigDecimal.ZERO).setForecastUnits(units)
                 .setSeasonal(false).build(), start.plus(size));
     }
@@ -62,7 +62,7 @@ class PricingTopologyTest {
             window(T0.plus(HOUR.multipliedBy(w)), HOUR, 40);
         }
         assertThat(state().cycles()).isEqualTo(20);
-        var changes = TopologyRecords.read(fx.prices, PriceChanged.class);
+        var changes = TopologyTests.read(fx.prices, PriceChanged.class);
         assertThat(changes).isNotEmpty().allSatisfy(e -> {
             PriceChanged c = e.getValue();
             assertThat(c.getApplied()).isTrue();
@@ -82,14 +82,14 @@ class PricingTopologyTest {
         start(settings(PricingSettings.Mode.AUTO));
         window(T0, HOUR, 40);
         window(T0.plus(HOUR), HOUR, 35);
-        var first = TopologyRecords.read(fx.prices, PriceChanged.class);
+        var first = TopologyTests.read(fx.prices, PriceChanged.class);
         fx.close();
         // a second, empty engine fed the same windows: the seed comes from the product and the window
         fx = new TopologyFixture(stateDir.resolve("again"), settings(PricingSettings.Mode.AUTO), RecommendationSettings.defaults());
         fx.product("P", "kitchen", "20", "10", "30", "5", 100, false, T0);
         window(T0, HOUR, 40);
         window(T0.plus(HOUR), HOUR, 35);
-        var second = TopologyRecords.read(fx.prices, PriceChanged.class);
+        var second = TopologyTests.read(fx.prices, PriceChanged.class);
         assertThat(second).extracting(e -> e.getKey().eventId() + " " + e.getValue().getFinalPrice())
                 .isEqualTo(first.stream().map(e -> e.getKey().eventId() + " " + e.getValue().getFinalPrice()).toList());
     }
@@ -97,11 +97,11 @@ class PricingTopologyTest {
     @Test
     void aCompetitorPriceKeepsEveryDecisionInsideItsBand() {
         start(settings(PricingSettings.Mode.AUTO));
-        TopologyRecords.send(fx.competitors, "P", new CompetitorPriceObserved("P", "rival", new BigDecimal("20.00"), "EUR"), T0);
+        TopologyTests.send(fx.competitors, "P", new CompetitorPriceObserved("P", "rival", new BigDecimal("20.00"), "EUR"), T0);
         for (int w = 0; w < 15; w++) {
             window(T0.plus(HOUR.multipliedBy(w)), HOUR, 40);
         }
-        var changes = TopologyRecords.read(fx.prices, PriceChanged.class);
+        var changes = TopologyTests.read(fx.prices, PriceChanged.class);
         assertThat(changes).allSatisfy(e -> assertThat(e.getValue().getFinalPrice()).isBetween(new BigDecimal("18.00"), new BigDecimal("22.00")));
         assertThat(state().decisions()).anySatisfy(d -> assertThat(d.boundBy()).isEqualTo("competitor-band"));
     }
@@ -113,19 +113,19 @@ class PricingTopologyTest {
         List<java.util.Map.Entry<io.heomdm.events.Envelope, PriceChanged>> changes;
         do {
             window(T0.plus(HOUR.multipliedBy(w++)), HOUR, 40);
-            changes = TopologyRecords.read(fx.prices, PriceChanged.class);
+            changes = TopologyTests.read(fx.prices, PriceChanged.class);
         } while (changes.isEmpty());
         PriceChanged recommended = changes.get(0).getValue();
         assertThat(recommended.getApplied()).isFalse();
         assertThat(state().currentPrice()).isEqualByComparingTo("20");
-        TopologyRecords.send(fx.approvals, "P", new PriceApproved("P", recommended.getDecisionId(), "maria"), T0.plus(HOUR.multipliedBy(w)));
-        PriceChanged applied = TopologyRecords.read(fx.prices, PriceChanged.class).get(0).getValue();
+        TopologyTests.send(fx.approvals, "P", new PriceApproved("P", recommended.getDecisionId(), "maria"), T0.plus(HOUR.multipliedBy(w)));
+        PriceChanged applied = TopologyTests.read(fx.prices, PriceChanged.class).get(0).getValue();
         assertThat(applied.getApplied()).isTrue();
         assertThat(applied.getReason()).isEqualTo("approval");
         assertThat(applied.getDecisionId()).isEqualTo(recommended.getDecisionId());
         assertThat(state().currentPrice()).isEqualByComparingTo(recommended.getFinalPrice());
         // approving it again changes nothing
-        TopologyRecords.send(fx.approvals, "P", new PriceApproved("P", recommended.getDecisionId(), "maria"), T0.plus(HOUR.multipliedBy(w)));
+        TopologyTests.send(fx.approvals, "P", new PriceApproved("P", recommended.getDecisionId(), "maria"), T0.plus(HOUR.multipliedBy(w)));
         assertThat(fx.prices.isEmpty()).isTrue();
     }
 }

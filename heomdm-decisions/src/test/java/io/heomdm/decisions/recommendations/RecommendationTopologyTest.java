@@ -2,7 +2,7 @@ package io.heomdm.decisions.recommendations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heomdm.eventlog.streams.TopologyRecords;
+import io.heomdm.eventlog.streams.TopologyTests;
 import io.heomdm.decisions.DecisionsTopology;
 import io.heomdm.decisions.TopologyFixture;
 import io.heomdm.decisions.pricing.PricingSettings;
@@ -50,12 +50,12 @@ class RecommendationTopologyTest {
 
     void order(String customer, Instant at, String... products) {
         var lines = Arrays.stream(products).map(p -> new OrderLine(p, 1, BigDecimal.TEN)).toList();
-        TopologyRecords.send(fx.activity, customer, OrderPlaced.newBuilder().setCustomerId(customer).setOrderId(UUID.randomUUID().toString())
+        TopologyTests.send(fx.activity, customer, OrderPlaced.newBuilder().setCustomerId(customer).setOrderId(UUID.randomUUID().toString())
                 .setLines(lines).setTotal(BigDecimal.TEN).build(), at);
     }
 
     void view(String customer, String session, String product, Instant at) {
-        TopologyRecords.send(fx.activity, customer, ProductViewed.newBuilder().setCustomerId(customer).setProductId(product).setSessionId(session)
+        TopologyTests.send(fx.activity, customer, ProductViewed.newBuilder().setCustomerId(customer).setProductId(product).setSessionId(session)
                 .build(), at);
     }
 
@@ -79,7 +79,7 @@ class RecommendationTopologyTest {
         assertThat(recommender(T0).related("D", ItemStats.BOUGHT_TOGETHER, 10)).isEmpty();
         assertThat(fx.data().baskets(ItemStats.BOUGHT_TOGETHER)).isEqualTo(5);
 
-        var updates = TopologyRecords.read(fx.recommendations, RecommendationsUpdated.class);
+        var updates = TopologyTests.read(fx.recommendations, RecommendationsUpdated.class);
         var lastForA = updates.stream().map(e -> e.getValue()).filter(u -> u.getProductId().equals("A")).reduce((a, b) -> b).orElseThrow();
         assertThat(lastForA.getKind()).isEqualTo(ItemStats.BOUGHT_TOGETHER);
         // published when the list changes (B; then B, C), with the counts of that moment; the third and

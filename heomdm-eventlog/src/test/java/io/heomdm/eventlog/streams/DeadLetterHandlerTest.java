@@ -8,7 +8,6 @@ import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -128,13 +127,7 @@ class DeadLetterHandlerTest {
 
     /** Exactly-once, with the platform's dead-letter handlers writing to dlt-test.dlt. */
     private static Properties props(Path stateDir) {
-        var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlt-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        StreamsApp.isolateFailures(props, "dlt-test");
-        return props;
+        return TopologyTests.properties("dlt-test", stateDir);
     }
 
     private static String header(TestRecord<?, ?> record, String name) {
