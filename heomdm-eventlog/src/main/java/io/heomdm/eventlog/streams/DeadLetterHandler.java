@@ -95,7 +95,7 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler, Dese
         }
         var lettered = new Lettered(context.topic(), context.partition(), context.offset(), context.processorNodeId());
         var before = lastLettered.get(context.taskId());
-        if (before != null && before.sameRecord(lettered) && !before.processor().equals(lettered.processor())) {
+        if (before != null && before.sameRecord(lettered) && !java.util.Objects.equals(before.processor(), lettered.processor())) {
             // the source feeds several processors and one of them has parked this record already: one record, one
             // letter (a replay runs every branch again). The same processor failing on it again is the task
             // processing it anew after an aborted transaction, whose letter went with it: that one is written.
