@@ -187,15 +187,18 @@ final class ExactlyOnceCheck {
         }
 
         /**
-         * A customer's profile, asked again after a 503 or 429 for up to a minute, as a client would: the stores
-         * are not queryable while a rebalance moves them, and the kills end in rebalances. Any other answer
-         * (404 included) is the profile's status, counted as nothing.
+         * A customer's profile, asked again after a 503 or 429 for up to a minute, waiting as the answer's
+         * Retry-After says, as a client would: the stores are not queryable while a rebalance moves them,
+         * and the kills end in rebalances. Any other answer (404 included) is the profile's status,
+         * counted as nothing.
          */
         JsonNode profile(String customer) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             var answer = get("/v1/customers/" + customer);
             while ((answer.statusCode() == 503 || answer.statusCode() == 429) && System.nanoTime() < deadline) {
-                Thread.sleep(500);
+                // the wait the server asks for (Retry-After, in seconds), within half a second and five
+                long seconds = answer.headers().firstValueAsLong("Retry-After").orElse(0);
+                Thread.sleep(Math.min(5_000, Math.max(500, seconds * 1_000)));
                 answer = get("/v1/customers/" + customer);
             }
             return answer.statusCode() == 200 ? JSON.readTree(answer.body()) : JSON.createObjectNode().put("status", answer.statusCode());

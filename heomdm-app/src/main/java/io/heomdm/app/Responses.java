@@ -52,13 +52,14 @@ final class Responses {
                 arm == null ? null : new PriceResponse.Arm(arm.customerId(), arm.testId(), arm.arm(), arm.price()));
     }
 
+    /** A decision as stored: one written by an earlier release may lack the fields added since (read back as null), and is shown so. */
     static PriceResponse.Decision decision(PriceDecision d) {
         if (d == null) {
             return null;
         }
         return new PriceResponse.Decision(d.decisionId(), d.at(), d.previousPrice(), d.proposedPrice(), d.finalPrice(), d.boundBy(),
-                d.trail().stream().map(Responses::step).toList(), d.mode().name(), d.applied(), d.reason(), d.expectedUnits(), d.elasticity(),
-                d.elasticityStdErr());
+                d.trail() == null ? null : d.trail().stream().map(Responses::step).toList(), d.mode() == null ? null : d.mode().name(),
+                d.applied(), d.reason(), d.expectedUnits(), d.elasticity(), d.elasticityStdErr());
     }
 
     private static PriceResponse.Step step(Guardrails.Step s) {

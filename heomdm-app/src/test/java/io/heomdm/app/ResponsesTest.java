@@ -59,6 +59,10 @@ class ResponsesTest {
         assertSameJson(price, Responses.price(price));
         var bare = new Decisions.PriceView("p2", BigDecimal.ONE, "EUR", T, T, "auto", null, List.of(), null, List.of(), 0, null);
         assertSameJson(bare, Responses.price(bare));
+        // a decision stored by an earlier release, without the fields added since: shown with them empty, not a 500
+        var older = new PriceDecision("d0", T, BigDecimal.ONE, BigDecimal.TEN, BigDecimal.TEN, null, null, null, true, "cycle", null, null, null);
+        var withOlder = new Decisions.PriceView("p3", BigDecimal.TEN, "EUR", T, T, "auto", null, List.of(older), null, List.of(), 1, null);
+        assertSameJson(withOlder, Responses.price(withOlder));
     }
 
     @Test
