@@ -1,13 +1,11 @@
 package io.heomdm.app;
 
-import io.heomdm.analytics.AnalyticsTopics;
+import io.heomdm.app.catalog.PlatformDataflows;
 import io.heomdm.analytics.customers.CustomerTopology;
 import io.heomdm.analytics.demand.DemandTopology;
 import io.heomdm.bench.Progress;
 import io.heomdm.bench.market.MarketSimulator;
-import io.heomdm.decisions.DecisionsTopics;
 import io.heomdm.decisions.DecisionsTopology;
-import io.heomdm.campaigns.CampaignsTopics;
 import io.heomdm.campaigns.CampaignsTopology;
 import io.heomdm.campaigns.JourneyQuarantine;
 import io.heomdm.embedded.EmbeddedKafka;
@@ -15,7 +13,6 @@ import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicAdmin;
-import io.heomdm.eventlog.TopicSpec;
 import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.streams.StreamsApp;
 import java.io.IOException;
@@ -32,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -105,10 +101,7 @@ final class DeduplicationCost {
         try (var broker = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             var kafka = new KafkaSettings(broker.bootstrapServers(), Map.of(), Duration.ofSeconds(30), (short) 1, 1);
             // what the platform's applications read and write, each topic once
-            Map<String, TopicSpec> topics = new LinkedHashMap<>();
-            Stream.of(MarketTopics.all(), AnalyticsTopics.all(), DecisionsTopics.all(), CampaignsTopics.all()).flatMap(List::stream)
-                    .forEach(t -> topics.putIfAbsent(t.name(), t));
-            TopicAdmin.ensure(kafka, List.copyOf(topics.values()));
+            TopicAdmin.ensure(kafka, List.copyOf(PlatformDataflows.topics().values()));
             progress.step("writing the catalogue and " + events + " simulated market events");
             long written = write(kafka, events);
             progress.done("written");

@@ -1,10 +1,7 @@
 package io.heomdm.app;
 
-import io.heomdm.analytics.AnalyticsTopics;
-import io.heomdm.decisions.DecisionsTopics;
-import io.heomdm.campaigns.CampaignsTopics;
+import io.heomdm.app.catalog.PlatformDataflows;
 import io.heomdm.eventlog.KafkaEventPublisher;
-import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicSpec;
 import io.heomdm.events.Event;
 import io.heomdm.storage.Outbox;
@@ -12,7 +9,6 @@ import io.heomdm.storage.OutboxRelay;
 import io.heomdm.taskqueue.QueueSpec;
 import io.heomdm.taskqueue.TaskQueue;
 import io.heomdm.taskqueue.TaskQueues;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,9 +20,7 @@ final class OutboxDestinations {
     /** Topics by name (every topic a service may write through the outbox) and queues by name. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     static OutboxRelay.Destinations of(KafkaEventPublisher publisher, TaskQueue taskQueue) {
-        Map<String, TopicSpec> topics = new java.util.HashMap<>();
-        java.util.stream.Stream.of(MarketTopics.all(), CampaignsTopics.all(), DecisionsTopics.all(), AnalyticsTopics.all())
-                .flatMap(List::stream).forEach(t -> topics.put(t.name(), t));
+        Map<String, TopicSpec> topics = PlatformDataflows.topics();
         Map<String, QueueSpec<?>> queues = new java.util.HashMap<>();
         TaskQueues.all().forEach(q -> queues.put(q.name(), q));
         return new OutboxRelay.Destinations() {

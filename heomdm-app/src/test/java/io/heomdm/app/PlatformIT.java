@@ -106,6 +106,14 @@ class PlatformIT {
         assertThat(audit).isNotNull();
     }
 
+    @Test
+    void theEventCatalogueIsServedAsAPageWithoutAKey() throws Exception {
+        var page = http.send(HttpRequest.newBuilder(uri("/catalog")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("<h3 id=\"orderplaced\">OrderPlaced</h3>", "<code>market.activity.v1</code>", "decisions.order-confirmation");
+    }
+
     @AfterAll
     void stop() {
         platform.close();

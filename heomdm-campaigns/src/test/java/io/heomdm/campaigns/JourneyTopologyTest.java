@@ -69,6 +69,13 @@ class JourneyTopologyTest {
         deliveries = TopologyTests.output(driver, CampaignsTopics.DELIVERIES);
     }
 
+    @Test
+    void theTopologyReadsAndWritesWhatItsDataflowDeclares() {
+        var topology = CampaignsTopology.build(new CampaignSettings(List.of(BuiltInJourneys.priceDrop("price-drop")), NO_CAPS, TICK,
+                new PriceDropSettings(10, Duration.ofDays(7), "price-drop"))).describe();
+        assertThat(CampaignsDataflows.CAMPAIGNS.mismatches(topology)).isEmpty();
+    }
+
     @AfterEach
     void close() {
         if (driver != null) {

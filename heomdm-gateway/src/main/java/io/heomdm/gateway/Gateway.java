@@ -65,7 +65,7 @@ public final class Gateway implements AutoCloseable {
                 new PricingResource(backends.analytics(), backends.decisions(), settings, backends.audit()),
                 new RecommendationsResource(backends.decisions()),
                 new CampaignsResource(backends.customers(), backends.journeys(), settings, backends.audit()),
-                new OperationsResource(backends.health(), metrics, backends.audit()),
+                new OperationsResource(backends.health(), metrics, backends.audit(), backends.catalogue()),
                 new KeysResource(backends.keyAdmin(), backends.audit()),
                 new DeadLettersResource(backends.deadLetters(), backends.audit()));
         this.app = Javalin.create(config -> configure(config, resources));

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Health (bare UP/DOWN for anyone; each check's state with a {@code read} key), metrics ({@code read}),
- * the API's OpenAPI document and its browsable docs (public), and the audit log ({@code admin}).
+ * the API's OpenAPI document, its browsable docs and the event catalogue (public), and the audit log ({@code admin}).
  */
 final class OperationsResource implements Resource {
     static final String OPENAPI = "/io/heomdm/gateway/openapi.yaml";
@@ -25,11 +25,13 @@ final class OperationsResource implements Resource {
     private final List<HealthCheck> health;
     private final PrometheusMeterRegistry metrics;
     private final AuditTrail audit;
+    private final byte[] cataloguePage;
 
-    OperationsResource(List<HealthCheck> health, PrometheusMeterRegistry metrics, AuditTrail audit) {
+    OperationsResource(List<HealthCheck> health, PrometheusMeterRegistry metrics, AuditTrail audit, String catalogue) {
         this.health = health;
         this.metrics = metrics;
         this.audit = audit;
+        this.cataloguePage = catalogue.isEmpty() ? null : CataloguePage.render(catalogue);
     }
 
     @Override
@@ -39,6 +41,7 @@ final class OperationsResource implements Resource {
         routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(resource(OPENAPI)), Scope.PUBLIC);
         routes.get("/docs", ctx -> ctx.contentType("text/html; charset=utf-8").result(DOCS_PAGE), Scope.PUBLIC);
         routes.get("/docs/{file}", this::docsFile, Scope.PUBLIC);
+        routes.get("/catalog", this::catalogue, Scope.PUBLIC);
         routes.get("/v1/audit", ctx -> Requests.json(ctx, 200, Map.of("entries", audit.recent(Requests.count(ctx, "limit", 100, AUDIT_PAGE)))),
                 Scope.ADMIN);
     }
@@ -72,6 +75,13 @@ final class OperationsResource implements Resource {
             }
         }
         Requests.json(ctx, up ? 200 : 503, body);
+    }
+
+    private void catalogue(Context ctx) {
+        if (cataloguePage == null) {
+            throw new ProblemException(Problem.of(404, "not-found", "Not found", "this gateway was started without an event catalogue"));
+        }
+        ctx.contentType("text/html; charset=utf-8").result(cataloguePage);
     }
 
     private void docsFile(Context ctx) {

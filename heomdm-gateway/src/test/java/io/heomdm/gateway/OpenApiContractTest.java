@@ -107,7 +107,12 @@ class OpenApiContractTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(outside.statusCode()).isIn(400, 404);
         assertThat(outside.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        var noCatalogue = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/catalog")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(noCatalogue.statusCode()).as("this gateway was given no catalogue").isEqualTo(404);
+        assertThat(noCatalogue.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }
+
     @Test
     void everyExampleInTheDocumentIsValidAgainstItsSchema() throws Exception {
         JsonNode document = YAML.readTree(OperationsResource.resource(OperationsResource.OPENAPI));

@@ -292,6 +292,13 @@ class CustomerTopologyTest {
     }
 
     @Test
+    void theTopologyReadsAndWritesWhatItsDataflowDeclares() {
+        var topology = CustomerTopology.build(settings(), SegmentCatalog.of(Map.of())).describe();
+        assertThat(io.heomdm.analytics.AnalyticsDataflows.CUSTOMERS.mismatches(topology)).isEmpty();
+        assertThat(io.heomdm.analytics.AnalyticsDataflows.DEMAND.mismatches(topology)).isNotEmpty();
+    }
+
+    @Test
     void anRfmNameCannotBeTakenByARule() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> CustomerTopology.build(settings(),
                 SegmentCatalog.of(Map.of("Champions", RuleParser.parse("{\"property\": \"orderCount\", \"op\": \"gt\", \"value\": 10}")))))

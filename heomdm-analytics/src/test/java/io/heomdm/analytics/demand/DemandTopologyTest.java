@@ -46,6 +46,12 @@ class DemandTopologyTest {
         demand = TopologyTests.output(driver, AnalyticsTopics.DEMAND);
     }
 
+    @Test
+    void theTopologyReadsAndWritesWhatItsDataflowDeclares() {
+        var topology = DemandTopology.build(new DemandSettings(Duration.ofHours(1), Duration.ofHours(1), Duration.ZERO, 0.3, 0.2)).describe();
+        assertThat(io.heomdm.analytics.AnalyticsDataflows.DEMAND.mismatches(topology)).isEmpty();
+    }
+
     @AfterEach
     void close() {
         if (driver != null) {

@@ -48,6 +48,12 @@ class RecommendationTopologyTest {
         fx.close();
     }
 
+    @Test
+    void theTopologyReadsAndWritesWhatItsDataflowDeclares() {
+        var topology = io.heomdm.decisions.DecisionsTopology.build(PricingSettings.defaults(), SETTINGS, List.of()).describe();
+        assertThat(io.heomdm.decisions.DecisionsDataflows.DECISIONS.mismatches(topology)).isEmpty();
+    }
+
     void order(String customer, Instant at, String... products) {
         var lines = Arrays.stream(products).map(p -> new OrderLine(p, 1, BigDecimal.TEN)).toList();
         TopologyTests.send(fx.activity, customer, OrderPlaced.newBuilder().setCustomerId(customer).setOrderId(UUID.randomUUID().toString())
