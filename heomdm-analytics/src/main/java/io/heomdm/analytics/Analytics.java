@@ -75,9 +75,9 @@ public final class Analytics implements AutoCloseable {
             RandomGenerator random) {
         TopicAdmin.ensure(kafka, AnalyticsTopics.all());
         var customers = CompletableFuture.supplyAsync(() -> StreamsApp.start(CUSTOMERS_APPLICATION_ID,
-                CustomerTopology.build(customerSettings, catalog, window), kafka, stateDir, threads, startTimeout));
+                () -> CustomerTopology.build(customerSettings, catalog, window), kafka, stateDir, threads, startTimeout));
         var demand = CompletableFuture.supplyAsync(() -> StreamsApp.start(DEMAND_APPLICATION_ID,
-                DemandTopology.build(demandSettings, window), kafka, stateDir, threads, startTimeout));
+                () -> DemandTopology.build(demandSettings, window), kafka, stateDir, threads, startTimeout));
         CompletableFuture.allOf(customers, demand).exceptionally(e -> null).join();
         if (customers.isCompletedExceptionally() || demand.isCompletedExceptionally()) {
             for (var app : List.of(customers, demand)) {
@@ -213,7 +213,12 @@ public final class Analytics implements AutoCloseable {
     }
 
     private static <T> T store(StreamsApp app, String name, QueryableStoreType<T> type) {
-        return app.streams().store(StoreQueryParameters.fromNameAndType(name, type));
+        return app.store(StoreQueryParameters.fromNameAndType(name, type));
+    }
+
+    /** Its Kafka Streams applications, for what is done to one as a whole (a rebuild from the log). */
+    public List<StreamsApp> applications() {
+        return List.of(customers, demand);
     }
 
     public boolean isRunning() {

@@ -149,7 +149,7 @@ final class DeduplicationCost {
         String applicationId = "bench-dedup-" + subject.name() + "-" + run;
         List<String> topics = new ArrayList<>(List.of(MarketTopics.ACTIVITY.name()));
         subject.repartitions().forEach(r -> topics.add(applicationId + "-" + r + "-repartition"));
-        try (var app = StreamsApp.start(applicationId, subject.topology().apply(window), kafka, dir.resolve(applicationId), 1, Duration.ofMinutes(2))) {
+        try (var app = StreamsApp.start(applicationId, () -> subject.topology().apply(window), kafka, dir.resolve(applicationId), 1, Duration.ofMinutes(2))) {
             return DecisionsThroughput.drain(admin, applicationId, topics);
         }
     }

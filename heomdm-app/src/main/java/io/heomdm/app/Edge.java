@@ -30,6 +30,25 @@ import java.util.stream.Collectors;
 
 /** The gateway's ports on the platform's storage: API keys, the audit log, customers' messages and campaigns' counts. */
 final class Edge {
+
+    /**
+     * The API key a command sends: HEOMDM_API_KEY, or the first admin key of the data directory the
+     * configuration names — never a command-line argument, which other users of the machine can see.
+     *
+     * @param needed what key the command needs, for the error when there is none
+     */
+    static String commandLineKey(Optional<Path> config, String needed) throws IOException {
+        String key = System.getenv("HEOMDM_API_KEY");
+        if (key != null && !key.isBlank()) {
+            return key.trim();
+        }
+        HeomdmConfig cfg = ConfigLoader.load(config, System.getenv());
+        Path file = Path.of(cfg.dataDir()).resolve(ADMIN_KEY_FILE);
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("set HEOMDM_API_KEY to " + needed + "; " + file + " is not readable either");
+        }
+        return Files.readString(file).trim();
+    }
     /** What a shop's key may post unless told otherwise: its customers' activity, not campaigns, suppressions or prices. */
     static final Set<String> SHOP_EVENT_TYPES = Set.of("ProductViewed", "CartItemAdded", "CartItemRemoved", "OrderPlaced", "CustomerUpdated");
     /** How long an authenticated key is believed without asking the database: a revocation takes effect within this. */

@@ -205,7 +205,8 @@ public final class Platform implements AutoCloseable {
         var backends = new Backends(new EventIngestion(new EventIds(clock, random), clock), publisher,
                 Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), streams.analytics(), streams.decisions(), streams.journeys(),
                 healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
-                new DeadLetterConsole(taskQueue.deadLetters(), eventDeadLetters, database, clock).unlessDown(), CatalogDocument.platform().markdown());
+                new DeadLetterConsole(taskQueue.deadLetters(), eventDeadLetters, database, clock).unlessDown(),
+                new Rebuilder(streams.applications(), kafkaSettings, clock), CatalogDocument.platform().markdown());
         try {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
                     Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads(), limits, h.allowedHosts(),

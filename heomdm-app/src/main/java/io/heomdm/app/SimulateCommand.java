@@ -56,7 +56,8 @@ final class SimulateCommand implements Callable<Integer> {
                 feed(simulator, new MarketFeed.Kafka(publisher), d);
             }
         } else {
-            feed(simulator, new MarketFeed.Gateway(URI.create(target), batch, apiKey()), d);
+            feed(simulator, new MarketFeed.Gateway(URI.create(target), batch, Edge.commandLineKey(Optional.ofNullable(config),
+                    "a key with events:write for every event type (heomdm keys create --name simulator --scopes events:write --event-types all)")), d);
         }
         return 0;
     }
@@ -66,21 +67,6 @@ final class SimulateCommand implements Callable<Integer> {
         try (var feed = new MarketFeed(simulator, to, rate, System.out).start(d)) {
             feed.await();
         }
-    }
-
-    /** HEOMDM_API_KEY, or the first admin key of the embedded default's data directory: never a command-line argument. */
-    private String apiKey() throws java.io.IOException {
-        String key = System.getenv("HEOMDM_API_KEY");
-        if (key != null && !key.isBlank()) {
-            return key.trim();
-        }
-        HeomdmConfig cfg = ConfigLoader.load(Optional.ofNullable(config), System.getenv());
-        java.nio.file.Path file = java.nio.file.Path.of(cfg.dataDir()).resolve(Edge.ADMIN_KEY_FILE);
-        if (!java.nio.file.Files.isReadable(file)) {
-            throw new IllegalArgumentException("set HEOMDM_API_KEY to a key with events:write for every event type "
-                    + "(heomdm keys create --name simulator --scopes events:write --event-types all); " + file + " is not readable either");
-        }
-        return java.nio.file.Files.readString(file).trim();
     }
 
     static MarketSimulator simulator(long seed, int customers, int products, int eventBytes) {

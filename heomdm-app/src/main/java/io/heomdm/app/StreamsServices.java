@@ -9,6 +9,7 @@ import io.heomdm.campaigns.Campaigns;
 import io.heomdm.campaigns.CampaignsTopics;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.streams.Deduplicator;
+import io.heomdm.eventlog.streams.StreamsApp;
 import io.heomdm.gateway.AnalyticsQueries;
 import io.heomdm.gateway.DecisionQueries;
 import io.heomdm.gateway.HealthCheck;
@@ -16,7 +17,9 @@ import io.heomdm.gateway.JourneyQueries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The three Kafka Streams services (analytics, decisions, campaigns), each started if configured,
  * side by side, and what the gateway asks of them; a service switched off answers its queries 503.
  */
-record StreamsServices(AnalyticsQueries analytics, DecisionQueries decisions, JourneyQueries journeys) {
+record StreamsServices(AnalyticsQueries analytics, DecisionQueries decisions, JourneyQueries journeys, Map<String, StreamsApp> applications) {
     private static final Logger log = LoggerFactory.getLogger("heomdm");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -44,6 +47,10 @@ record StreamsServices(AnalyticsQueries analytics, DecisionQueries decisions, Jo
         var campaigns = together.startIf(c.enabled(), "campaigns", () -> Campaigns.start(kafka, data.resolve("campaigns"), c.threads(),
                 c.settings(), deduplication, START_TIMEOUT, clock, random));
         together.awaitAll().forEach(s -> shutdown.add(Stage.STREAMS, s.name(), s.part()));
+        Map<String, StreamsApp> applications = new LinkedHashMap<>();
+        analytics.started().ifPresent(s -> s.part().applications().forEach(app -> applications.put(serviceOf(app), app)));
+        decisions.started().ifPresent(s -> s.part().applications().forEach(app -> applications.put(serviceOf(app), app)));
+        campaigns.started().ifPresent(s -> s.part().applications().forEach(app -> applications.put(serviceOf(app), app)));
 
         AnalyticsQueries analyticsQueries = analytics.started().map(s -> {
             health.add(HealthCheck.of("analytics", s.part()::isRunning, s.part()::deadLettered));
@@ -65,6 +72,12 @@ record StreamsServices(AnalyticsQueries analytics, DecisionQueries decisions, Jo
                     s.millis());
             return ServiceQueries.of(s.part());
         }).orElse(JourneyQueries.DISABLED);
-        return new StreamsServices(analyticsQueries, decisionQueries, journeyQueries);
+        return new StreamsServices(analyticsQueries, decisionQueries, journeyQueries, Map.copyOf(applications));
+    }
+
+    /** The name the API and the bench give an application: its key in {@link PlatformServices#GROUPS}. */
+    private static String serviceOf(StreamsApp app) {
+        return PlatformServices.GROUPS.entrySet().stream().filter(e -> e.getValue().equals(app.applicationId())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no service name for " + app.applicationId())).getKey();
     }
 }

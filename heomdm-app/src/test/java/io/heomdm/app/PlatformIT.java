@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -104,6 +105,48 @@ class PlatformIT {
         assertThat(campaign.statusCode()).as("a shop's key may not unsuppress a customer").isEqualTo(403);
         var audit = JSON.readTree(get("/v1/audit").body()).get("entries");
         assertThat(audit).isNotNull();
+    }
+
+    @Test
+    void aServiceRebuiltFromTheLogTwiceAnswersAsBeforeAndMeanwhileAnswers503NotAnError() throws Exception {
+        String order = """
+                {"eventId":"%s","type":"OrderPlaced","data":{"customerId":"%s","orderId":"%s","lines":[],"total":%s}}""";
+        List<String> customers = List.of("rebuilt-1", "rebuilt-2", "rebuilt-3");
+        for (String c : customers) {
+            String retried = UUID.randomUUID().toString();
+            assertThat(post(order.formatted(retried, c, c + "-a", "10.00")).statusCode()).isEqualTo(202);
+            assertThat(post(order.formatted(retried, c, c + "-a", "10.00")).statusCode()).as("a client's retry").isEqualTo(202);
+            assertThat(post(order.formatted(UUID.randomUUID(), c, c + "-b", "5.50")).statusCode()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> customers.stream().allMatch(c -> {
+            try {
+                var profile = get("/v1/customers/" + c);
+                return profile.statusCode() == 200 && JSON.readTree(profile.body()).get("orderCount").asInt() == 2;
+            } catch (Exception e) {
+                return false;
+            }
+        }));
+        Map<String, String> before = new java.util.TreeMap<>();
+        for (String c : customers) {
+            before.put(c, get("/v1/customers/" + c).body());
+        }
+        for (int round = 1; round <= 2; round++) {
+            var started = postTo("/v1/replay/rebuilds/customers", "");
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            Set<Integer> meanwhile = new java.util.TreeSet<>();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                meanwhile.add(get("/v1/customers/rebuilt-1").statusCode());
+                return JSON.readTree(get("/v1/replay/rebuilds/customers").body()).get("state").asText().matches("DONE|FAILED");
+            });
+            var status = JSON.readTree(get("/v1/replay/rebuilds/customers").body());
+            assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("DONE");
+            assertThat(status.get("done").asLong()).isEqualTo(status.get("records").asLong()).isGreaterThanOrEqualTo(9);
+            assertThat(meanwhile).as("round " + round + ": answered or unavailable, never an error").isSubsetOf(200, 503);
+            for (String c : customers) {
+                assertThat(get("/v1/customers/" + c).body()).as("round " + round + ": " + c).isEqualTo(before.get(c));
+            }
+        }
+        assertThat(get("/v1/audit").body()).contains("replay.rebuild");
     }
 
     @Test

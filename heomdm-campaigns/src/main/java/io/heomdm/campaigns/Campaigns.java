@@ -65,7 +65,7 @@ public final class Campaigns implements AutoCloseable {
         topics.add(MarketTopics.CAMPAIGNS);
         TopicAdmin.ensure(kafka, topics);
         var quarantine = new JourneyQuarantine();
-        var app = StreamsApp.start(APPLICATION_ID, CampaignsTopology.build(settings, quarantine, window), kafka, stateDir, threads, startTimeout);
+        var app = StreamsApp.start(APPLICATION_ID, () -> CampaignsTopology.build(settings, quarantine, window), kafka, stateDir, threads, startTimeout);
         return new Campaigns(app, settings.journeys().stream().map(Journey::id).collect(Collectors.toUnmodifiableSet()),
                 new KafkaEventPublisher(kafka, APPLICATION_ID + "-definitions"), quarantine, clock, random);
     }
@@ -118,12 +118,17 @@ public final class Campaigns implements AutoCloseable {
     public Map<String, String> journeys() {
         Map<String, String> all = new TreeMap<>();
         configured.forEach(id -> all.put(id, "configuration"));
-        ReadOnlyKeyValueStore<String, String> store = app.streams().store(
+        ReadOnlyKeyValueStore<String, String> store = app.store(
                 StoreQueryParameters.fromNameAndType(CampaignsTopology.DEFINITIONS_STORE, QueryableStoreTypes.keyValueStore()));
         try (var it = store.all()) {
             it.forEachRemaining(kv -> all.put(kv.key, "api"));
         }
         return all;
+    }
+
+    /** Its Kafka Streams applications, for what is done to one as a whole (a rebuild from the log). */
+    public List<StreamsApp> applications() {
+        return List.of(app);
     }
 
     public boolean isRunning() {

@@ -39,6 +39,8 @@ public final class CampaignsTopology {
     public static final String MEMBERS_STORE = "campaign-segment-members";
     /** id → JSON of the journeys defined through the API: a global store, the same on every instance. */
     public static final String DEFINITIONS_STORE = "campaign-journey-definitions";
+    /** The segment changes' eventIds seen (the deduplication window). */
+    public static final String SEGMENT_CHANGES_SEEN = "campaign-segment-changes-seen";
 
     private CampaignsTopology() {
     }
@@ -54,8 +56,10 @@ public final class CampaignsTopology {
                 new StateSerde<>(CampaignCustomer.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(),
                 new StateSerde<>(JourneyProcessor.Timer.class)));
-        var segments = builder.stream(SharedTopics.SEGMENTS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("segments"))
-                .filter((key, value) -> value != null, Named.as("segment-changes"))       // tombstones of erased customers
+        // once per eventId like activity: a rebuilt analytics application writes the changes an event caused again, with the same ids
+        var segments = Deduplicator.once(builder, builder.stream(SharedTopics.SEGMENTS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+                        .withName("segments"))
+                .filter((key, value) -> value != null, Named.as("segment-changes")), SEGMENT_CHANGES_SEEN, window)       // tombstones of erased customers
                 .selectKey((key, value) -> key.substring(key.indexOf('/') + 1), Named.as("by-customer"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("segments-by-customer")
                         .withNumberOfPartitions(MarketTopics.ACTIVITY.partitions()));

@@ -283,6 +283,25 @@ class JourneyTopologyTest {
         assertThat(decided()).extracting(d -> d.getCustomerId() + " " + d.getTemplate()).containsExactly("bob timeout");
     }
 
+    @Test
+    void aSegmentEntryWrittenAgainWithItsEventIdByARebuildStartsNoSecondRun() {
+        var once = new Journey("vip", 1, new Journey.Entry(null, "VIP", null), List.of(new Journey.Message("hello", Channel.EMAIL, "hello")),
+                Set.of(), Duration.ZERO, false);
+        start(NO_CAPS, once);
+        customer("ann", "UTC", true);
+        var entry = new SegmentEntered("VIP/ann", "VIP", "ann", SegmentTrigger.EVENT);
+        var envelope = new io.heomdm.events.Envelope(java.util.UUID.randomUUID(), "SegmentEntered", 1, "VIP/ann", now, null, null, null);
+        segments.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("VIP/ann", io.heomdm.events.AvroCodec.encode(entry),
+                io.heomdm.eventlog.KafkaHeaders.of(envelope), now));
+        assertThat(decided()).extracting(d -> d.getTemplate()).containsExactly("hello");
+        advance(Duration.ofMinutes(1));
+        segments.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("VIP/ann", io.heomdm.events.AvroCodec.encode(entry),
+                io.heomdm.eventlog.KafkaHeaders.of(envelope), now));
+        assertThat(decided()).as("the same entry again").isEmpty();
+        TopologyTests.send(segments, "VIP/ann", entry, now);
+        assertThat(decided()).extracting(d -> d.getTemplate()).as("a new entry (another eventId) with no re-entry cooldown").containsExactly("hello");
+    }
+
     void view(String customer, String product) {
         TopologyTests.send(activity, customer, ProductViewed.newBuilder().setCustomerId(customer).setProductId(product).build(), now);
     }

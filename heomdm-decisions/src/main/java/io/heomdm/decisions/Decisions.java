@@ -78,8 +78,13 @@ public final class Decisions implements AutoCloseable {
         List<TopicSpec> topics = new ArrayList<>(DecisionsTopics.all());
         topics.add(SharedTopics.DEMAND);
         TopicAdmin.ensure(kafka, topics);
-        var app = StreamsApp.start(APPLICATION_ID, DecisionsTopology.build(pricing, recommendations, tests, window), kafka, stateDir, threads, startTimeout);
+        var app = StreamsApp.start(APPLICATION_ID, () -> DecisionsTopology.build(pricing, recommendations, tests, window), kafka, stateDir, threads, startTimeout);
         return new Decisions(app, pricing, recommendations, tests, clock, random, new KafkaEventPublisher(kafka, "heomdm-decisions-approvals"));
+    }
+
+    /** Its Kafka Streams applications, for what is done to one as a whole (a rebuild from the log). */
+    public List<StreamsApp> applications() {
+        return List.of(app);
     }
 
     public boolean isRunning() {
@@ -228,7 +233,7 @@ public final class Decisions implements AutoCloseable {
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name, Class<V> type) {
-        return app.streams().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+        return app.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 
     private static <V> Stream<KeyValue<String, V>> stream(KeyValueIterator<String, V> it) {

@@ -67,7 +67,8 @@ public final class Gateway implements AutoCloseable {
                 new CampaignsResource(backends.customers(), backends.journeys(), settings, backends.audit()),
                 new OperationsResource(backends.health(), metrics, backends.audit(), backends.catalogue()),
                 new KeysResource(backends.keyAdmin(), backends.audit()),
-                new DeadLettersResource(backends.deadLetters(), backends.audit()));
+                new DeadLettersResource(backends.deadLetters(), backends.audit()),
+                new ReplayResource(backends.rebuilds(), backends.audit()));
         this.app = Javalin.create(config -> configure(config, resources));
         if (settings.tls().isPresent()) {
             app.start(); // on the TLS connector only (configure)

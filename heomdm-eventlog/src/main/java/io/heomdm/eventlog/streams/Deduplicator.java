@@ -67,13 +67,14 @@ public final class Deduplicator implements Processor<String, byte[], String, byt
         return Stores.windowStoreBuilder(Stores.persistentWindowStore(storeName, retention, retention, false), Serdes.String(), Serdes.ByteArray());
     }
 
-    /** {@code events} with each event once, for a DSL topology: adds the store and the processor (named {@code deduplicate}); {@code events} as they are when the window is {@link Window#OFF}. */
+    /** {@code events} with each event once, for a DSL topology: adds the store and the processor (named {@code deduplicate-<storeName>}); {@code events} as they are when the window is {@link Window#OFF}. */
     public static KStream<String, byte[]> once(StreamsBuilder builder, KStream<String, byte[]> events, String storeName, Window window) {
         if (window.off()) {
             return events;
         }
         builder.addStateStore(store(storeName, window.retention()));
-        return events.process(() -> new Deduplicator(storeName, window.retention()), Named.as("deduplicate"), storeName);
+        // named after its store: a topology may deduplicate more than one stream
+        return events.process(() -> new Deduplicator(storeName, window.retention()), Named.as("deduplicate-" + storeName), storeName);
     }
 
     /** The same eventId arrived with another type or payload. */

@@ -5,17 +5,26 @@ import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.eventlog.TopicSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +37,30 @@ public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
     private static final int MAX_RESTARTS = 3;
     private static final Duration RESTART_WINDOW = Duration.ofMinutes(10);
-    private final KafkaStreams streams;
+    private final String applicationId;
+    private final Supplier<Topology> topology;
+    private final KafkaSettings kafka;
+    private final Properties props;
+    private final ArrayDeque<Long> replaced = new ArrayDeque<>();
+    /** Replaced by a new instance when the application is rebuilt; queries ask whichever runs now. */
+    private volatile KafkaStreams streams;
+    private volatile boolean resetting;
+    private boolean closed;
 
-    private StreamsApp(KafkaStreams streams) {
-        this.streams = streams;
+    private StreamsApp(String applicationId, Supplier<Topology> topology, KafkaSettings kafka, Properties props) {
+        this.applicationId = applicationId;
+        this.topology = topology;
+        this.kafka = kafka;
+        this.props = props;
     }
 
-    /** Makes the state directory if missing, starts the application and waits until it is running. */
-    public static StreamsApp start(String applicationId, Topology topology, KafkaSettings kafka, Path stateDir, int threads, Duration timeout) {
+    /**
+     * Makes the state directory if missing, starts the application and waits until it is running.
+     *
+     * @param topology builds the application's topology; asked again when it is rebuilt, since a topology is not reused
+     */
+    public static StreamsApp start(String applicationId, Supplier<Topology> topology, KafkaSettings kafka, Path stateDir, int threads,
+            Duration timeout) {
         try {
             // made here, not by Streams: two applications sharing it and starting at once race to create it, and the loser gives up
             java.nio.file.Files.createDirectories(stateDir);
@@ -54,15 +79,31 @@ public final class StreamsApp implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.topicPrefix("min.insync.replicas"), String.valueOf(kafka.minInsyncReplicas()));
-        var streams = new KafkaStreams(topology, props);
+        var app = new StreamsApp(applicationId, topology, kafka, props);
+        var running = app.startInstance();
+        try {
+            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                app.close();
+                throw new IllegalStateException(applicationId + " did not reach RUNNING within " + timeout + " (state " + app.streams.state() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            app.close();
+            throw new IllegalStateException(e);
+        }
+        return app;
+    }
+
+    /** Creates and starts a new instance of the application; the latch opens when it first runs. */
+    private CountDownLatch startInstance() {
+        var instance = new KafkaStreams(topology.get(), props);
         var running = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
+        instance.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
         });
-        var replaced = new java.util.ArrayDeque<Long>();
-        streams.setUncaughtExceptionHandler(e -> {
+        instance.setUncaughtExceptionHandler(e -> {
             // a record's failure never gets here (DeadLetterHandler): this is the thread's own (a broken
             // store, a producer that cannot go on). A new thread starts from the last commit; one that keeps
             // failing is not replaced for ever.
@@ -79,19 +120,70 @@ public final class StreamsApp implements AutoCloseable {
             LOG.error("{} stopped: its stream threads failed {} times in {}: {}", applicationId, MAX_RESTARTS, RESTART_WINDOW, e.toString(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        streams.start();
-        var app = new StreamsApp(streams);
-        try {
-            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                app.close();
-                throw new IllegalStateException(applicationId + " did not reach RUNNING within " + timeout + " (state " + streams.state() + ")");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            app.close();
-            throw new IllegalStateException(e);
+        streams = instance;
+        instance.start();
+        return running;
+    }
+
+    /**
+     * Rebuilds the application's state from the log: stops it, resets it ({@link StreamsReset}: its
+     * input offsets to the beginning or to {@code from}, its internal topics and its local state
+     * gone), and starts it again without waiting; {@link StreamsReset.Target#progress} says how far
+     * it has read since. Its stores answer nothing meanwhile, as in a rebalance (the gateway answers 503).
+     */
+    public synchronized StreamsReset.Target rebuild(Optional<Instant> from) {
+        if (closed) {
+            throw new IllegalStateException(applicationId + " is closed");
         }
-        return app;
+        resetting = true;
+        try {
+            closeInstance();
+            streams.cleanUp();
+            var description = topology.get().describe();
+            var target = StreamsReset.reset(kafka, applicationId, inputTopics(description), internalTopics(applicationId, description), from);
+            startInstance();
+            return target;
+        } finally {
+            resetting = false;
+        }
+    }
+
+    /** The topics the application reads through its consumer group: not its global stores' topics (read whole at start), not its own. */
+    static Set<String> inputTopics(TopologyDescription topology) {
+        Set<String> inputs = new TreeSet<>();
+        for (var sub : topology.subtopologies()) {
+            for (var node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                    source.topicSet().stream().filter(t -> !t.endsWith("-repartition")).forEach(inputs::add);
+                }
+            }
+        }
+        return inputs;
+    }
+
+    /**
+     * The topics Streams made for this application: a changelog per store of its subtopologies (global
+     * stores have none) and its repartition topics, named from its own topology. Not by prefix: another
+     * application's id may begin with this one's ({@code heomdm-analytics-demand}).
+     */
+    static Set<String> internalTopics(String applicationId, TopologyDescription topology) {
+        Set<String> internal = new TreeSet<>();
+        for (var sub : topology.subtopologies()) {
+            for (var node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Processor processor) {
+                    processor.stores().forEach(store -> internal.add(applicationId + "-" + store + "-changelog"));
+                } else if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                    source.topicSet().stream().filter(t -> t.endsWith("-repartition")).forEach(t -> internal.add(applicationId + "-" + t));
+                } else if (node instanceof TopologyDescription.Sink sink && sink.topic() != null && sink.topic().endsWith("-repartition")) {
+                    internal.add(applicationId + "-" + sink.topic());
+                }
+            }
+        }
+        return internal;
+    }
+
+    public String applicationId() {
+        return applicationId;
     }
 
     /** Where the application's failed records go: {@code <applicationId>.dlt}, kept 30 days. */
@@ -117,12 +209,26 @@ public final class StreamsApp implements AutoCloseable {
                 .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue()).sum();
     }
 
+    /** Running, rebalancing, or being rebuilt on purpose (not a failure for /health to report). */
     public boolean isRunning() {
-        return streams.state().isRunningOrRebalancing();
+        return resetting || streams.state().isRunningOrRebalancing();
     }
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /**
+     * A store to query. One on the move (a rebalance), or of an application that is not running (being
+     * rebuilt, stopping, failed), throws {@link InvalidStateStoreException}: the gateway answers 503.
+     */
+    public <T> T store(StoreQueryParameters<T> query) {
+        KafkaStreams current = streams;
+        try {
+            return current.store(query);
+        } catch (IllegalStateException e) {
+            throw new InvalidStateStoreException(applicationId + " is not running (" + current.state() + ")", e);
+        }
     }
 
     /**
@@ -131,7 +237,12 @@ public final class StreamsApp implements AutoCloseable {
      * timeout before it gets its partitions back (seen here).
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
+        closeInstance();
+    }
+
+    private void closeInstance() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
     }
