@@ -206,7 +206,7 @@ public final class Platform implements AutoCloseable {
                 Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), streams.analytics(), streams.decisions(), streams.journeys(),
                 healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
                 new DeadLetterConsole(taskQueue.deadLetters(), eventDeadLetters, database, clock).unlessDown(),
-                new Rebuilder(streams.applications(), kafkaSettings, clock), CatalogDocument.platform().markdown());
+                new Rebuilder(streams.applications(), kafkaSettings, clock), new EventReplays(kafkaSettings, clock), CatalogDocument.platform().markdown());
         try {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
                     Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads(), limits, h.allowedHosts(),

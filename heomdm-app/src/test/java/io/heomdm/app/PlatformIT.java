@@ -150,6 +150,50 @@ class PlatformIT {
     }
 
     @Test
+    void oneCustomersOrdersAreCopiedToASandboxTopicWithTheirEventIdsAfterADryRunCountsThem() throws Exception {
+        String order = """
+                {"eventId":"%s","type":"OrderPlaced","data":{"customerId":"copied","orderId":"%s","lines":[],"total":3.00}}""";
+        List<String> ids = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        for (String id : ids) {
+            assertThat(post(order.formatted(id, "o-" + id)).statusCode()).isEqualTo(202);
+        }
+        assertThat(post("""
+                {"type":"ProductViewed","data":{"customerId":"copied","productId":"p-1"}}""").statusCode()).isEqualTo(202);
+        var refused = postTo("/v1/replay/copies", """
+                {"topic":"market.nowhere","toTopic":"__consumer_offsets","type":"OrderPlaced","colour":"red"}""");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).get("errors").findValuesAsText("field")).containsExactlyInAnyOrder("colour", "topic", "toTopic");
+        var intoTheCatalogue = postTo("/v1/replay/copies", """
+                {"topic":"market.activity.v1","toTopic":"market.catalog.v1","key":"copied"}""");
+        assertThat(JSON.readTree(intoTheCatalogue.body()).get("errors").findValuesAsText("field")).containsExactly("toTopic");
+
+        JsonNode dry = copy("""
+                {"topic":"market.activity.v1","toTopic":"sandbox.copied","key":"copied","type":"OrderPlaced","dryRun":true}""");
+        assertThat(dry.get("selected").asLong()).isEqualTo(2);
+        assertThat(dry.get("written").asLong()).isZero();
+        JsonNode done = copy("""
+                {"topic":"market.activity.v1","toTopic":"sandbox.copied","key":"copied","type":"OrderPlaced"}""");
+        assertThat(done.get("written").asLong()).isEqualTo(2);
+        List<String> copiedIds = new ArrayList<>();
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", platform.kafkaBootstrapServers()))) {
+            io.heomdm.eventlog.ParkedRecords.of(admin, platform.kafkaBootstrapServers(), Map.of(), "sandbox.copied").read(r -> copiedIds.add(
+                    new String(r.headers().lastHeader("heomdm-event-id").value(), java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        assertThat(copiedIds).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(get("/v1/audit").body()).contains("replay.copy.dry-run", "replay.copy");
+    }
+
+    private JsonNode copy(String request) throws Exception {
+        var started = postTo("/v1/replay/copies", request);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(get(location).body()).get("state").asText().matches("DONE|FAILED"));
+        JsonNode status = JSON.readTree(get(location).body());
+        assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("DONE");
+        return status;
+    }
+
+    @Test
     void theEventCatalogueIsServedAsAPageWithoutAKey() throws Exception {
         var page = http.send(HttpRequest.newBuilder(uri("/catalog")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);

@@ -1,9 +1,11 @@
 package io.heomdm.eventlog;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The records parked in a dead-letter topic: what lies between each partition's log start and its
- * end. Read without a consumer group (nothing is committed), and deleted by moving the log start
+ * end (or, for a replay, from a time). Read without a consumer group (nothing is committed), and deleted by moving the log start
  * ({@code deleteRecords}) once they were handled. Shared by every dead-letter console on Kafka.
  */
 public final class ParkedRecords {
@@ -45,11 +47,21 @@ public final class ParkedRecords {
 
     /** What {@code topic} holds now; records parked after this call are left for the next. */
     public static ParkedRecords of(Admin admin, String bootstrapServers, Map<String, ?> clientProperties, String topic) {
+        return from(admin, bootstrapServers, clientProperties, topic, Optional.empty());
+    }
+
+    /**
+     * The records of {@code topic} from the first of each partition stamped at or after {@code from}
+     * (every record before it is stamped earlier) to its end now; empty {@code from}: from its log start.
+     */
+    public static ParkedRecords from(Admin admin, String bootstrapServers, Map<String, ?> clientProperties, String topic, Optional<Instant> from) {
         var description = await(admin.describeTopics(List.of(topic)).allTopicNames().toCompletionStage().toCompletableFuture(),
                 "describe " + topic).get(topic);
         var partitions = description.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        var starts = offsets(admin, partitions, OffsetSpec.earliest());
         var ends = offsets(admin, partitions, OffsetSpec.latest());
+        var starts = offsets(admin, partitions, from.map(t -> OffsetSpec.forTimestamp(t.toEpochMilli())).orElse(OffsetSpec.earliest()));
+        // no record at or after the time: nothing in that partition
+        starts.replaceAll((tp, offset) -> offset < 0 ? ends.get(tp) : offset);
         Map<TopicPartition, Range> ranges = new TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
         partitions.forEach(tp -> ranges.put(tp, new Range(starts.get(tp), ends.get(tp))));
         Map<String, Object> props = new HashMap<>(clientProperties);

@@ -11,16 +11,16 @@ import java.util.Objects;
  */
 public record Backends(EventIngestion ingestion, EventPublisher publisher, CustomerQueries customers, AnalyticsQueries analytics,
         DecisionQueries decisions, JourneyQueries journeys, List<HealthCheck> health, KeyRing keys, KeyAdmin keyAdmin, AuditTrail audit,
-        DeadLetterAdmin deadLetters, Rebuilds rebuilds, String catalogue) {
+        DeadLetterAdmin deadLetters, Rebuilds rebuilds, EventCopies copies, String catalogue) {
     public Backends {
         health = List.copyOf(health);
         Objects.requireNonNull(catalogue);
     }
 
-    /** Without a dead-letter console (GET /v1/dead-letters lists nothing), rebuilds or a catalogue. */
+    /** Without a dead-letter console (GET /v1/dead-letters lists nothing), rebuilds, copies or a catalogue. */
     public Backends(EventIngestion ingestion, EventPublisher publisher, CustomerQueries customers, AnalyticsQueries analytics,
             DecisionQueries decisions, JourneyQueries journeys, List<HealthCheck> health, KeyRing keys, KeyAdmin keyAdmin, AuditTrail audit) {
-        this(ingestion, publisher, customers, analytics, decisions, journeys, health, keys, keyAdmin, audit, DeadLetterAdmin.NONE, Rebuilds.NONE, "");
+        this(ingestion, publisher, customers, analytics, decisions, journeys, health, keys, keyAdmin, audit, DeadLetterAdmin.NONE, Rebuilds.NONE, EventCopies.NONE, "");
     }
 
 }

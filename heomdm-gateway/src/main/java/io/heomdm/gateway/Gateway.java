@@ -68,7 +68,7 @@ public final class Gateway implements AutoCloseable {
                 new OperationsResource(backends.health(), metrics, backends.audit(), backends.catalogue()),
                 new KeysResource(backends.keyAdmin(), backends.audit()),
                 new DeadLettersResource(backends.deadLetters(), backends.audit()),
-                new ReplayResource(backends.rebuilds(), backends.audit()));
+                new ReplayResource(backends.rebuilds(), backends.copies(), backends.audit()));
         this.app = Javalin.create(config -> configure(config, resources));
         if (settings.tls().isPresent()) {
             app.start(); // on the TLS connector only (configure)

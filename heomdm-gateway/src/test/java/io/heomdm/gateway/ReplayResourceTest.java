@@ -81,9 +81,56 @@ class ReplayResourceTest {
         }
     }
 
+    /** Accepts a copy from market.activity.v1 only, and leaves it running. */
+    static final class StartedCopies implements EventCopies {
+        @Override
+        public List<io.heomdm.events.Violation> check(CopyRequest request) {
+            return "market.activity.v1".equals(request.topic()) ? List.of() : List.of(new io.heomdm.events.Violation("topic", "must be a platform topic"));
+        }
+
+        @Override
+        public CopyStatus start(CopyRequest request) {
+            return new CopyStatus("c-1", request, "RUNNING", Instant.parse("2026-12-06T12:00:00Z"), null, 10, 0, 0, 0, null);
+        }
+
+        @Override
+        public Optional<CopyStatus> status(String id) {
+            return id.equals("c-1") ? Optional.of(start(null)) : Optional.empty();
+        }
+    }
+
+    @Test
+    void aCopyIsCheckedWholeBeforeItStartsAndThenFollowedAtItsLocation() throws Exception {
+        try (var nowhere = new KafkaEventPublisher(new KafkaSettings("127.0.0.1:1", Map.of(), Duration.ofMillis(300), (short) 1, 1), "replay-test");
+                var gateway = new Gateway(GatewaySettings.local(0, 10_000, 5, Duration.ofMillis(300), 4), withCopies(TestBackends.with(nowhere),
+                        new StartedCopies()), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SplittableRandom(3))) {
+            var notAnObject = post(gateway, "/v1/replay/copies", "[1]");
+            assertThat(notAnObject.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(notAnObject.body()).get("errors").findValuesAsText("field")).containsExactly("body");
+            var wrong = post(gateway, "/v1/replay/copies", "{\"topic\":\"x\",\"from\":\"monday\",\"dryRun\":\"yes\",\"colour\":1}");
+            assertThat(JSON.readTree(wrong.body()).get("errors").findValuesAsText("field")).containsExactlyInAnyOrder("colour", "from", "dryRun", "topic");
+            var started = post(gateway, "/v1/replay/copies", "{\"topic\":\"market.activity.v1\",\"toTopic\":\"sandbox\",\"type\":\"OrderPlaced\"}");
+            assertThat(started.statusCode()).isEqualTo(202);
+            assertThat(started.headers().firstValue("Location")).hasValue("/v1/replay/copies/c-1");
+            assertThat(call(gateway, "GET", "/v1/replay/copies/c-1", TestBackends.ADMIN).statusCode()).isEqualTo(200);
+            assertThat(call(gateway, "GET", "/v1/replay/copies/c-2", TestBackends.ADMIN).statusCode()).isEqualTo(404);
+            assertThat(TestBackends.AUDITED).contains("admin replay.copy market.activity.v1 -> sandbox").noneMatch(a -> a.contains("monday"));
+        }
+    }
+
+    private static Backends withCopies(Backends b, EventCopies copies) {
+        return new Backends(b.ingestion(), b.publisher(), b.customers(), b.analytics(), b.decisions(), b.journeys(), b.health(), b.keys(),
+                b.keyAdmin(), b.audit(), b.deadLetters(), Rebuilds.NONE, copies, "");
+    }
+
+    private HttpResponse<String> post(Gateway g, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + path)).header("Authorization", "Bearer " + TestBackends.ADMIN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static Backends withRebuilds(Backends b, Rebuilds rebuilds) {
         return new Backends(b.ingestion(), b.publisher(), b.customers(), b.analytics(), b.decisions(), b.journeys(), b.health(), b.keys(),
-                b.keyAdmin(), b.audit(), b.deadLetters(), rebuilds, "");
+                b.keyAdmin(), b.audit(), b.deadLetters(), rebuilds, EventCopies.NONE, "");
     }
 
     private HttpResponse<String> call(Gateway g, String method, String path, String key) throws Exception {
