@@ -1,6 +1,7 @@
 package io.heomdm.app;
 
 import io.heomdm.app.catalog.CatalogDocument;
+import io.heomdm.reporting.Reports;
 import io.heomdm.decisions.OrderConfirmation;
 import io.heomdm.campaigns.CampaignsTopics;
 import io.heomdm.campaigns.BudgetSaga;
@@ -185,6 +186,9 @@ public final class Platform implements AutoCloseable {
             watched(healthChecks, BudgetSaga.CONSUMER_GROUP, subscriber.subscribe(BudgetSaga.CONSUMER_GROUP, MarketTopics.TASK_OUTCOMES,
                     new BudgetSaga(processed, clock)));
         }
+        var reports = new ReportsProjection(subscriber, processed, database, kafkaSettings).start();
+        shutdown.add(Stage.CONSUMERS, "reports", reports);
+        healthChecks.add(HealthCheck.of("reports", reports::isRunning, reports::deadLettered));
 
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -204,9 +208,9 @@ public final class Platform implements AutoCloseable {
         shutdown.add(Stage.CLIENTS, "dead-letter console", eventDeadLetters);
         var backends = new Backends(new EventIngestion(new EventIds(clock, random), clock), publisher,
                 Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), streams.analytics(), streams.decisions(), streams.journeys(),
-                healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
+                Responses.reports(new Reports(database), reports), healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
                 new DeadLetterConsole(taskQueue.deadLetters(), eventDeadLetters, database, clock).unlessDown(),
-                new Rebuilder(streams.applications(), kafkaSettings, clock), new EventReplays(kafkaSettings, clock), CatalogDocument.platform().markdown());
+                Rebuilder.of(streams.applications(), reports, kafkaSettings, clock), new EventReplays(kafkaSettings, clock), CatalogDocument.platform().markdown());
         try {
             gateway = new Gateway(new GatewaySettings(h.host(), h.port(), h.maxBodyBytes(), h.maxBatchItems(),
                     Duration.ofMillis(config.kafka().ackTimeoutMs()), h.threads(), limits, h.allowedHosts(),

@@ -8,43 +8,116 @@ import io.heomdm.gateway.Rebuilds;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds one Streams application at a time per service, each in its own thread: reset
- * ({@link StreamsApp#rebuild}), then followed until its committed offsets reach the end of the log
- * as it was at the reset and it runs. The rest of the platform goes on meanwhile.
+ * Rebuilds one service at a time per name, each in its own thread: reset ({@link Rebuildable#rebuild}),
+ * then followed until its committed offsets reach the end of the log as it was at the reset and it
+ * is ready. The rest of the platform goes on meanwhile.
  */
 final class Rebuilder implements Rebuilds {
     private static final Logger log = LoggerFactory.getLogger("heomdm");
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private final Map<String, StreamsApp> apps;
+    /** What can be rebuilt from the log: a Streams application, the reporting projection. */
+    interface Rebuildable {
+        StreamsReset.Target rebuild(Optional<Instant> from);
+
+        /** Running (for a Streams application: running or rebalancing); false means the rebuild failed. */
+        boolean isRunning();
+
+        /** Ready to answer queries once it has caught up (for a Streams application: RUNNING). */
+        boolean isReady();
+
+        /** The rebuild read up to the end of the log as it was at the reset, or failed: answer queries again. */
+        void caughtUp();
+
+        static Rebuildable of(StreamsApp app) {
+            return new Rebuildable() {
+                @Override
+                public StreamsReset.Target rebuild(Optional<Instant> from) {
+                    return app.rebuild(from);
+                }
+
+                @Override
+                public boolean isRunning() {
+                    return app.isRunning();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return app.streams().state() == KafkaStreams.State.RUNNING;
+                }
+
+                @Override
+                public void caughtUp() {
+                    app.caughtUp();
+                }
+            };
+        }
+
+        static Rebuildable of(ReportsProjection reports) {
+            return new Rebuildable() {
+                @Override
+                public StreamsReset.Target rebuild(Optional<Instant> from) {
+                    return reports.rebuild(from);
+                }
+
+                @Override
+                public boolean isRunning() {
+                    return reports.isRunning();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return reports.isRunning();
+                }
+
+                @Override
+                public void caughtUp() {
+                    reports.caughtUp();
+                }
+            };
+        }
+    }
+
+    private final Map<String, Rebuildable> services;
     private final KafkaSettings kafka;
     private final InstantSource clock;
     private final Map<String, RebuildStatus> statuses = new ConcurrentHashMap<>();
 
-    /** @param apps the applications by the service names the API takes ({@link PlatformServices#GROUPS}' names) */
-    Rebuilder(Map<String, StreamsApp> apps, KafkaSettings kafka, InstantSource clock) {
-        this.apps = Map.copyOf(apps);
+    /** @param services by the names the API takes, in the order it lists them */
+    Rebuilder(Map<String, Rebuildable> services, KafkaSettings kafka, InstantSource clock) {
+        this.services = new LinkedHashMap<>(services);
         this.kafka = kafka;
         this.clock = clock;
     }
 
+    /** The platform's Streams applications by their service names ({@link PlatformServices#GROUPS}' order), then the reports. */
+    static Rebuilder of(Map<String, StreamsApp> apps, ReportsProjection reports, KafkaSettings kafka, InstantSource clock) {
+        Map<String, Rebuildable> services = new LinkedHashMap<>();
+        PlatformServices.GROUPS.keySet().stream().filter(apps::containsKey).forEach(name -> services.put(name, Rebuildable.of(apps.get(name))));
+        services.put("reports", Rebuildable.of(reports));
+        return new Rebuilder(services, kafka, clock);
+    }
+
     @Override
     public List<String> services() {
-        return PlatformServices.GROUPS.keySet().stream().filter(apps::containsKey).toList();
+        return new ArrayList<>(services.keySet());
     }
 
     @Override
     public Optional<RebuildStatus> start(String service, Optional<Instant> from) {
-        StreamsApp app = apps.get(service);
-        if (app == null) {
+        Rebuildable target = services.get(service);
+        if (target == null) {
             return Optional.empty();
         }
         var started = new RebuildStatus(service, RebuildStatus.RESETTING, from.orElse(null), clock.instant(), null, 0, 0, null);
@@ -54,7 +127,7 @@ final class Rebuilder implements Rebuilds {
             }
             return started;
         });
-        var thread = new Thread(() -> run(service, app, from, before), "rebuild-" + service);
+        var thread = new Thread(() -> run(service, target, from, before), "rebuild-" + service);
         thread.setDaemon(true);
         thread.start();
         return Optional.of(before);
@@ -65,21 +138,21 @@ final class Rebuilder implements Rebuilds {
         return Optional.ofNullable(statuses.get(service));
     }
 
-    private void run(String service, StreamsApp app, Optional<Instant> from, RebuildStatus started) {
-        log.info("Rebuilding {} ({}) from {}", service, app.applicationId(), from.map(Instant::toString).orElse("the beginning"));
+    private void run(String service, Rebuildable target, Optional<Instant> from, RebuildStatus started) {
+        log.info("Rebuilding {} from {}", service, from.map(Instant::toString).orElse("the beginning"));
         try {
-            StreamsReset.Target target = app.rebuild(from);
-            long records = target.records();
-            long done = 0;
+            StreamsReset.Target reset = target.rebuild(from);
+            long records = reset.records();
+            long done;
             while (true) {
-                done = target.progress(kafka);
+                done = reset.progress(kafka);
                 statuses.put(service, new RebuildStatus(service, RebuildStatus.CATCHING_UP, started.from(), started.startedAt(), null, records, done,
                         null));
-                if (done >= records && app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
+                if (done >= records && target.isReady()) {
                     break;
                 }
-                if (!app.isRunning()) {
-                    throw new IllegalStateException(app.applicationId() + " stopped while it was rebuilt (state " + app.streams().state() + ")");
+                if (!target.isRunning()) {
+                    throw new IllegalStateException(service + " stopped while it was rebuilt");
                 }
                 Thread.sleep(POLL.toMillis());
             }
@@ -92,6 +165,9 @@ final class Rebuilder implements Rebuilds {
         } catch (RuntimeException e) {
             log.error("Rebuilding {} failed: {}", service, e.getMessage(), e);
             failed(service, started, e.getMessage());
+        } finally {
+            // a failed rebuild answers again too: with what it has, rather than 503 for good
+            target.caughtUp();
         }
     }
 

@@ -104,7 +104,7 @@ final class ReplayCommand {
                     + "state gone) and follow it to the end of the log. The rest of the platform runs on; the service's queries answer 503 "
                     + "until it has caught up. Needs an admin key (HEOMDM_API_KEY, or data/admin.key).")
     static final class Rebuild extends ApiJob {
-        @Parameters(paramLabel = "SERVICE", description = "customers, demand, decisions or campaigns")
+        @Parameters(paramLabel = "SERVICE", description = "customers, demand, decisions, campaigns or reports")
         String service;
 
         @Option(names = "--from", paramLabel = "INSTANT", description = "read the inputs from this time (ISO-8601, e.g. 2026-12-01T00:00:00Z)")

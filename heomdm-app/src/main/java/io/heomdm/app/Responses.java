@@ -14,7 +14,11 @@ import io.heomdm.gateway.PriceResponse;
 import io.heomdm.gateway.PriceTestResponse;
 import io.heomdm.gateway.Recommendation;
 import io.heomdm.gateway.RelatedProduct;
+import io.heomdm.gateway.ReportQueries;
 import io.heomdm.gateway.SegmentMembersResponse;
+import io.heomdm.reporting.Reports;
+import java.time.LocalDate;
+import java.util.List;
 
 /**
  * The services' read models as the API's response records: the gateway's contract does not move
@@ -78,5 +82,42 @@ final class Responses {
 
     static RelatedProduct related(Recommender.Related r) {
         return new RelatedProduct(r.productId(), r.together(), r.score());
+    }
+
+    /** The reporting read model as the gateway asks it; 503 while it is rebuilt. */
+    static ReportQueries reports(Reports reports, ReportsProjection projection) {
+        return new ReportQueries() {
+            @Override
+            public List<SalesRow> sales(LocalDate from, LocalDate to, boolean byCategory) {
+                unlessCatchingUp();
+                return reports.sales(from, to, byCategory ? Reports.SalesBy.CATEGORY : Reports.SalesBy.PRODUCT).stream()
+                        .map(r -> new SalesRow(r.day(), r.key(), r.currency(), r.orders(), r.units(), r.revenue())).toList();
+            }
+
+            @Override
+            public List<SegmentRow> segments(LocalDate from, LocalDate to) {
+                unlessCatchingUp();
+                return reports.segments(from, to).stream().map(r -> new SegmentRow(r.day(), r.segment(), r.entered(), r.exited(), r.size())).toList();
+            }
+
+            @Override
+            public List<CampaignRow> campaigns(LocalDate from, LocalDate to) {
+                unlessCatchingUp();
+                return reports.campaigns(from, to).stream()
+                        .map(r -> new CampaignRow(r.day(), r.source(), r.sent(), r.deferred(), r.suppressed(), r.delivered(), r.failed())).toList();
+            }
+
+            @Override
+            public List<DeadLetterRow> deadLetters(LocalDate from, LocalDate to) {
+                unlessCatchingUp();
+                return reports.deadLetters(from, to).stream().map(r -> new DeadLetterRow(r.day(), r.queue(), r.taskType(), r.count())).toList();
+            }
+
+            private void unlessCatchingUp() {
+                if (projection.isCatchingUp()) {
+                    throw new io.heomdm.gateway.Unavailable("reports", "the reports are being rebuilt from the log; GET /v1/replay/rebuilds/reports says how far");
+                }
+            }
+        };
     }
 }

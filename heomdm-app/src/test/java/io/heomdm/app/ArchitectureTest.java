@@ -28,10 +28,11 @@ class ArchitectureTest {
             // campaigns read the prices decisions publish (DecisionsTopics.PRICES)
             Map.entry("campaigns", Set.of("events", "eventlog", "taskqueue", "storage", "decisions")),
             Map.entry("tasks", Set.of("events", "eventlog", "taskqueue", "storage")),
+            Map.entry("reporting", Set.of("events", "eventlog", "storage")),
             Map.entry("gateway", Set.of("events", "eventlog")),
             Map.entry("embedded", Set.of()),
             Map.entry("bench", Set.of("events", "eventlog", "taskqueue", "embedded")),
-            Map.entry("app", Set.of("events", "eventlog", "taskqueue", "storage", "analytics", "decisions", "campaigns", "tasks", "gateway",
+            Map.entry("app", Set.of("events", "eventlog", "taskqueue", "storage", "analytics", "decisions", "campaigns", "reporting", "tasks", "gateway",
                     "embedded", "bench")));
 
     static ArchRule moduleRules() {

@@ -21,9 +21,11 @@ class ThreadCpuTest {
         var spun = new java.util.concurrent.CountDownLatch(1);
         var stop = new java.util.concurrent.CountDownLatch(1);
         Thread busy = new Thread(() -> {
-            long until = System.nanoTime() + 200_000_000L;
+            // 200 ms of its own CPU time, not of the wall clock: on a loaded machine a wall-clock spin gets less
+            var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+            long until = bean.getCurrentThreadCpuTime() + 200_000_000L;
             double x = 0;
-            while (System.nanoTime() < until) {
+            while (bean.getCurrentThreadCpuTime() < until) {
                 x += Math.sqrt(x + 1);
             }
             spun.countDown();

@@ -1,5 +1,6 @@
 package io.heomdm.campaigns;
 
+import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.eventlog.TopicSpec;
 import io.heomdm.events.EventCatalog;
 import java.time.Duration;
@@ -8,8 +9,7 @@ import java.util.List;
 /** The topics the campaign service writes. */
 public final class CampaignsTopics {
     /** Every delivery gate decision (sent, deferred, suppressed), keyed by customerId; the dispatcher queues the sent ones as tasks. */
-    public static final TopicSpec DELIVERIES = new TopicSpec("campaigns.deliveries.v1", "customerId",
-            List.of(EventCatalog.DELIVERY_DECIDED), 12, TopicSpec.Cleanup.DELETE, Duration.ofDays(7));
+    public static final TopicSpec DELIVERIES = SharedTopics.DELIVERIES;
 
     /** Journeys defined through the API, keyed by journey id and compacted: the latest definition per id is kept. */
     public static final TopicSpec JOURNEY_DEFINITIONS = new TopicSpec("campaigns.journey-definitions.v1", "id",

@@ -20,6 +20,13 @@ public final class SharedTopics {
     public static final TopicSpec SEGMENTS = new TopicSpec("analytics.segments.v1", "membership",
             List.of(EventCatalog.SEGMENT_ENTERED, EventCatalog.SEGMENT_EXITED), 12, TopicSpec.Cleanup.COMPACT, null);
 
+    /**
+     * Every delivery gate decision (sent, deferred, suppressed), keyed by customerId: written by the
+     * campaign service, read by its dispatcher and by the reporting projector.
+     */
+    public static final TopicSpec DELIVERIES = new TopicSpec("campaigns.deliveries.v1", "customerId",
+            List.of(EventCatalog.DELIVERY_DECIDED), 12, TopicSpec.Cleanup.DELETE, Duration.ofDays(7));
+
     private SharedTopics() {
     }
 }

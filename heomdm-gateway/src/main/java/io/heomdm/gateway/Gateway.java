@@ -68,7 +68,8 @@ public final class Gateway implements AutoCloseable {
                 new OperationsResource(backends.health(), metrics, backends.audit(), backends.catalogue()),
                 new KeysResource(backends.keyAdmin(), backends.audit()),
                 new DeadLettersResource(backends.deadLetters(), backends.audit()),
-                new ReplayResource(backends.rebuilds(), backends.copies(), backends.audit()));
+                new ReplayResource(backends.rebuilds(), backends.copies(), backends.audit()),
+                new ReportsResource(backends.reports(), java.time.Clock.systemUTC()));
         this.app = Javalin.create(config -> configure(config, resources));
         if (settings.tls().isPresent()) {
             app.start(); // on the TLS connector only (configure)

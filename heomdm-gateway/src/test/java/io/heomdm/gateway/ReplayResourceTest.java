@@ -119,7 +119,7 @@ class ReplayResourceTest {
     }
 
     private static Backends withCopies(Backends b, EventCopies copies) {
-        return new Backends(b.ingestion(), b.publisher(), b.customers(), b.analytics(), b.decisions(), b.journeys(), b.health(), b.keys(),
+        return new Backends(b.ingestion(), b.publisher(), b.customers(), b.analytics(), b.decisions(), b.journeys(), b.reports(), b.health(), b.keys(),
                 b.keyAdmin(), b.audit(), b.deadLetters(), Rebuilds.NONE, copies, "");
     }
 
@@ -129,7 +129,7 @@ class ReplayResourceTest {
     }
 
     private static Backends withRebuilds(Backends b, Rebuilds rebuilds) {
-        return new Backends(b.ingestion(), b.publisher(), b.customers(), b.analytics(), b.decisions(), b.journeys(), b.health(), b.keys(),
+        return new Backends(b.ingestion(), b.publisher(), b.customers(), b.analytics(), b.decisions(), b.journeys(), b.reports(), b.health(), b.keys(),
                 b.keyAdmin(), b.audit(), b.deadLetters(), rebuilds, EventCopies.NONE, "");
     }
 

@@ -12,6 +12,7 @@ import io.heomdm.eventlog.TopicSpec;
 import io.heomdm.events.EventCatalog;
 import io.heomdm.gateway.GatewayDataflows;
 import io.heomdm.taskqueue.TaskQueues;
+import io.heomdm.reporting.ReportingDataflows;
 import io.heomdm.tasks.TasksDataflows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +46,7 @@ public final class PlatformDataflows {
         all.addAll(DecisionsDataflows.all());
         all.addAll(CampaignsDataflows.all());
         all.addAll(TasksDataflows.all());
+        all.add(ReportingDataflows.PROJECTOR);
         all.addAll(OUTSIDE);
         return List.copyOf(all);
     }

@@ -45,6 +45,8 @@ public final class StreamsApp implements AutoCloseable {
     /** Replaced by a new instance when the application is rebuilt; queries ask whichever runs now. */
     private volatile KafkaStreams streams;
     private volatile boolean resetting;
+    /** From a rebuild's start until {@link #caughtUp}: its stores hold part of the log, so they answer nothing. */
+    private volatile boolean catchingUp;
     private boolean closed;
 
     private StreamsApp(String applicationId, Supplier<Topology> topology, KafkaSettings kafka, Properties props) {
@@ -129,13 +131,14 @@ public final class StreamsApp implements AutoCloseable {
      * Rebuilds the application's state from the log: stops it, resets it ({@link StreamsReset}: its
      * input offsets to the beginning or to {@code from}, its internal topics and its local state
      * gone), and starts it again without waiting; {@link StreamsReset.Target#progress} says how far
-     * it has read since. Its stores answer nothing meanwhile, as in a rebalance (the gateway answers 503).
+     * it has read since. Its stores answer nothing until {@link #caughtUp} (the gateway answers 503).
      */
     public synchronized StreamsReset.Target rebuild(Optional<Instant> from) {
         if (closed) {
             throw new IllegalStateException(applicationId + " is closed");
         }
         resetting = true;
+        catchingUp = true;
         try {
             closeInstance();
             streams.cleanUp();
@@ -146,6 +149,11 @@ public final class StreamsApp implements AutoCloseable {
         } finally {
             resetting = false;
         }
+    }
+
+    /** Called once a rebuild has read up to the end of the log as it was at the reset (or has failed): its stores answer again. */
+    public void caughtUp() {
+        catchingUp = false;
     }
 
     /** The topics the application reads through its consumer group: not its global stores' topics (read whole at start), not its own. */
@@ -224,6 +232,9 @@ public final class StreamsApp implements AutoCloseable {
      */
     public <T> T store(StoreQueryParameters<T> query) {
         KafkaStreams current = streams;
+        if (catchingUp) {
+            throw new InvalidStateStoreException(applicationId + " is being rebuilt from the log");
+        }
         try {
             return current.store(query);
         } catch (IllegalStateException e) {
