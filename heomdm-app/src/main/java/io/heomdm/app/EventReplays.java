@@ -72,8 +72,13 @@ final class EventReplays implements EventCopies {
         TopicSpec source = topics.get(r.topic());
         if (!r.dryRun() && !topics.containsKey(r.toTopic())) {
             // a new topic is made like the source, so each key lands in one partition as it did there
-            TopicAdmin.ensure(kafka, List.of(new TopicSpec(r.toTopic(), source.keyMeaning(), source.types(), source.partitions(), source.cleanup(),
-                    source.retention())));
+            try {
+                TopicAdmin.ensure(kafka, List.of(new TopicSpec(r.toTopic(), source.keyMeaning(), source.types(), source.partitions(),
+                        source.cleanup(), source.retention())));
+            } catch (RuntimeException e) {
+                // the log away, or a topic of that name made otherwise: an answer, not a 500
+                throw new io.heomdm.gateway.Unavailable("replay", r.toTopic() + " cannot be made ready now: " + e.getMessage());
+            }
         }
         String id = UUID.randomUUID().toString();
         Instant started = clock.instant();

@@ -208,7 +208,7 @@ public final class Platform implements AutoCloseable {
         shutdown.add(Stage.CLIENTS, "dead-letter console", eventDeadLetters);
         var backends = new Backends(new EventIngestion(new EventIds(clock, random), clock), publisher,
                 Edge.customerQueries(new CustomerMessages(database), deliveries, budgets, clock), streams.analytics(), streams.decisions(), streams.journeys(),
-                Responses.reports(new Reports(database), reports), healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
+                Responses.reports(new Reports(database), reports::isCatchingUp), healthChecks, Edge.keyRing(keys, clock), Edge.keyAdmin(keys, clock), Edge.auditTrail(new AuditLog(database, clock)),
                 new DeadLetterConsole(taskQueue.deadLetters(), eventDeadLetters, database, clock).unlessDown(),
                 Rebuilder.of(streams.applications(), reports, kafkaSettings, clock), new EventReplays(kafkaSettings, clock), CatalogDocument.platform().markdown());
         try {

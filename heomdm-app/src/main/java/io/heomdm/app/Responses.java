@@ -84,38 +84,41 @@ final class Responses {
         return new RelatedProduct(r.productId(), r.together(), r.score());
     }
 
-    /** The reporting read model as the gateway asks it; 503 while it is rebuilt. */
-    static ReportQueries reports(Reports reports, ReportsProjection projection) {
+    /** The reporting read model as the gateway asks it; 503 while it is rebuilt and while the database does not answer. */
+    static ReportQueries reports(Reports reports, java.util.function.BooleanSupplier catchingUp) {
         return new ReportQueries() {
             @Override
             public List<SalesRow> sales(LocalDate from, LocalDate to, boolean byCategory) {
-                unlessCatchingUp();
-                return reports.sales(from, to, byCategory ? Reports.SalesBy.CATEGORY : Reports.SalesBy.PRODUCT).stream()
-                        .map(r -> new SalesRow(r.day(), r.key(), r.currency(), r.orders(), r.units(), r.revenue())).toList();
+                return answer(() -> reports.sales(from, to, byCategory ? Reports.SalesBy.CATEGORY : Reports.SalesBy.PRODUCT).stream()
+                        .map(r -> new SalesRow(r.day(), r.key(), r.currency(), r.orders(), r.units(), r.revenue())).toList());
             }
 
             @Override
             public List<SegmentRow> segments(LocalDate from, LocalDate to) {
-                unlessCatchingUp();
-                return reports.segments(from, to).stream().map(r -> new SegmentRow(r.day(), r.segment(), r.entered(), r.exited(), r.size())).toList();
+                return answer(() -> reports.segments(from, to).stream()
+                        .map(r -> new SegmentRow(r.day(), r.segment(), r.entered(), r.exited(), r.size())).toList());
             }
 
             @Override
             public List<CampaignRow> campaigns(LocalDate from, LocalDate to) {
-                unlessCatchingUp();
-                return reports.campaigns(from, to).stream()
-                        .map(r -> new CampaignRow(r.day(), r.source(), r.sent(), r.deferred(), r.suppressed(), r.delivered(), r.failed())).toList();
+                return answer(() -> reports.campaigns(from, to).stream()
+                        .map(r -> new CampaignRow(r.day(), r.source(), r.sent(), r.deferred(), r.suppressed(), r.delivered(), r.failed())).toList());
             }
 
             @Override
             public List<DeadLetterRow> deadLetters(LocalDate from, LocalDate to) {
-                unlessCatchingUp();
-                return reports.deadLetters(from, to).stream().map(r -> new DeadLetterRow(r.day(), r.queue(), r.taskType(), r.count())).toList();
+                return answer(() -> reports.deadLetters(from, to).stream()
+                        .map(r -> new DeadLetterRow(r.day(), r.queue(), r.taskType(), r.count())).toList());
             }
 
-            private void unlessCatchingUp() {
-                if (projection.isCatchingUp()) {
+            private <T> T answer(java.util.function.Supplier<T> query) {
+                if (catchingUp.getAsBoolean()) {
                     throw new io.heomdm.gateway.Unavailable("reports", "the reports are being rebuilt from the log; GET /v1/replay/rebuilds/reports says how far");
+                }
+                try {
+                    return query.get();
+                } catch (RuntimeException databaseDown) {
+                    throw new io.heomdm.gateway.Unavailable("reports", "the reports cannot be read now (the database does not answer); retry shortly");
                 }
             }
         };
