@@ -60,6 +60,12 @@ final class ConfigRules {
         url(p, "notifications.pushWebhook", c.notifications().pushWebhook());
         url(p, "crm.endpoint", c.crm().endpoint());
         range(p, "workers.concurrency", c.workers().concurrency(), 1, 1000);
+        range(p, "archive.rollSeconds", c.archive().rollSeconds(), 1, 3600);
+        range(p, "archive.maxFileRecords", c.archive().maxFileRecords(), 1, 10_000_000);
+        url(p, "archive.s3.endpoint", c.archive().s3().endpoint());
+        if (c.archive().s3().used() && (c.archive().s3().region() == null || c.archive().s3().region().isBlank())) {
+            p.add("archive.s3.region: must be set when archive.s3.bucket is, e.g. us-east-1");
+        }
         if (!HeomdmConfig.Tasks.SQS.equals(c.tasks().transport()) && !HeomdmConfig.Tasks.KAFKA_SHARE.equals(c.tasks().transport())) {
             p.add("tasks.transport: must be \"" + HeomdmConfig.Tasks.SQS + "\" or \"" + HeomdmConfig.Tasks.KAFKA_SHARE + "\", was \"" + c.tasks().transport() + "\"");
         }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** The {@code heomdm} command. */
 @Command(name = "heomdm", mixinStandardHelpOptions = true, version = "heomdm 0.1.0",
         description = "HEOMDM: market development tools on Kafka (the event log) and SQS (the task queue).",
-        subcommands = {Heomdm.Up.class, SimulateCommand.class, KeysCommand.class, DlqCommand.class, ReplayCommand.class, CatalogCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Heomdm.Up.class, SimulateCommand.class, KeysCommand.class, DlqCommand.class, ReplayCommand.class, ArchiveCommand.class, CatalogCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Heomdm {
 
     public static void main(String[] args) {

@@ -40,7 +40,7 @@ import java.util.Optional;
  * validated at start-up: {@link #problems()} names each wrong setting and what is allowed.
  */
 public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Database database, Smtp smtp, Notifications notifications, Crm crm,
-        Workers workers, Tasks tasks, Analytics analytics, Decisions decisions, Campaigns campaigns) {
+        Workers workers, Tasks tasks, Analytics analytics, Decisions decisions, Campaigns campaigns, Archive archive) {
 
     public record Http(String host, int port, int maxBodyBytes, int maxBatchItems, int threads, int maxQueued, int requestsPerSecond, int burst,
             List<String> allowedHosts, Tls tls) {
@@ -87,6 +87,27 @@ public record HeomdmConfig(String dataDir, Http http, Kafka kafka, Sqs sqs, Data
     }
 
     public record Workers(int concurrency) {
+    }
+
+    /**
+     * The audit archive: every record of the market topics in Avro files per topic and hour.
+     *
+     * @param directory      where the files go; empty: {@code <dataDir>/archive}; not used once s3.bucket is set
+     * @param rollSeconds    the longest a record waits before its file is stored: the archive's lag behind the log
+     * @param maxFileRecords records per file at most
+     */
+    public record Archive(boolean enabled, String directory, S3 s3, int rollSeconds, int maxFileRecords) {
+        /** An S3 bucket instead of the directory when {@code bucket} is set; an S3-compatible server at {@code endpoint}. */
+        public record S3(String bucket, String prefix, String endpoint, String region, String accessKey, String secretKey) {
+            public boolean used() {
+                return bucket != null && !bucket.isBlank();
+            }
+
+            @Override
+            public String toString() {
+                return "S3[" + bucket + "/" + prefix + "]";
+            }
+        }
     }
 
     /**

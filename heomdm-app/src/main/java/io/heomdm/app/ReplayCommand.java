@@ -182,9 +182,13 @@ final class ReplayCommand {
 
     /** {@code customers  CATCHING_UP [##########..........]  412,000 / 1,000,000 records  41%  12.3 s} */
     static String bar(String what, String state, long done, long of, Duration elapsed) {
+        return bar(what, state, done, of, "records", elapsed);
+    }
+
+    static String bar(String what, String state, long done, long of, String unit, Duration elapsed) {
         double share = of == 0 ? (state.equals("DONE") ? 1 : 0) : Math.min(1, done / (double) of);
         int filled = (int) Math.round(share * 30);
-        return String.format("%s  %-11s [%s%s]  %,d / %,d records  %3.0f%%  %.1f s", what, state, "#".repeat(filled), ".".repeat(30 - filled), done, of,
+        return String.format("%s  %-11s [%s%s]  %,d / %,d %s  %3.0f%%  %.1f s", what, state, "#".repeat(filled), ".".repeat(30 - filled), done, of, unit,
                 share * 100, elapsed.toMillis() / 1000.0);
     }
 

@@ -1,9 +1,13 @@
 package io.heomdm.app;
 
+import io.heomdm.archive.ArchiveStore;
+import io.heomdm.archive.DirectoryStore;
+import io.heomdm.archive.S3Store;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.taskqueue.KafkaShareSettings;
 import io.heomdm.taskqueue.SqsSettings;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** Typed client settings derived from the configuration, shared by {@code up} and the operations commands. */
@@ -41,6 +45,16 @@ final class Settings {
     /** The embedded broker's address, for a command that talks to a running platform. */
     static String kafkaBootstrap(HeomdmConfig config) {
         return config.kafka().embedded() ? "127.0.0.1:" + config.kafka().embeddedPort() : config.kafka().bootstrapServers();
+    }
+
+    /** The audit archive's store: the S3 bucket when one is set, else the directory (by default under the data directory). */
+    static ArchiveStore archiveStore(HeomdmConfig config) {
+        var a = config.archive();
+        if (a.s3().used()) {
+            return new S3Store(new S3Store.Location(nonBlank(a.s3().endpoint()).map(URI::create), a.s3().region(), a.s3().bucket(), a.s3().prefix(),
+                    nonBlank(a.s3().accessKey()), nonBlank(a.s3().secretKey())));
+        }
+        return new DirectoryStore(nonBlank(a.directory()).map(Path::of).orElse(Path.of(config.dataDir()).resolve("archive")));
     }
 
     static Optional<String> nonBlank(String s) {

@@ -29,10 +29,11 @@ class ArchitectureTest {
             Map.entry("campaigns", Set.of("events", "eventlog", "taskqueue", "storage", "decisions")),
             Map.entry("tasks", Set.of("events", "eventlog", "taskqueue", "storage")),
             Map.entry("reporting", Set.of("events", "eventlog", "storage")),
+            Map.entry("archive", Set.of("events", "eventlog")),
             Map.entry("gateway", Set.of("events", "eventlog")),
             Map.entry("embedded", Set.of()),
             Map.entry("bench", Set.of("events", "eventlog", "taskqueue", "embedded")),
-            Map.entry("app", Set.of("events", "eventlog", "taskqueue", "storage", "analytics", "decisions", "campaigns", "reporting", "tasks", "gateway",
+            Map.entry("app", Set.of("events", "eventlog", "taskqueue", "storage", "analytics", "decisions", "campaigns", "reporting", "archive", "tasks", "gateway",
                     "embedded", "bench")));
 
     static ArchRule moduleRules() {

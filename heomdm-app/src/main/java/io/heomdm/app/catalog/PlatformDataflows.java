@@ -1,6 +1,7 @@
 package io.heomdm.app.catalog;
 
 import io.heomdm.analytics.AnalyticsDataflows;
+import io.heomdm.archive.ArchiveDataflows;
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.campaigns.CampaignsDataflows;
 import io.heomdm.campaigns.CampaignsTopics;
@@ -47,6 +48,7 @@ public final class PlatformDataflows {
         all.addAll(CampaignsDataflows.all());
         all.addAll(TasksDataflows.all());
         all.add(ReportingDataflows.PROJECTOR);
+        all.add(ArchiveDataflows.ARCHIVER);
         all.addAll(OUTSIDE);
         return List.copyOf(all);
     }
