@@ -205,6 +205,7 @@ public final class Platform implements AutoCloseable {
         Admin admin = Admin.create(adminProps);
         shutdown.add(Stage.CLIENTS, "admin", admin);
         healthChecks.add(0, HealthCheck.of("kafka", () -> succeeds(admin.describeCluster().nodes())));
+        shutdown.add(Stage.CLIENTS, "transaction watchdog", new TransactionWatchdog(admin, clock, metrics).start());
         healthChecks.add(1, HealthCheck.of("database", this::databaseAnswers));
         var h = config.http();
         keys = new ApiKeys(database, clock, new java.security.SecureRandom());
