@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code heomdm bench}: measurements on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Queue.class, BenchCommand.DecisionsRate.class, BenchCommand.GatewayRate.class,
-        BenchCommand.ExactlyOnce.class, BenchCommand.DeduplicationRate.class,
+        BenchCommand.ExactlyOnce.class, BenchCommand.SoakRun.class, BenchCommand.DeduplicationRate.class,
         BenchCommand.PlatformRate.class},
         description = {"Measure kafka-only, sqs-only, hybrid and kafka-queues on the same simulated market workload: open-loop load, "
                 + "latency from each event's intended send time, raw Kafka and SQS ceilings in the same run. Writes report.md, CSV, JSON "
@@ -211,6 +211,35 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("lost from the log %d, lost from the profiles %d, counted twice %d, out of order %d: %s%n", r.lostInLog(),
                     r.lostInProfiles(), r.countedTwice(), r.inversions(), r.holds() ? "exactly once" : "VIOLATED");
             return r.holds() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = {"A steady market of orders through the API for a long time on three brokers in child processes (replication 3, "
+                    + "min.insync 2), the activity log's leader SIGKILLed every --kill-every seconds and brought back. Samples the rate, the "
+                    + "Streams applications' lag and the heap after GC; then counts the log and every profile. Writes report.md, soak.csv and "
+                    + "soak.png to --out. Exit status 1 unless nothing is lost or counted twice, the lag is back under 5 s within a minute of "
+                    + "each kill, and the heap after GC stays within 10 % of its median from minute 10."})
+    static final class SoakRun implements Callable<Integer> {
+        @Option(names = "--minutes", defaultValue = "60", description = "how long (default ${DEFAULT-VALUE})")
+        int minutes;
+        @Option(names = "--rate", defaultValue = "200", description = "orders per second offered (default ${DEFAULT-VALUE})")
+        int rate;
+        @Option(names = "--kill-every", defaultValue = "300", description = "seconds between kills (default ${DEFAULT-VALUE})")
+        int killEvery;
+        @Option(names = "--out", description = "report directory (default bench-results/soak-<date-time>)")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            var plan = Soak.Plan.of(Duration.ofMinutes(minutes), rate, Duration.ofSeconds(killEvery));
+            var result = new Soak.Result[1];
+            inTempDirectory("heomdm-soak", dir -> result[0] = Soak.run(plan, dir, System.out));
+            Path dir = out != null ? out : Path.of("bench-results", "soak-" + java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-'));
+            SoakReport.write(result[0], dir);
+            System.out.print(SoakReport.markdown(result[0]));
+            System.out.println("report: " + dir.resolve("report.md"));
+            return result[0].holds() ? 0 : 1;
         }
     }
 

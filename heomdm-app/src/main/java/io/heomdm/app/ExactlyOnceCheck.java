@@ -65,60 +65,75 @@ final class ExactlyOnceCheck {
     }
 
     /** One acknowledged order. */
-    private record Order(String eventId, BigDecimal total) {
+    record Order(String eventId, BigDecimal total) {
     }
 
     static Result run(Plan plan, Path dir, PrintStream out) throws Exception {
         var progress = new Progress(out, 4);
         long start = System.nanoTime();
         progress.step("starting three brokers (replication 3, min.insync 2) and the platform on them");
+        return onCluster(dir, "exactly-once-check", (cluster, client) -> {
+            progress.done("API at " + client.base());
+
+            progress.step(String.format("posting at least %,d orders from %d clients while the activity log's leader is killed %d times",
+                    plan.events(), plan.clients(), plan.kills()));
+            var nemesis = new LeaderNemesis(cluster, plan.kills(), plan.downtime());
+            var acknowledged = new ConcurrentHashMap<String, List<Order>>();
+            var counters = new Counters();
+            ExecutorService pool = Executors.newFixedThreadPool(plan.clients() + 1);
+            try {
+                Future<?> kills = pool.submit(nemesis);
+                List<Future<?>> clients = new ArrayList<>();
+                for (int c = 0; c < plan.clients(); c++) {
+                    int id = c;
+                    int share = (plan.events() + plan.clients() - 1) / plan.clients();
+                    clients.add(pool.submit(() -> {
+                        post(client, id, plan.customersPerClient(), plan.resendFraction(), (customer, order) -> acknowledged.computeIfAbsent(customer,
+                            k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(order), counters,
+                                sent -> sent < share || !nemesis.done.get(), 0);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : clients) {
+                    f.get();
+                }
+                kills.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            progress.done(String.format("%,d orders acknowledged in %,d posts; %d kills", counters.acknowledged.get(), counters.posts.get(),
+                    nemesis.kills.get()));
+
+            progress.step("reading the activity log and every customer's profile");
+            long[] log = checkLog(cluster.bootstrapServers(), acknowledged);
+            long[] profiles = checkProfiles(client, acknowledged, plan.settle(), out);
+            progress.done("read");
+            return new Result(nemesis.kills.get(), counters.acknowledged.get(), counters.posts.get(), counters.resent.get(),
+                    counters.unavailable.get(), log[0], profiles[0], profiles[1], log[1], Duration.ofNanos(System.nanoTime() - start));
+        });
+    }
+
+    /** What runs against the platform on the cluster, with a client that may post orders and read profiles. */
+    interface OnCluster<T> {
+        T run(EmbeddedKafkaCluster cluster, Client client) throws Exception;
+    }
+
+    /** Starts three brokers in child processes (replication 3, min.insync 2) and the platform on them, and runs {@code body}. */
+    static <T> T onCluster(Path dir, String keyName, OnCluster<T> body) throws Exception {
         try (var cluster = EmbeddedKafkaCluster.start(dir.resolve("kafka"), 3, "512m")) {
             var env = new HashMap<String, String>(Map.of("HEOMDM_DATA_DIR", dir.resolve("data").toString(), "HEOMDM_HTTP_PORT", "0",
                     "HEOMDM_KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers(), "HEOMDM_KAFKA_REPLICATION_FACTOR", "3",
                     "HEOMDM_KAFKA_MIN_INSYNC_REPLICAS", "2", "HEOMDM_SQS_EMBEDDED_PORT", "0", "HEOMDM_SMTP_EMBEDDED_PORT", "0"));
             try (var platform = Platform.start(ConfigLoader.load(Optional.empty(), env))) {
-                String key = platform.issueKey("exactly-once-check", Set.of("events:write", "pii:read"), Edge.postableTypes());
+                String key = platform.issueKey(keyName, Set.of("events:write", "pii:read"), Edge.postableTypes());
                 var client = new Client(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
                         URI.create("http://127.0.0.1:" + platform.gatewayPort()), key);
-                progress.done("API on port " + platform.gatewayPort());
-
-                progress.step(String.format("posting at least %,d orders from %d clients while the activity log's leader is killed %d times",
-                        plan.events(), plan.clients(), plan.kills()));
-                var nemesis = new LeaderNemesis(cluster, plan.kills(), plan.downtime());
-                var acknowledged = new ConcurrentHashMap<String, List<Order>>();
-                var counters = new Counters();
-                ExecutorService pool = Executors.newFixedThreadPool(plan.clients() + 1);
-                try {
-                    Future<?> kills = pool.submit(nemesis);
-                    List<Future<?>> clients = new ArrayList<>();
-                    for (int c = 0; c < plan.clients(); c++) {
-                        int id = c;
-                        clients.add(pool.submit(() -> {
-                            post(client, plan, id, acknowledged, counters, nemesis);
-                            return null;
-                        }));
-                    }
-                    for (Future<?> f : clients) {
-                        f.get();
-                    }
-                    kills.get();
-                } finally {
-                    pool.shutdownNow();
-                }
-                progress.done(String.format("%,d orders acknowledged in %,d posts; %d kills", counters.acknowledged.get(), counters.posts.get(),
-                        nemesis.kills.get()));
-
-                progress.step("reading the activity log and every customer's profile");
-                long[] log = checkLog(cluster.bootstrapServers(), acknowledged);
-                long[] profiles = checkProfiles(client, acknowledged, plan.settle(), out);
-                progress.done("read");
-                return new Result(nemesis.kills.get(), counters.acknowledged.get(), counters.posts.get(), counters.resent.get(),
-                        counters.unavailable.get(), log[0], profiles[0], profiles[1], log[1], Duration.ofNanos(System.nanoTime() - start));
+                return body.run(cluster, client);
             }
         }
     }
 
-    private static final class Counters {
+    static final class Counters {
         final AtomicLong acknowledged = new AtomicLong();
         final AtomicLong posts = new AtomicLong();
         final AtomicLong resent = new AtomicLong();
@@ -128,16 +143,24 @@ final class ExactlyOnceCheck {
     /**
      * A client's rounds: one order for each of its customers, posted as one NDJSON batch, the next
      * round only once the batch is acknowledged whole, so each customer's orders are in sequence. It
-     * stops once its share is sent and the kills are over.
+     * goes on while {@code more} says so of the orders it has sent; with {@code roundsPerSecond} above
+     * 0, a round starts no sooner than its turn (a steady rate), else at once.
      */
-    private static void post(Client client, Plan plan, int id, Map<String, List<Order>> acknowledged, Counters counters, LeaderNemesis nemesis)
-            throws Exception {
+    static void post(Client client, int id, int customers, double resendFraction, java.util.function.BiConsumer<String, Order> acknowledged,
+            Counters counters, java.util.function.LongPredicate more, double roundsPerSecond) throws Exception {
         var random = new SplittableRandom(id);
-        int share = (plan.events() + plan.clients() - 1) / plan.clients();
-        for (long round = 0, sent = 0; sent < share || !nemesis.done.get(); round++) {
+        long began = System.nanoTime();
+        for (long round = 0, sent = 0; more.test(sent); round++) {
+            if (roundsPerSecond > 0) {
+                long due = began + (long) (round * 1e9 / roundsPerSecond);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
             var body = new StringBuilder();
             Map<String, Order> batch = new LinkedHashMap<>();
-            for (int c = 0; c < plan.customersPerClient(); c++) {
+            for (int c = 0; c < customers; c++) {
                 String customer = PREFIX + id + "-" + c;
                 var order = new Order(UUID.randomUUID().toString(), BigDecimal.valueOf(1 + random.nextInt(99_999), 2));
                 batch.put(customer, order);
@@ -146,20 +169,19 @@ final class ExactlyOnceCheck {
                         """.formatted(order.eventId(), customer, round, order.total().toPlainString()));
             }
             int tries = client.postUntilWritten(body.toString(), counters);
-            if (random.nextDouble() < plan.resendFraction()) {
+            if (random.nextDouble() < resendFraction) {
                 tries += client.postUntilWritten(body.toString(), counters); // the client's retry after an answer it did not see
             }
             if (tries > 1) {
                 counters.resent.addAndGet(batch.size());
             }
-            batch.forEach((customer, order) -> acknowledged.computeIfAbsent(customer, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
-                    .add(order));
+            batch.forEach(acknowledged);
             counters.acknowledged.addAndGet(batch.size());
             sent += batch.size();
         }
     }
 
-    private record Client(HttpClient http, URI base, String key) {
+    record Client(HttpClient http, URI base, String key) {
         /** Posts an NDJSON batch until 202, again the same after a 503, a 429 or no answer (for up to five minutes); the number of posts. */
         int postUntilWritten(String body, Counters counters) throws InterruptedException {
             long backoff = 100;
@@ -213,7 +235,7 @@ final class ExactlyOnceCheck {
     }
 
     /** {lost, inversions}: acknowledged orders not in the committed log, and customers' orders first written out of acknowledged order. */
-    private static long[] checkLog(String bootstrap, Map<String, List<Order>> acknowledged) {
+    static long[] checkLog(String bootstrap, Map<String, List<Order>> acknowledged) {
         Map<String, List<String>> written = new HashMap<>();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -253,7 +275,7 @@ final class ExactlyOnceCheck {
     }
 
     /** {lost, twice}: per customer, acknowledged orders the profile has not counted, and counts beyond them (by orders and by revenue). */
-    private static long[] checkProfiles(Client client, Map<String, List<Order>> acknowledged, Duration settle, PrintStream out) throws Exception {
+    static long[] checkProfiles(Client client, Map<String, List<Order>> acknowledged, Duration settle, PrintStream out) throws Exception {
         long deadline = System.nanoTime() + settle.toNanos();
         Map<String, JsonNode> profiles = new HashMap<>();
         while (true) {

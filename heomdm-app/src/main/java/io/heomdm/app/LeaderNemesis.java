@@ -21,22 +21,32 @@ final class LeaderNemesis implements Callable<Void> {
     private final EmbeddedKafkaCluster cluster;
     private final int planned;
     private final Duration downtime;
+    private final Duration between;
     final AtomicInteger kills = new AtomicInteger();
+    /** When each kill happened (System.nanoTime()). */
+    final java.util.List<Long> killedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
     final AtomicBoolean done = new AtomicBoolean();
 
     LeaderNemesis(EmbeddedKafkaCluster cluster, int kills, Duration downtime) {
+        this(cluster, kills, downtime, downtime);
+    }
+
+    /** @param between how long the cluster runs whole before each kill */
+    LeaderNemesis(EmbeddedKafkaCluster cluster, int kills, Duration downtime, Duration between) {
         this.cluster = cluster;
         this.planned = kills;
         this.downtime = downtime;
+        this.between = between;
     }
 
     @Override
     public Void call() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
             for (int k = 0; k < planned; k++) {
-                Thread.sleep(downtime.toMillis());
+                Thread.sleep(between.toMillis());
                 int leader = mostLeading(admin);
                 cluster.kill(leader);
+                killedAt.add(System.nanoTime());
                 kills.incrementAndGet();
                 Thread.sleep(downtime.toMillis());
                 cluster.restart(leader);

@@ -1,0 +1,256 @@
+package io.heomdm.app;
+
+import io.heomdm.bench.ConsumerLag;
+import io.heomdm.bench.Progress;
+import io.heomdm.eventlog.MarketTopics;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * {@code heomdm bench soak}: a steady market of orders through the API for a long time on three
+ * brokers in child processes (replication 3, min.insync 2), the broker leading most of the activity
+ * log SIGKILLed every few minutes and brought back. Every few seconds it samples the orders
+ * acknowledged per second, how far the Streams applications are behind on the activity log (in
+ * records and in seconds of the offered rate) and the heap after the last collection. At the end
+ * the log and every profile are counted as {@link ExactlyOnceCheck} counts them. It holds when no
+ * acknowledged order is lost, none is counted twice or out of order, the lag is back under 5 s within
+ * a minute of each kill, and the heap after GC stays within ±10 % of its median from minute 10 on.
+ */
+final class Soak {
+    static final int CLIENTS = 4;
+    static final int CUSTOMERS_PER_CLIENT = 25;
+    static final double LAG_LIMIT_SECONDS = 5;
+    static final Duration RECOVERY_LIMIT = Duration.ofMinutes(1);
+    static final Duration HEAP_FROM = Duration.ofMinutes(10);
+    static final double HEAP_TOLERANCE = 0.10;
+
+    record Plan(Duration duration, int ordersPerSecond, Duration killEvery, Duration downtime, Duration sampleEvery, Duration settle) {
+        static Plan of(Duration duration, int ordersPerSecond, Duration killEvery) {
+            return new Plan(duration, ordersPerSecond, killEvery, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(3));
+        }
+
+        int kills() {
+            // none in the last half minute: its recovery could not be seen
+            return (int) Math.max(0, (duration.toSeconds() - 30) / (killEvery.toSeconds() + downtime.toSeconds()));
+        }
+    }
+
+    /** One look: when (minutes in), orders acknowledged per second since the last, the worst lag on the activity log, the heap after GC. */
+    record Sample(double minute, double ordersPerSecond, long lagRecords, double lagSeconds, double heapAfterGcMb) {
+    }
+
+    /** A kill, and how long after it the lag was last back under the limit (empty: not within the next kill or the end). */
+    record Kill(double minute, Optional<Duration> recoveredIn) {
+        boolean recovered() {
+            return recoveredIn.filter(d -> d.compareTo(RECOVERY_LIMIT) <= 0).isPresent();
+        }
+    }
+
+    record Result(Plan plan, List<Sample> samples, List<Kill> kills, long acknowledged, long posts, long answered503, long lostInLog,
+            long lostInProfiles, long countedTwice, long inversions, Optional<Double> heapDrift) {
+        boolean exactlyOnce() {
+            return lostInLog == 0 && lostInProfiles == 0 && countedTwice == 0 && inversions == 0;
+        }
+
+        boolean recovered() {
+            return kills.stream().allMatch(Kill::recovered);
+        }
+
+        /** Unjudged (true) when the run ends before there is a heap to judge. */
+        boolean heapSteady() {
+            return heapDrift.map(d -> d <= HEAP_TOLERANCE).orElse(true);
+        }
+
+        boolean holds() {
+            return exactlyOnce() && recovered() && heapSteady();
+        }
+    }
+
+    static Result run(Plan plan, Path dir, PrintStream out) throws Exception {
+        heapAfterGcMb(); // listening to the collector from now
+        var progress = new Progress(out, 3);
+        progress.step("starting three brokers (replication 3, min.insync 2) and the platform on them");
+        return ExactlyOnceCheck.onCluster(dir, "soak", (cluster, client) -> {
+            progress.done("API at " + client.base());
+            progress.step(String.format("%,d orders/s through the API for %s, the activity log's leader killed every %s (%d kills)",
+                    plan.ordersPerSecond(), plan.duration(), plan.killEvery(), plan.kills()));
+            var nemesis = new LeaderNemesis(cluster, plan.kills(), plan.downtime(), plan.killEvery());
+            // to a file, not the heap: the heap is measured, and a map of every order would grow it by design
+            var acknowledged = new Acknowledged(dir.resolve("acknowledged.tsv"));
+            var counters = new ExactlyOnceCheck.Counters();
+            List<Sample> samples = new CopyOnWriteArrayList<>();
+            long began = System.nanoTime();
+            long end = began + plan.duration().toNanos();
+            double roundsPerSecond = plan.ordersPerSecond() / (double) (CLIENTS * CUSTOMERS_PER_CLIENT);
+            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
+            var sampler = Executors.newSingleThreadScheduledExecutor();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers(), "default.api.timeout.ms", 4000, "request.timeout.ms", 4000))) {
+                var lag = new ConsumerLag(admin);
+                long[] last = {began, 0};
+                sampler.scheduleAtFixedRate(() -> {
+                    long now = System.nanoTime();
+                    long acked = counters.acknowledged.get();
+                    double rate = (acked - last[1]) / ((now - last[0]) / 1e9);
+                    last[0] = now;
+                    last[1] = acked;
+                    long behind = behind(lag);
+                    samples.add(new Sample((now - began) / 60e9, rate, behind, behind < 0 ? Double.NaN : behind / (double) plan.ordersPerSecond(),
+                            heapAfterGcMb()));
+                    out.printf("\r  %5.1f min  %,7.0f orders/s  lag %,9d records  heap after GC %,6.0f MB  kills %d   ", (now - began) / 60e9, rate,
+                            behind, heapAfterGcMb(), nemesis.kills.get());
+                    out.flush();
+                }, plan.sampleEvery().toMillis(), plan.sampleEvery().toMillis(), TimeUnit.MILLISECONDS);
+                Future<?> kills = pool.submit(nemesis);
+                List<Future<?>> clients = new ArrayList<>();
+                for (int c = 0; c < CLIENTS; c++) {
+                    int id = c;
+                    clients.add(pool.submit(() -> {
+                        ExactlyOnceCheck.post(client, id, CUSTOMERS_PER_CLIENT, 0.01, acknowledged::add, counters, sent -> System.nanoTime() < end,
+                                roundsPerSecond);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : clients) {
+                    f.get();
+                }
+                kills.get();
+                Thread.sleep(plan.sampleEvery().toMillis()); // one look after the last order
+            } finally {
+                sampler.shutdownNow();
+                pool.shutdownNow();
+                acknowledged.close();
+            }
+            out.println();
+            progress.done(String.format("%,d orders acknowledged in %,d posts (%,d answered 503); %d kills", counters.acknowledged.get(),
+                    counters.posts.get(), counters.unavailable.get(), nemesis.kills.get()));
+
+            progress.step("reading the activity log and every customer's profile");
+            var orders = acknowledged.read();
+            long[] log = ExactlyOnceCheck.checkLog(cluster.bootstrapServers(), orders);
+            long[] profiles = ExactlyOnceCheck.checkProfiles(client, orders, plan.settle(), out);
+            progress.done("read");
+            List<Double> killMinutes = nemesis.killedAt.stream().map(t -> (t - began) / 60e9).toList();
+            return new Result(plan, List.copyOf(samples), kills(killMinutes, samples, plan.duration().toSeconds() / 60.0),
+                    counters.acknowledged.get(), counters.posts.get(), counters.unavailable.get(), log[0], profiles[0], profiles[1], log[1],
+                    heapDrift(samples));
+        });
+    }
+
+    /** The orders acknowledged, one line each (customer, eventId, total), in each customer's order. */
+    static final class Acknowledged implements AutoCloseable {
+        private final Path file;
+        private final java.io.BufferedWriter out;
+
+        Acknowledged(Path file) throws java.io.IOException {
+            this.file = file;
+            this.out = java.nio.file.Files.newBufferedWriter(file);
+        }
+
+        synchronized void add(String customer, ExactlyOnceCheck.Order order) {
+            try {
+                out.write(customer + "\t" + order.eventId() + "\t" + order.total().toPlainString() + "\n");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        Map<String, List<ExactlyOnceCheck.Order>> read() throws java.io.IOException {
+            Map<String, List<ExactlyOnceCheck.Order>> orders = new java.util.HashMap<>();
+            try (var lines = java.nio.file.Files.lines(file)) {
+                lines.map(l -> l.split("\t")).forEach(f -> orders.computeIfAbsent(f[0], k -> new ArrayList<>())
+                        .add(new ExactlyOnceCheck.Order(f[1], new java.math.BigDecimal(f[2]))));
+            }
+            return orders;
+        }
+
+        @Override
+        public synchronized void close() throws java.io.IOException {
+            out.close();
+        }
+    }
+
+    /** The worst lag of the platform's Streams applications on the activity log, in records; -1 while the cluster does not answer. */
+    private static long behind(ConsumerLag lag) {
+        try {
+            return lag.read(PlatformServices.GROUPS.values(), MarketTopics.ACTIVITY.name()).values().stream()
+                    .mapToLong(ConsumerLag.Position::lagOn).max().orElse(0);
+        } catch (Exception e) {
+            return -1; // a broker just killed: this look is lost, the next one counts
+        }
+    }
+
+    /** The heap in use right after the last collection, summed over the heap's pools (0 before the first). */
+    static double heapAfterGcMb() {
+        return HeapAfterGc.last / 1048576.0;
+    }
+
+    /** Told by the JVM after every collection, young ones included, what each pool held once it was done. */
+    private static final class HeapAfterGc {
+        static volatile long last;
+
+        static {
+            var heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                    .map(java.lang.management.MemoryPoolMXBean::getName).collect(java.util.stream.Collectors.toSet());
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((javax.management.NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
+                    if (notification.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                        var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                                (javax.management.openmbean.CompositeData) notification.getUserData());
+                        last = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream().filter(e -> heapPools.contains(e.getKey()))
+                                .mapToLong(e -> e.getValue().getUsed()).sum();
+                    }
+                }, null, null);
+            }
+        }
+    }
+
+    /** Per kill: from it to the next (or the end), when the lag was last over the limit, and so when it was back under it. */
+    static List<Kill> kills(List<Double> killMinutes, List<Sample> samples, double endMinute) {
+        List<Kill> kills = new ArrayList<>();
+        for (int k = 0; k < killMinutes.size(); k++) {
+            double from = killMinutes.get(k);
+            double to = k + 1 < killMinutes.size() ? killMinutes.get(k + 1) : Math.max(endMinute, from);
+            List<Sample> window = samples.stream().filter(s -> s.minute() >= from && s.minute() <= to && !Double.isNaN(s.lagSeconds())).toList();
+            int lastOver = -1;
+            for (int i = 0; i < window.size(); i++) {
+                if (window.get(i).lagSeconds() >= LAG_LIMIT_SECONDS) {
+                    lastOver = i;
+                }
+            }
+            Optional<Duration> recovered;
+            if (lastOver < 0) {
+                recovered = window.isEmpty() ? Optional.empty() : Optional.of(Duration.ZERO);
+            } else if (lastOver + 1 < window.size()) {
+                recovered = Optional.of(Duration.ofMillis(Math.round((window.get(lastOver + 1).minute() - from) * 60_000)));
+            } else {
+                recovered = Optional.empty();
+            }
+            kills.add(new Kill(from, recovered));
+        }
+        return kills;
+    }
+
+    /** The largest distance of the heap after GC from its median, as a share of it, from minute 10 on; empty for a shorter run. */
+    static Optional<Double> heapDrift(List<Sample> samples) {
+        double[] heap = samples.stream().filter(s -> s.minute() >= HEAP_FROM.toSeconds() / 60.0 && s.heapAfterGcMb() > 0)
+                .mapToDouble(Sample::heapAfterGcMb).sorted().toArray();
+        if (heap.length < 3) {
+            return Optional.empty();
+        }
+        double median = heap[heap.length / 2];
+        return Optional.of(Math.max(median - heap[0], heap[heap.length - 1] - median) / median);
+    }
+}
