@@ -8,6 +8,7 @@ import io.heomdm.reporting.ReportProjector;
 import io.heomdm.reporting.ReportingDataflows;
 import io.heomdm.storage.Database;
 import io.heomdm.storage.ProcessedMessages;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class ReportsProjection implements AutoCloseable {
     synchronized ReportsProjection start() {
         TopicAdmin.ensure(kafka, ReportingDataflows.TOPICS);
         List<EventSubscriber.Subscription> started = new ArrayList<>();
-        ReportingDataflows.TOPICS.forEach(topic -> started.add(subscriber.subscribe(ReportingDataflows.consumerGroup(topic), topic, projector)));
+        ReportingDataflows.TOPICS.forEach(topic -> started.add(subscriber.subscribeAsync(ReportingDataflows.consumerGroup(topic), topic, projector)));
         subscriptions = List.copyOf(started);
         return this;
     }
@@ -49,6 +50,12 @@ final class ReportsProjection implements AutoCloseable {
     synchronized StreamsReset.Target rebuild(Optional<Instant> from) {
         catchingUp = true;
         close();
+        try {
+            projector.drain(Duration.ofSeconds(30)); // a batch written after the tables are emptied would count its events in the rebuild too
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the report writer finished", e);
+        }
         database.inTransaction(c -> {
             try (var s = c.createStatement()) {
                 for (String table : ReportingDataflows.TABLES) {

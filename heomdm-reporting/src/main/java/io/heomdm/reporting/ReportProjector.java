@@ -10,7 +10,7 @@ import io.heomdm.events.schema.SegmentEntered;
 import io.heomdm.events.schema.SegmentExited;
 import io.heomdm.events.schema.TaskCompleted;
 import io.heomdm.events.schema.TaskFailed;
-import io.heomdm.eventlog.EventHandler;
+import io.heomdm.eventlog.AsyncEventHandler;
 import io.heomdm.storage.ProcessedMessages;
 import io.heomdm.storage.SqlWork;
 import java.math.BigDecimal;
@@ -18,11 +18,23 @@ import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -30,21 +42,96 @@ import org.apache.avro.specific.SpecificRecord;
  * claimed by its eventId in the transaction that writes it, so an event read twice — a client's
  * retry, a copy, a redelivery — changes nothing. Days are the UTC days of the events' occurredAt.
  * Subscribed once per topic it reads ({@link ReportingDataflows}); one handler serves them all.
+ *
+ * <p>Writes are group-committed: the subscriptions hand events over and go on reading, and one
+ * writer thread writes up to {@value #BATCH} of them per transaction, completing each event's stage
+ * when its transaction commits (the subscriber commits an offset only then). One event per
+ * transaction held a rebuild to a few hundred events a second. A batch that fails is written again
+ * one event per transaction, so an event no transaction can take fails alone and is retried and
+ * dead-lettered alone. One writer for every table also means no two writers race for a new row.
  */
-public final class ReportProjector implements EventHandler {
+public final class ReportProjector implements AsyncEventHandler {
     /** The consumer whose claims make the projection idempotent, and the prefix of its consumer groups. */
     public static final String CONSUMER = "reports";
+    static final int BATCH = 500;
+    private static final Logger log = LoggerFactory.getLogger(ReportProjector.class);
+    private static final Set<String> TYPES = Set.of("OrderPlaced", "ProductCatalogued", "SegmentEntered", "SegmentExited", "DeliveryDecided",
+            "TaskCompleted", "TaskFailed");
     private final ProcessedMessages processed;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(10 * BATCH);
+    /** Handed over and not yet committed or failed. */
+    private final AtomicLong inFlight = new AtomicLong();
+
+    private record Pending(UUID eventId, SqlWork<Void> work, CompletableFuture<Void> done) {
+    }
 
     public ReportProjector(ProcessedMessages processed) {
         this.processed = processed;
+        Thread writer = new Thread(this::write, "reports-writer");
+        writer.setDaemon(true); // what it has not committed is delivered again at the next start
+        writer.start();
     }
 
     @Override
-    public void handle(Event<SpecificRecord> event) {
+    public boolean accepts(String eventType) {
+        return TYPES.contains(eventType);
+    }
+
+    @Override
+    public CompletionStage<Void> handle(Event<SpecificRecord> event) {
         SqlWork<Void> work = projection(event.payload(), day(event.envelope().occurredAt()));
-        if (work != null) {
-            processed.runOnce(CONSUMER, event.envelope().eventId(), work);
+        if (work == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        var pending = new Pending(event.envelope().eventId(), work, new CompletableFuture<>());
+        inFlight.incrementAndGet();
+        try {
+            queue.put(pending); // a full queue holds the subscription back: the writer is the limit
+        } catch (InterruptedException e) {
+            inFlight.decrementAndGet();
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(e);
+        }
+        return pending.done();
+    }
+
+    /** Waits until every event handed over is committed or failed (before the tables are emptied for a rebuild). */
+    public void drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(inFlight.get() + " report writes still in flight after " + timeout);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private void write() {
+        List<Pending> batch = new ArrayList<>(BATCH);
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, BATCH - 1);
+            try {
+                processed.runOnceEach(CONSUMER, batch.stream().<Map.Entry<UUID, SqlWork<?>>>map(p -> Map.entry(p.eventId(), p.work())).toList());
+                batch.forEach(p -> p.done().complete(null));
+            } catch (RuntimeException batchFailed) {
+                for (Pending p : batch) {
+                    try {
+                        processed.runOnce(CONSUMER, p.eventId(), p.work());
+                        p.done().complete(null);
+                    } catch (RuntimeException e) {
+                        log.debug("report write failed for {}", p.eventId(), e);
+                        p.done().completeExceptionally(e);
+                    }
+                }
+            } finally {
+                inFlight.addAndGet(-batch.size());
+                batch.clear();
+            }
         }
     }
 

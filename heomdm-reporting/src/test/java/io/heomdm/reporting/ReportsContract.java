@@ -93,10 +93,13 @@ abstract class ReportsContract {
                 event(EventCatalog.DELIVERY_DECIDED, "c", delivery(sent3, "campaign:black-friday", DeliveryOutcome.SENT), DAY2),
                 event(EventCatalog.TASK_FAILED, billing, TaskFailed.newBuilder().setTaskEventId(billing).setTaskType("RecordBillingCharge")
                         .setQueue("billing.fifo").setAttempts(5).setError("ledger refused").setDeadLettered(true).build(), DAY2));
-        day1.forEach(projector::handle);
-        projector.handle(day1.get(2)); // a client's retry of c-1's order: the same eventId
-        day2.forEach(projector::handle);
-        day1.forEach(projector::handle); // a replay of the first day, every event with its own eventId again
+        List<Event<SpecificRecord>> log = new ArrayList<>(day1);
+        log.add(day1.get(2)); // a client's retry of c-1's order: the same eventId
+        log.addAll(day2);
+        log.addAll(day1); // a replay of the first day, every event with its own eventId again
+        var written = project(projector, log); // handed over at once: written in one transaction, the retry and replay in it too
+
+        assertThat(written).as("every stage completed").allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
 
         var reports = new Reports(database());
         assertThat(reports.sales(D1, D2, Reports.SalesBy.PRODUCT)).containsExactly(
@@ -123,10 +126,43 @@ abstract class ReportsContract {
         var projector = new ReportProjector(new ProcessedMessages(database(), InstantSource.system()));
         Instant day = Instant.parse("2026-11-20T12:00:00Z");
         String max = "9999999999999999.99"; // decimal(18,2), at most an int's worth of units
-        projector.handle(event(EventCatalog.ORDER_PLACED, "whale", order("whale", "p-max", String.valueOf(Integer.MAX_VALUE), max), day));
-        projector.handle(event(EventCatalog.ORDER_PLACED, "whale", order("whale", "p-max", String.valueOf(Integer.MAX_VALUE), max), day));
+        project(projector, List.of(event(EventCatalog.ORDER_PLACED, "whale", order("whale", "p-max", String.valueOf(Integer.MAX_VALUE), max), day),
+                event(EventCatalog.ORDER_PLACED, "whale", order("whale", "p-max", String.valueOf(Integer.MAX_VALUE), max), day)));
         var row = new Reports(database()).sales(LocalDate.parse("2026-11-20"), LocalDate.parse("2026-11-20"), Reports.SalesBy.PRODUCT).get(0);
         assertThat(row.units()).isEqualTo(2L * Integer.MAX_VALUE);
         assertThat(row.revenue()).isEqualByComparingTo(new BigDecimal(max).multiply(BigDecimal.valueOf(2L * Integer.MAX_VALUE)));
+    }
+
+    @Test
+    void anEventNoTransactionTakesFailsAloneAndTheRestOfItsBatchIsWritten() {
+        var projector = new ReportProjector(new ProcessedMessages(database(), InstantSource.system()));
+        Instant day = Instant.parse("2026-11-21T12:00:00Z");
+        var tooLong = event(EventCatalog.PRODUCT_CATALOGUED, "p-long", ProductCatalogued.newBuilder().setProductId("p-long").setName("n")
+                .setCategory("x".repeat(201)).setPrice(BigDecimal.TEN).setFloor(BigDecimal.ONE).setCeiling(BigDecimal.TEN).setCost(BigDecimal.ONE)
+                .setStock(1).build(), day);
+        var before = event(EventCatalog.ORDER_PLACED, "c-9", order("c-9", "p-9", "1", "2.00"), day);
+        var after = event(EventCatalog.ORDER_PLACED, "c-9", order("c-9", "p-9", "2", "2.00"), day);
+
+        var stages = project(projector, List.of(before, tooLong, after));
+
+        assertThat(stages.get(1)).as("the category is longer than its column").isCompletedExceptionally();
+        assertThat(stages.get(0)).isCompleted();
+        assertThat(stages.get(2)).isCompleted();
+        var row = new Reports(database()).sales(LocalDate.parse("2026-11-21"), LocalDate.parse("2026-11-21"), Reports.SalesBy.PRODUCT).get(0);
+        assertThat(row.orders()).isEqualTo(2);
+        assertThat(row.units()).isEqualTo(3);
+    }
+
+    /** Hands every event over at once, as a subscription does, then waits for each to be written or to fail. */
+    static List<java.util.concurrent.CompletableFuture<Void>> project(ReportProjector projector, List<Event<SpecificRecord>> events) {
+        var stages = events.stream().map(e -> projector.handle(e).toCompletableFuture()).toList();
+        stages.forEach(f -> {
+            try {
+                f.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // asserted by the test that expects it
+            }
+        });
+        return stages;
     }
 }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -57,6 +59,21 @@ public final class ProcessedMessages {
             }
             sideEffect.run(c);
             return Outcome.DONE_NOW;
+        });
+    }
+
+    /**
+     * {@link #runOnce} for many events in one transaction: each side effect runs unless its eventId
+     * was claimed before (in an earlier transaction or earlier in this one). All or nothing.
+     */
+    public void runOnceEach(String consumer, List<Map.Entry<UUID, SqlWork<?>>> sideEffects) {
+        database.inTransaction(c -> {
+            for (var e : sideEffects) {
+                if (markProcessed(c, consumer, e.getKey())) {
+                    e.getValue().run(c);
+                }
+            }
+            return null;
         });
     }
 
