@@ -1,9 +1,6 @@
 package io.heomdm.app;
 
 import io.heomdm.app.catalog.CatalogDocument;
-import io.heomdm.archive.ArchiveDataflows;
-import io.heomdm.archive.Archiver;
-import io.heomdm.archive.S3Store;
 import io.heomdm.reporting.Reports;
 import io.heomdm.decisions.OrderConfirmation;
 import io.heomdm.campaigns.CampaignsTopics;
@@ -194,7 +191,9 @@ public final class Platform implements AutoCloseable {
         shutdown.add(Stage.CONSUMERS, "reports", reports);
         healthChecks.add(HealthCheck.of("reports", reports::isRunning, reports::deadLettered));
         if (config.archive().enabled()) {
-            startArchive(config, kafkaSettings, data, clock, healthChecks);
+            var archive = AuditArchive.start(config, kafkaSettings, data, clock);
+            shutdown.add(Stage.CONSUMERS, "archive", archive);
+            healthChecks.add(HealthCheck.of("archive", archive::isRunning));
         }
 
         new JvmMemoryMetrics().bindTo(metrics);
@@ -232,27 +231,6 @@ public final class Platform implements AutoCloseable {
         shutdown.add(Stage.INTAKE, "API", gateway);
         log.info("HEOMDM up in {} ms: API {}://{}:{}  (POST /v1/events, GET /health, GET /metrics, docs at /docs)",
                 millisSince(started), Settings.nonBlank(h.tls().keyStore()).isPresent() ? "https" : "http", h.host(), gateway.port());
-    }
-
-    private void startArchive(HeomdmConfig config, KafkaSettings kafka, Path data, InstantSource clock, List<HealthCheck> healthChecks) {
-        var store = Settings.archiveStore(config);
-        if (store instanceof S3Store s3) {
-            try {
-                s3.ensureBucket();
-            } catch (RuntimeException e) {
-                // not a reason to stay down: the archiver waits for the bucket and loses nothing
-                log.warn("archive: cannot reach {} yet ({})", store.describe(), e.toString());
-            }
-        }
-        var a = config.archive();
-        var archiver = new Archiver(kafka, store, ArchiveDataflows.TOPICS, new Archiver.Settings(Duration.ofSeconds(a.rollSeconds()),
-                a.maxFileRecords(), data.resolve("archive-scratch")), clock).start();
-        shutdown.add(Stage.CONSUMERS, "archive", () -> {
-            archiver.close();
-            store.close();
-        });
-        healthChecks.add(HealthCheck.of("archive", archiver::isRunning));
-        log.info("  Archive   ready  {} (files stored every {} s at most)", store.describe(), a.rollSeconds());
     }
 
     /** A subscription closed with the platform and shown on /health under its consumer group. */
