@@ -230,15 +230,17 @@ public final class Archiver implements AutoCloseable {
         return true;
     }
 
-    /** Pauses the partition until the store may answer, and rewinds it to {@code from}. */
-    private void holdBack(TopicPartition tp, long from, Exception cause) {
+    /** Pauses the partition until the store may answer, and rewinds it to {@code from} (null: it has no position yet). */
+    private void holdBack(TopicPartition tp, Long from, Exception cause) {
         if (!storeFailing) {
             storeFailing = true;
             log.warn("archive: {} failed ({}); the archive waits and loses nothing", store.describe(), cause.toString());
         }
         var c = consumer;
         if (c != null && c.assignment().contains(tp)) {
-            c.seek(tp, from);
+            if (from != null) {
+                c.seek(tp, from);
+            }
             c.pause(List.of(tp));
         }
         waiting.put(tp, clock.instant().plus(retry));
@@ -273,12 +275,7 @@ public final class Archiver implements AutoCloseable {
             return true;
         } catch (IOException | RuntimeException e) {
             unpositioned.add(tp);
-            if (!storeFailing) {
-                storeFailing = true;
-                log.warn("archive: {} failed ({}); the archive waits and loses nothing", store.describe(), e.toString());
-            }
-            consumer.pause(List.of(tp));
-            waiting.put(tp, clock.instant().plus(retry));
+            holdBack(tp, null, e);
             return false;
         }
     }
