@@ -100,6 +100,8 @@ final class Soak {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers(), "default.api.timeout.ms", 4000, "request.timeout.ms", 4000))) {
                 var lag = new ConsumerLag(admin);
                 long[] last = {began, 0};
+                // a full collection a minute (a pause of a few hundred ms), so the heap figure is the live set
+                sampler.scheduleAtFixedRate(System::gc, 0, 1, TimeUnit.MINUTES);
                 sampler.scheduleAtFixedRate(() -> {
                     long now = System.nanoTime();
                     long acked = counters.acknowledged.get();
@@ -192,12 +194,16 @@ final class Soak {
         }
     }
 
-    /** The heap in use right after the last collection, summed over the heap's pools (0 before the first). */
+    /**
+     * The heap in use right after the last full collection, summed over the heap's pools (0 before the
+     * first): the live set. After a young collection the old generation still holds whatever garbage
+     * was promoted, which grows until a concurrent cycle far off on a large heap, a leak or not.
+     */
     static double heapAfterGcMb() {
         return HeapAfterGc.last / 1048576.0;
     }
 
-    /** Told by the JVM after every collection, young ones included, what each pool held once it was done. */
+    /** Told by the JVM after every full collection what each pool held once it was done. */
     private static final class HeapAfterGc {
         static volatile long last;
 
@@ -209,6 +215,9 @@ final class Soak {
                     if (notification.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
                         var info = com.sun.management.GarbageCollectionNotificationInfo.from(
                                 (javax.management.openmbean.CompositeData) notification.getUserData());
+                        if (!info.getGcAction().equals("end of major GC")) {
+                            return;
+                        }
                         last = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream().filter(e -> heapPools.contains(e.getKey()))
                                 .mapToLong(e -> e.getValue().getUsed()).sum();
                     }
