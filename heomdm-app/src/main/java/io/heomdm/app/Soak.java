@@ -85,8 +85,8 @@ final class Soak {
         progress.step("starting three brokers (replication 3, min.insync 2) and the platform on them");
         return ExactlyOnceCheck.onCluster(dir, "soak", (cluster, client) -> {
             progress.done("API at " + client.base());
-            progress.step(String.format("%,d orders/s through the API for %s, the activity log's leader killed every %s (%d kills)",
-                    plan.ordersPerSecond(), plan.duration(), plan.killEvery(), plan.kills()));
+            progress.step(String.format("%,d orders/s through the API for %d min, the activity log's leader killed every %d s (%d kills)",
+                    plan.ordersPerSecond(), plan.duration().toMinutes(), plan.killEvery().toSeconds(), plan.kills()));
             var nemesis = new LeaderNemesis(cluster, plan.kills(), plan.downtime(), plan.killEvery());
             // to a file, not the heap: the heap is measured, and a map of every order would grow it by design
             var acknowledged = new Acknowledged(dir.resolve("acknowledged.tsv"));
