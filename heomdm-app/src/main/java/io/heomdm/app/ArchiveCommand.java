@@ -11,7 +11,6 @@ import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.eventlog.TopicSpec;
 import io.heomdm.events.EventType;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,8 +64,8 @@ final class ArchiveCommand {
                     var ends = ParkedRecords.await(admin.listOffsets(partitions(topic).stream().collect(java.util.stream.Collectors.toMap(tp -> tp,
                             tp -> OffsetSpec.latest()))).all().toCompletionStage().toCompletableFuture(), "read the end of " + topic.name());
                     for (var tp : partitions(topic)) {
-                        long archived = store.read(ArchiveFiles.checkpointKey(tp.topic(), tp.partition()))
-                                .map(b -> Long.parseLong(new String(b, StandardCharsets.UTF_8).trim())).orElse(0L);
+                        String key = ArchiveFiles.checkpointKey(tp.topic(), tp.partition());
+                        long archived = store.read(key).map(b -> ArchiveFiles.checkpoint(key, b)).orElse(0L);
                         long end = ends.get(tp).offset();
                         // behind counts offsets: transaction markers and compacted records among them are not records to archive
                         out.printf("%-28s %9d %,14d %,14d %,12d%n", tp.topic(), tp.partition(), archived, end, Math.max(0, end - archived));
@@ -105,6 +104,9 @@ final class ArchiveCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (!EventReplays.writableTarget(toTopic)) {
+                throw new IllegalArgumentException("--to-topic: " + EventReplays.TARGET_RULE);
+            }
             var cfg = parent.config();
             var kafka = Settings.kafka(cfg, Settings.kafkaBootstrap(cfg));
             List<String> archived = ArchiveDataflows.TOPICS.stream().map(TopicSpec::name).toList();

@@ -28,6 +28,13 @@ final class EventReplays implements EventCopies {
     private static final Logger log = LoggerFactory.getLogger("heomdm");
     /** Kafka's own rule for a topic name. */
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    static final String TARGET_RULE = "must be a topic name of letters, digits, '.', '_' and '-' (at most 249), not internal (__...) nor a "
+            + "dead-letter topic (.dlt)";
+
+    /** A topic copies and restores may write to: a valid name, not Kafka's own, not a dead-letter topic. */
+    static boolean writableTarget(String topic) {
+        return topic != null && TOPIC_NAME.matcher(topic).matches() && !topic.startsWith("__") && !topic.endsWith(".dlt");
+    }
 
     private final KafkaSettings kafka;
     private final InstantSource clock;
@@ -46,9 +53,8 @@ final class EventReplays implements EventCopies {
         if (source == null) {
             violations.add(new Violation("topic", "must be one of the platform's topics: " + String.join(", ", topics.keySet())));
         }
-        if (r.toTopic() == null || !TOPIC_NAME.matcher(r.toTopic()).matches() || r.toTopic().startsWith("__") || r.toTopic().endsWith(".dlt")) {
-            violations.add(new Violation("toTopic", "must be a topic name of letters, digits, '.', '_' and '-' (at most 249), not internal "
-                    + "(__...) nor a dead-letter topic (.dlt)"));
+        if (!writableTarget(r.toTopic())) {
+            violations.add(new Violation("toTopic", TARGET_RULE));
         }
         if (r.from() != null && r.to() != null && !r.from().isBefore(r.to())) {
             violations.add(new Violation("to", "must be after from"));

@@ -41,4 +41,13 @@ class ArchiveCommandTest {
         assertThat(r[0]).isEqualTo("1");
         assertThat(r[1]).contains("from must be before to");
     }
+
+    @Test
+    void kafkasOwnTopicsAndDeadLetterTopicsAreNoTarget() {
+        for (String target : new String[] {"__consumer_offsets", "market.activity.v1.reports.market.activity.v1.dlt", "a/b", ""}) {
+            var r = run("archive", "restore", "--to-topic", target, "--dry-run");
+            assertThat(r[0]).as(target).isEqualTo("1");
+            assertThat(r[1]).contains("--to-topic: must be a topic name");
+        }
+    }
 }

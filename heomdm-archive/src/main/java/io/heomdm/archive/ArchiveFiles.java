@@ -98,6 +98,25 @@ public final class ArchiveFiles {
         return "_checkpoints/" + topic + "/" + partition;
     }
 
+    /**
+     * The offset a checkpoint holds. A checkpoint edited by hand or cut short is refused by its key and
+     * content, rather than read as some offset: reading on from a wrong one would skip or repeat records.
+     */
+    public static long checkpoint(String key, byte[] content) {
+        String text = new String(content, StandardCharsets.UTF_8).trim();
+        try {
+            long offset = Long.parseLong(text);
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        throw new IllegalStateException("checkpoint " + key + " holds '" + shown + "', not an offset: fix it or remove it (removed, the "
+                + "partition is archived again from the start of the log, replacing files of the same first offset)");
+    }
+
     /** Every version of every type the topic carries, as JSON: the payloads' schemas. */
     static String payloadSchemas(TopicSpec topic) {
         var json = new StringBuilder("{");

@@ -265,9 +265,10 @@ public final class Archiver implements AutoCloseable {
     /** Seeks to the partition's checkpoint, or to its beginning when it has none; false when the store did not answer. */
     private boolean position(TopicPartition tp) {
         try {
-            var checkpoint = store.read(ArchiveFiles.checkpointKey(tp.topic(), tp.partition()));
+            String key = ArchiveFiles.checkpointKey(tp.topic(), tp.partition());
+            var checkpoint = store.read(key);
             if (checkpoint.isPresent()) {
-                consumer.seek(tp, Long.parseLong(new String(checkpoint.get(), StandardCharsets.UTF_8).trim()));
+                consumer.seek(tp, ArchiveFiles.checkpoint(key, checkpoint.get()));
             } else {
                 consumer.seekToBeginning(List.of(tp));
             }

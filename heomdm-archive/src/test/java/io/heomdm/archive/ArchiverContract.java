@@ -33,6 +33,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.awaitility.Awaitility;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -113,8 +114,9 @@ abstract class ArchiverContract {
         }
         try (var second = new Archiver(settings, store, List.of(TOPIC), new Archiver.Settings(Duration.ofSeconds(1), 100, dir.resolve("scratch-2")),
                 InstantSource.system()).start()) {
-            await(() -> readAll().size() >= published.size(), "everything in the archive");
-            Thread.sleep(2000); // and nothing more than everything, once the open files are stored too
+            // everything in the archive, held for two seconds so the open files are stored too (the test then counts duplicates)
+            Awaitility.await("everything in the archive").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(90)).during(Duration.ofSeconds(2))
+                    .until(() -> readAll().size() >= published.size());
         }
     }
 
@@ -261,14 +263,10 @@ abstract class ArchiverContract {
         assertThat(count[0]).isEqualTo(ids.size());
     }
 
-    static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited 90 s for " + what);
-            }
-            Thread.sleep(200);
-        }
+    static void await(java.util.function.BooleanSupplier condition, String what) {
+        // the kill is an Error on the archiver's thread, meant to end it: not the test's failure
+        Awaitility.await(what).dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(condition::getAsBoolean);
     }
 
     /** A store that does what another does, for a test to step in between. */
