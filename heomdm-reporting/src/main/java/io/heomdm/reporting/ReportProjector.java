@@ -32,7 +32,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.avro.specific.SpecificRecord;
@@ -59,8 +58,8 @@ public final class ReportProjector implements AsyncEventHandler {
             "TaskCompleted", "TaskFailed");
     private final ProcessedMessages processed;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(10 * BATCH);
-    /** Handed over and not yet committed or failed. */
-    private final AtomicLong inFlight = new AtomicLong();
+    /** Handed over and not yet committed or failed; its monitor is what {@link #drain} waits on. */
+    private long inFlight;
 
     private record Pending(UUID eventId, SqlWork<Void> work, CompletableFuture<Void> done) {
     }
@@ -84,11 +83,13 @@ public final class ReportProjector implements AsyncEventHandler {
             return CompletableFuture.completedFuture(null);
         }
         var pending = new Pending(event.envelope().eventId(), work, new CompletableFuture<>());
-        inFlight.incrementAndGet();
+        synchronized (this) {
+            inFlight++;
+        }
         try {
             queue.put(pending); // a full queue holds the subscription back: the writer is the limit
         } catch (InterruptedException e) {
-            inFlight.decrementAndGet();
+            settled(1);
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
         }
@@ -96,13 +97,21 @@ public final class ReportProjector implements AsyncEventHandler {
     }
 
     /** Waits until every event handed over is committed or failed (before the tables are emptied for a rebuild). */
-    public void drain(Duration timeout) throws InterruptedException {
+    public synchronized void drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (inFlight.get() > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(inFlight.get() + " report writes still in flight after " + timeout);
+        while (inFlight > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IllegalStateException(inFlight + " report writes still in flight after " + timeout);
             }
-            Thread.sleep(10);
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    private synchronized void settled(int events) {
+        inFlight -= events;
+        if (inFlight == 0) {
+            notifyAll();
         }
     }
 
@@ -129,7 +138,7 @@ public final class ReportProjector implements AsyncEventHandler {
                     }
                 }
             } finally {
-                inFlight.addAndGet(-batch.size());
+                settled(batch.size());
                 batch.clear();
             }
         }
