@@ -185,6 +185,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("CPU per event (the whole process, broker included): direct %.1f µs, gateway %.1f µs; the direct producer kept "
                         + "%.2f of %d cores busy; with all %4$d busy the gateway could reach at most %.2f of its rate%n", GatewayThroughput.median(r.directCpu()),
                         GatewayThroughput.median(r.gatewayCpu()), GatewayThroughput.median(r.directBusy()), r.cores(), r.ceilingRatio());
+                System.out.print(JsonFloor.describe(r.jsonFloor(), GatewayThroughput.median(r.directCpu())));
             });
             return 0;
         }

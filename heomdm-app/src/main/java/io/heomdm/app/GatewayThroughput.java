@@ -63,7 +63,8 @@ final class GatewayThroughput {
      * @param gatewayCpu the same for an event posted through the API (client, server, producer and broker)
      * @param directBusy cores busy while the direct producer ran, per run (the machine has {@code cores})
      */
-    record Result(double[] direct, double[] gateway, double[] p99Millis, double[] directCpu, double[] gatewayCpu, double[] directBusy, int cores) {
+    record Result(double[] direct, double[] gateway, double[] p99Millis, double[] directCpu, double[] gatewayCpu, double[] directBusy, int cores,
+            JsonFloor.Floor jsonFloor) {
         double directMedian() {
             return median(direct);
         }
@@ -100,7 +101,7 @@ final class GatewayThroughput {
     }
 
     static Result run(int events, int batch, int inFlight, int warmUps, int repetitions, Path dir, PrintStream out) throws Exception {
-        var progress = new Progress(out, 2 + 2 * repetitions);
+        var progress = new Progress(out, 3 + 2 * repetitions);
         progress.step("starting a broker, the database and the gateway; simulating " + events + " events");
         try (var kafkaServer = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             var kafka = new KafkaSettings(kafkaServer.bootstrapServers(), Map.of(), Duration.ofSeconds(30), (short) 1, 1);
@@ -161,7 +162,10 @@ final class GatewayThroughput {
                         progress.done(String.format("%.0f events/s, p99 of the 202 %.1f ms, %.1f µs CPU per event, %.2f cores busy", g.perSecond(),
                                 p99[r], g.cpuMicrosPerEvent(), g.busyCores()));
                     }
-                    return new Result(direct, viaGateway, p99, directCpu, gatewayCpu, directBusy, Runtime.getRuntime().availableProcessors());
+                    progress.step("the JSON floor: Jackson's streaming parser alone over the same bodies");
+                    var floor = JsonFloor.measure(bodies, events, repetitions);
+                    progress.done(String.format("%.1f µs per event to tokenize, %.1f µs to read every value", floor.tokenizeMicros(), floor.readMicros()));
+                    return new Result(direct, viaGateway, p99, directCpu, gatewayCpu, directBusy, Runtime.getRuntime().availableProcessors(), floor);
                 }
             }
         }
