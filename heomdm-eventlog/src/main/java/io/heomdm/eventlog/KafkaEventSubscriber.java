@@ -35,6 +35,9 @@ public final class KafkaEventSubscriber implements EventSubscriber {
      * from {@code first} to {@code max}). The default, 8 tries from 0.1 s, gives a failing dependency
      * about 13 s to come back before events are parked.
      */
+    /** The longest wait between tries of an event whose handler found a dependency down ({@link DependencyDown}). */
+    public static final Duration OUTAGE_BACKOFF = Duration.ofSeconds(5);
+
     public record Retries(int attempts, Duration first, Duration max) {
         public static final Retries DEFAULT = new Retries(8, Duration.ofMillis(100), Duration.ofSeconds(30));
 

@@ -64,6 +64,8 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
     private volatile boolean polling = true;
     /** The backoff of each partition whose last event failed: it doubles while the event keeps failing. */
     private final Map<TopicPartition, Long> backoffMillis = new HashMap<>();
+    /** Partitions whose head event waits for a dependency to come back, and what it is. */
+    private final Map<TopicPartition, String> outages = new HashMap<>();
     /** Partitions rewound after a failure and paused until then (System.nanoTime); the others go on. */
     private final Map<TopicPartition, Long> retryAt = new HashMap<>();
     /** The last processed offset of each partition, until it is committed synchronously. */
@@ -183,6 +185,13 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
                 }
                 if (failure != null) {
                     var r = head.record();
+                    DependencyDown down = DependencyDown.in(failure);
+                    if (down != null) {
+                        waitOutOutage(tp, r, down, now);
+                        inFlightCount -= pending.size();
+                        pending.clear();
+                        break;
+                    }
                     int tries = attempts.merge(tp, 1, Integer::sum);
                     if (tries >= retries.attempts() || failure instanceof MalformedMessageException) {
                         // parked: the partition goes on behind it (when the dead letter cannot be written,
@@ -215,6 +224,10 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
                 toCommit.put(tp, new OffsetAndMetadata(head.record().offset() + 1));
                 backoffMillis.remove(tp); // it went through: the next failure starts the backoff again
                 attempts.remove(tp);
+                String wasDown = outages.remove(tp);
+                if (wasDown != null) {
+                    log.info("{}: {} answers again, the partition goes on", tp, wasDown);
+                }
             }
             if (pending.isEmpty()) {
                 it.remove();
@@ -233,6 +246,23 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
             commitAsync();
             lastCommit = now;
         }
+    }
+
+    /**
+     * The event's handler found a dependency down: the partition is rewound to the event and paused for
+     * a backoff that grows to {@link KafkaEventSubscriber#OUTAGE_BACKOFF}, without counting a try. One
+     * warning when the outage starts on the partition and one line when it ends, not one per retry.
+     */
+    private void waitOutOutage(TopicPartition tp, ConsumerRecord<String, byte[]> r, DependencyDown down, long now) {
+        if (outages.putIfAbsent(tp, down.dependency()) == null) {
+            log.warn("{}-{}@{}: {}; retrying every {} s at most until it answers, nothing is parked for it: {}", r.topic(), r.partition(),
+                    r.offset(), down.getMessage(), KafkaEventSubscriber.OUTAGE_BACKOFF.toSeconds(), causes(down.getCause()));
+        }
+        consumer.seek(tp, r.offset());
+        long cap = Math.min(retries.max().toMillis(), KafkaEventSubscriber.OUTAGE_BACKOFF.toMillis());
+        long millis = backoffMillis.merge(tp, Math.min(retries.first().toMillis(), cap), (was, first) -> Math.min(Math.max(was * 2, 1), cap));
+        retryAt.put(tp, now + TimeUnit.MILLISECONDS.toNanos(millis));
+        consumer.pause(List.of(tp));
     }
 
     /**
@@ -334,6 +364,7 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
             backoffMillis.remove(tp);
             retryAt.remove(tp);
             attempts.remove(tp);
+            outages.remove(tp);
         }
     }
 

@@ -97,6 +97,21 @@ class SubscriptionLoopTest {
         assertThat(deadLetters.history()).isEmpty();
     }
 
+    @Test
+    void anEventWhoseDependencyIsDownIsRetriedPastEveryAttemptAndNeverParked() {
+        var downFor = new java.util.concurrent.atomic.AtomicInteger(12);
+        start(event -> event.envelope().key().equals("waits") && downFor.getAndDecrement() > 0
+                ? CompletableFuture.failedFuture(new java.util.concurrent.CompletionException(new DependencyDown("the database", new java.sql.SQLException("refused", "08001"))))
+                : CompletableFuture.completedFuture(null), new KafkaEventSubscriber.Retries(3, Duration.ofMillis(1), Duration.ofMillis(20)));
+        consumer.add(P0, "waits", "behind");
+
+        await().until(() -> committed(P0).equals(Optional.of(2L)));
+        assertThat(calls.get("waits")).as("twelve outage failures, four times the 3 tries an event gets, then through").hasSize(13);
+        assertThat(deadLetters.history()).as("nothing parked for an outage").isEmpty();
+        assertThat(loop.deadLettered()).isZero();
+        assertThat(calls.get("behind").get(calls.get("behind").size() - 1)).isCompleted();
+    }
+
     private void start(AsyncEventHandler behaviour, KafkaEventSubscriber.Retries retries) {
         AsyncEventHandler recording = event -> {
             var result = behaviour.handle(event).toCompletableFuture();

@@ -11,6 +11,8 @@ import io.heomdm.events.schema.SegmentExited;
 import io.heomdm.events.schema.TaskCompleted;
 import io.heomdm.events.schema.TaskFailed;
 import io.heomdm.eventlog.AsyncEventHandler;
+import io.heomdm.eventlog.DependencyDown;
+import io.heomdm.storage.Database;
 import io.heomdm.storage.ProcessedMessages;
 import io.heomdm.storage.SqlWork;
 import java.math.BigDecimal;
@@ -128,13 +130,19 @@ public final class ReportProjector implements AsyncEventHandler {
                 processed.runOnceEach(CONSUMER, batch.stream().<Map.Entry<UUID, SqlWork<?>>>map(p -> Map.entry(p.eventId(), p.work())).toList());
                 batch.forEach(p -> p.done().complete(null));
             } catch (RuntimeException batchFailed) {
+                if (Database.unreachable(batchFailed)) {
+                    // not the events' fault: each would wait for a connection in turn; they wait for the database instead
+                    var down = new DependencyDown("the reporting database", batchFailed);
+                    batch.forEach(p -> p.done().completeExceptionally(down));
+                    continue;
+                }
                 for (Pending p : batch) {
                     try {
                         processed.runOnce(CONSUMER, p.eventId(), p.work());
                         p.done().complete(null);
                     } catch (RuntimeException e) {
                         log.debug("report write failed for {}", p.eventId(), e);
-                        p.done().completeExceptionally(e);
+                        p.done().completeExceptionally(Database.unreachable(e) ? new DependencyDown("the reporting database", e) : e);
                     }
                 }
             } finally {

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -16,6 +18,20 @@ public final class Database implements AutoCloseable {
     }
 
     /** Opens the pool and brings the schema to the latest migration. */
+    /**
+     * Whether a failure is the database out of reach rather than the statement's fault: a connection
+     * that could not be had or was lost (SQLState class 08, the pool's timeout), anywhere among the causes.
+     */
+    public static boolean unreachable(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLTransientException || c instanceof SQLNonTransientConnectionException
+                    || c instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static Database open(DatabaseSettings settings) {
         var config = new HikariConfig();
         config.setJdbcUrl(settings.jdbcUrl());

@@ -1,11 +1,9 @@
 package io.heomdm.tasks;
 
+import io.heomdm.storage.Database;
 import io.heomdm.taskqueue.ReceivedTask;
 import io.heomdm.taskqueue.TaskHandler;
 import io.heomdm.taskqueue.TaskResult;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
@@ -39,18 +37,7 @@ public final class NeedsDatabase<T extends SpecificRecord> implements TaskHandle
         }
         String host = m.group(1).replaceAll("^\\[|\\]$", "");
         int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
-        return Optional.of(new Dependency("database " + host + ":" + port, host, port, NeedsDatabase::unreachable));
-    }
-
-    /** A connection that could not be had or was lost (SQLState class 08, the pool's timeout), anywhere among the causes. */
-    static boolean unreachable(Throwable failure) {
-        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof SQLTransientException || c instanceof SQLNonTransientConnectionException
-                    || c instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
+        return Optional.of(new Dependency("database " + host + ":" + port, host, port, Database::unreachable));
     }
 
     /** A failure to reach the database (or the breaker's refusal) is an outage: retried, and the task never parked for it. */
@@ -61,7 +48,7 @@ public final class NeedsDatabase<T extends SpecificRecord> implements TaskHandle
         } catch (Dependency.Down e) {
             return TaskResult.outage(e.getMessage());
         } catch (Exception e) {
-            if (unreachable(e)) {
+            if (Database.unreachable(e)) {
                 return TaskResult.outage(e.toString());
             }
             throw e;

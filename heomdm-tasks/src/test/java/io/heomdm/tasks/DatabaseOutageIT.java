@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.heomdm.embedded.EmbeddedKafka;
+import io.heomdm.embedded.TcpProxy;
 import io.heomdm.embedded.EmbeddedSqs;
 import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaSettings;

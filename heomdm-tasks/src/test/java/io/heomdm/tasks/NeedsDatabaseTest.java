@@ -18,9 +18,9 @@ class NeedsDatabaseTest {
 
     @Test
     void onlyFailingToReachTheDatabaseCountsAgainstIt() {
-        assertThat(NeedsDatabase.unreachable(new RuntimeException(new SQLTransientConnectionException("heomdm - Connection is not available")))).isTrue();
-        assertThat(NeedsDatabase.unreachable(new SQLException("Connection refused", "08001"))).isTrue();
-        assertThat(NeedsDatabase.unreachable(new SQLException("duplicate key", "23505"))).isFalse();
-        assertThat(NeedsDatabase.unreachable(new jakarta.mail.MessagingException("SMTP down"))).isFalse();
+        assertThat(io.heomdm.storage.Database.unreachable(new RuntimeException(new SQLTransientConnectionException("heomdm - Connection is not available")))).isTrue();
+        assertThat(io.heomdm.storage.Database.unreachable(new SQLException("Connection refused", "08001"))).isTrue();
+        assertThat(io.heomdm.storage.Database.unreachable(new SQLException("duplicate key", "23505"))).isFalse();
+        assertThat(io.heomdm.storage.Database.unreachable(new jakarta.mail.MessagingException("SMTP down"))).isFalse();
     }
 }

@@ -1,4 +1,4 @@
-package io.heomdm.tasks;
+package io.heomdm.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,28 +10,29 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy in front of a real server, for outage tests: {@link #down} closes its port and every
+ * A TCP proxy in front of a real server, for outage tests (of the database, which cannot be stopped
+ * from a test): {@link #down} closes its port and every
  * connection through it (to clients the server is gone: refused, reset), {@link #up} opens the
  * same port again.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
 
-    TcpProxy(String host, int targetPort) throws IOException {
+    public TcpProxy(String host, int targetPort) throws IOException {
         this.target = new InetSocketAddress(host, targetPort);
         try (var free = new ServerSocket(0)) {
             this.port = free.getLocalPort();
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    synchronized TcpProxy up() throws IOException {
+    public synchronized TcpProxy up() throws IOException {
         var socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress("127.0.0.1", port));
@@ -53,7 +54,7 @@ final class TcpProxy implements AutoCloseable {
         return this;
     }
 
-    synchronized void down() throws IOException {
+    public synchronized void down() throws IOException {
         if (listener != null) {
             listener.close();
         }
