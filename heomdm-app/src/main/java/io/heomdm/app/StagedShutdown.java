@@ -32,7 +32,7 @@ final class StagedShutdown implements AutoCloseable {
         if (parts.isEmpty()) {
             return;
         }
-        log.info("HEOMDM stopping (the API answers what is in flight; workers finish their current long poll, up to 20 s)");
+        log.info("HEOMDM stopping (the API answers what is in flight; workers finish their current long poll, up to 10 s)");
         long started = System.nanoTime();
         List<String> steps = new ArrayList<>();
         for (Stage stage : Stage.values()) {
