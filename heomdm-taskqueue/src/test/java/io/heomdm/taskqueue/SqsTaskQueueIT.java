@@ -4,17 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.heomdm.embedded.EmbeddedSqs;
+import io.heomdm.embedded.TcpProxy;
+import io.heomdm.events.Event;
 import io.heomdm.events.EventCatalog;
 import io.heomdm.events.schema.SendNotification;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +59,47 @@ class SqsTaskQueueIT extends TaskQueueContract {
         var messages = queue.client().receiveMessage(b -> b.queueUrl(queue.url(spec.deadLetterName())).maxNumberOfMessages(10)
                 .visibilityTimeout(0).messageAttributeNames("All")).join().messages();
         return messages.stream().map(m -> m.messageAttributes().get("heomdm-event-id").stringValue()).toList();
+    }
+
+    /**
+     * SQS out of reach (a proxy in front of it closed) for 20 s, four times the tasks' 5 s visibility and
+     * longer than their 3 receives would last if each failure spent one: nothing is parked, every task
+     * is done once it is back, and only those the worker held when it went are handled twice.
+     */
+    @Test
+    void sqsOutOfReachForLongerThanTheReceiveBudgetParksNothingAndEveryTaskIsDoneWhenItIsBack() throws Exception {
+        var spec = standard(3, Duration.ofSeconds(5));
+        List<Event<SendNotification>> tasks = IntStream.range(0, 40).mapToObj(i -> task("c-outage-" + i)).toList();
+        queue.sendAll(spec, tasks).get(10, TimeUnit.SECONDS);
+        Map<UUID, AtomicInteger> handled = new ConcurrentHashMap<>();
+        var endpoint = sqs.endpoint();
+        try (var proxy = new TcpProxy(endpoint.getHost(), endpoint.getPort()).up();
+                var viaProxy = new SqsTaskQueue(SqsSettings.local(URI.create("http://127.0.0.1:" + proxy.port())), new SplittableRandom(2));
+                var worker = viaProxy.startWorker(spec, task -> {
+                    handled.computeIfAbsent(task.event().envelope().eventId(), id -> new AtomicInteger()).incrementAndGet();
+                    Thread.sleep(300);
+                    return TaskResult.done();
+                }, FAST)) {
+            await().until(() -> handled.size() >= 5);
+            proxy.down();
+            await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30)).until(() -> deadLetters(spec).isEmpty());
+            proxy.up();
+            long back = System.nanoTime();
+            await().atMost(Duration.ofSeconds(60)).until(() -> handled.size() == tasks.size());
+            System.out.printf("SQS outage: every task handled %.1f s after SQS returned%n", (System.nanoTime() - back) / 1e9);
+            await().atMost(Duration.ofSeconds(30)).until(() -> visibleAndInFlight(spec) == 0);
+        }
+        assertThat(deadLetters(spec)).as("nothing parked for the outage").isEmpty();
+        assertThat(handled.keySet()).containsExactlyInAnyOrderElementsOf(tasks.stream().map(t -> t.envelope().eventId()).toList());
+        assertThat(handled.values().stream().filter(n -> n.get() > 1).count()).as("handled twice: at most the tasks held when SQS went")
+                .isLessThanOrEqualTo(FAST.concurrency());
+    }
+
+    private long visibleAndInFlight(QueueSpec<?> spec) {
+        var attrs = queue.client().getQueueAttributes(b -> b.queueUrl(queue.url(spec.name())).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).join().attributes();
+        return Long.parseLong(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Long.parseLong(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
     @Test

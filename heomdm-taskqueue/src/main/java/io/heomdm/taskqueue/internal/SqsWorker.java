@@ -75,6 +75,8 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     private volatile boolean running = true;
     /** After a failed receive, when (System.nanoTime) the receiver tries again. */
     private volatile long resumeAt = System.nanoTime();
+    /** Whether the last receive failed: the warning is logged when an outage starts, and a line when it ends. */
+    private volatile boolean receiveFailing;
     private final Attempts attempts;
 
     private SqsWorker(SqsAsyncClient client, SqsAsyncBatchManager batcher, String url, String deadLetterUrl, QueueSpec<T> queue,
@@ -158,11 +160,19 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                     .whenComplete((response, error) -> {
                         try {
                             if (error == null) {
+                                if (receiveFailing) {
+                                    receiveFailing = false;
+                                    log.info("receive from {} answers again", queue.name());
+                                }
                                 dispatch(response.messages(), wanted);
                             } else {
                                 slots.release(wanted);
                                 if (running) {
-                                    log.warn("receive from {} failed; retrying in 1 s: {}", queue.name(), error.getMessage());
+                                    // once per outage, not once a second for as long as it lasts
+                                    if (!receiveFailing) {
+                                        receiveFailing = true;
+                                        log.warn("receive from {} failed; retrying every second until it answers: {}", queue.name(), error.getMessage());
+                                    }
                                     resumeAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                                 }
                             }
