@@ -24,7 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -47,27 +46,18 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
     private final TopicSpec topic;
     private final AsyncEventHandler handler;
     private final KafkaEventSubscriber.Retries retries;
-    private final TopicSpec deadLetters;
-    private final Producer<String, byte[]> deadLetterProducer;
+    private final ParkedEvents parked;
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean stopped;
-    private final java.util.concurrent.atomic.AtomicLong deadLettered = new java.util.concurrent.atomic.AtomicLong();
-    /** Per partition, how often its head event has failed in a row. */
-    private final Map<TopicPartition, Integer> attempts = new HashMap<>();
+    private final PartitionRetries retrying;
     Thread thread;
     /** Per partition, the dispatched events in log order. */
     private final Map<TopicPartition, ArrayDeque<Pending>> inFlight = new HashMap<>();
     private int inFlightCount;
     private boolean pausedForInFlight;
     private volatile boolean polling = true;
-    /** The backoff of each partition whose last event failed: it doubles while the event keeps failing. */
-    private final Map<TopicPartition, Long> backoffMillis = new HashMap<>();
-    /** Partitions whose head event waits for a dependency to come back, and what it is. */
-    private final Map<TopicPartition, String> outages = new HashMap<>();
-    /** Partitions rewound after a failure and paused until then (System.nanoTime); the others go on. */
-    private final Map<TopicPartition, Long> retryAt = new HashMap<>();
     /** The last processed offset of each partition, until it is committed synchronously. */
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
@@ -79,8 +69,8 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
         this.topic = topic;
         this.handler = handler;
         this.retries = retries;
-        this.deadLetters = deadLetters;
-        this.deadLetterProducer = deadLetterProducer;
+        this.retrying = new PartitionRetries(retries);
+        this.parked = new ParkedEvents(deadLetters, deadLetterProducer);
     }
 
     @Override
@@ -116,7 +106,7 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
                     settle();
                     flowControl();
                     // with events in flight, come back soon to settle them; otherwise wait for records
-                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(inFlightCount > 0 || !retryAt.isEmpty() ? 5 : 500));
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(inFlightCount > 0 || retrying.holdsAnyBack() ? 5 : 500));
                     dispatchAll(records);
                     pollBackoff = 0;
                     polling = true;
@@ -147,7 +137,7 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
                 commitProcessed(List.copyOf(uncommitted.keySet()));
             } finally {
                 consumer.close();
-                deadLetterProducer.close(Duration.ofSeconds(5));
+                parked.close();
             }
         }
     }
@@ -192,13 +182,12 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
                         pending.clear();
                         break;
                     }
-                    int tries = attempts.merge(tp, 1, Integer::sum);
-                    if (tries >= retries.attempts() || failure instanceof MalformedMessageException) {
+                    int tries = retrying.failed(tp);
+                    if (retrying.spent(tries) || failure instanceof MalformedMessageException) {
                         // parked: the partition goes on behind it (when the dead letter cannot be written,
                         // deadLetter throws and the event is retried like any failure)
-                        if (deadLetter(r, failure, tries)) {
-                            attempts.remove(tp);
-                            backoffMillis.remove(tp);
+                        if (parked.park(r, failure, tries)) {
+                            retrying.succeeded(tp);
                             pending.pollFirst();
                             inFlightCount--;
                             toCommit.put(tp, new OffsetAndMetadata(r.offset() + 1));
@@ -210,21 +199,18 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
                         }
                     }
                     log.warn("handler failed on {}-{}@{} (try {} of {}); will retry: {}", r.topic(), r.partition(), r.offset(), tries,
-                            retries.attempts(), causes(failure));
+                            retries.attempts(), ParkedEvents.causes(failure));
                     consumer.seek(tp, r.offset());
                     inFlightCount -= pending.size();
                     pending.clear();
-                    long millis = backoffMillis.merge(tp, retries.first().toMillis(), (was, first) -> Math.min(was * 2, retries.max().toMillis()));
-                    retryAt.put(tp, now + TimeUnit.MILLISECONDS.toNanos(millis));
+                    retrying.retryLater(tp, now);
                     consumer.pause(List.of(tp));
                     break;
                 }
                 pending.pollFirst();
                 inFlightCount--;
                 toCommit.put(tp, new OffsetAndMetadata(head.record().offset() + 1));
-                backoffMillis.remove(tp); // it went through: the next failure starts the backoff again
-                attempts.remove(tp);
-                String wasDown = outages.remove(tp);
+                String wasDown = retrying.succeeded(tp); // it went through: the next failure starts afresh
                 if (wasDown != null) {
                     log.info("{}: {} answers again, the partition goes on", tp, wasDown);
                 }
@@ -233,14 +219,9 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
                 it.remove();
             }
         }
-        for (var it = retryAt.entrySet().iterator(); it.hasNext(); ) {
-            var due = it.next();
-            if (due.getValue() <= now) {
-                it.remove();
-                if (!pausedForInFlight) {
-                    consumer.resume(List.of(due.getKey()));
-                }
-            }
+        var due = retrying.due(now);
+        if (!due.isEmpty() && !pausedForInFlight) {
+            consumer.resume(due);
         }
         if (!toCommit.isEmpty() && now - lastCommit >= COMMIT_EVERY_NANOS) {
             commitAsync();
@@ -254,51 +235,12 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
      * warning when the outage starts on the partition and one line when it ends, not one per retry.
      */
     private void waitOutOutage(TopicPartition tp, ConsumerRecord<String, byte[]> r, DependencyDown down, long now) {
-        if (outages.putIfAbsent(tp, down.dependency()) == null) {
+        if (retrying.waitFor(tp, down.dependency(), now)) {
             log.warn("{}-{}@{}: {}; retrying every {} s at most until it answers, nothing is parked for it: {}", r.topic(), r.partition(),
-                    r.offset(), down.getMessage(), KafkaEventSubscriber.OUTAGE_BACKOFF.toSeconds(), causes(down.getCause()));
+                    r.offset(), down.getMessage(), KafkaEventSubscriber.OUTAGE_BACKOFF.toSeconds(), ParkedEvents.causes(down.getCause()));
         }
         consumer.seek(tp, r.offset());
-        long cap = Math.min(retries.max().toMillis(), KafkaEventSubscriber.OUTAGE_BACKOFF.toMillis());
-        long millis = backoffMillis.merge(tp, Math.min(retries.first().toMillis(), cap), (was, first) -> Math.min(Math.max(was * 2, 1), cap));
-        retryAt.put(tp, now + TimeUnit.MILLISECONDS.toNanos(millis));
         consumer.pause(List.of(tp));
-    }
-
-    /**
-     * Writes the record to the dead-letter topic and waits for the acknowledgement; false (and
-     * the event is retried) when it cannot be written.
-     */
-    private boolean deadLetter(ConsumerRecord<String, byte[]> r, Throwable failure, int tries) {
-        var letter = new ProducerRecord<>(deadLetters.name(), null, r.timestamp(), r.key(), r.value(),
-                new org.apache.kafka.common.header.internals.RecordHeaders(r.headers().toArray()));
-        DeadLetterHeaders.add(letter.headers(), failure, r.topic(), r.partition(), r.offset(), tries);
-        try {
-            deadLetterProducer.send(letter).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("could not dead-letter {}-{}@{} to {} ({}); it is retried", r.topic(), r.partition(), r.offset(), deadLetters.name(), e.toString());
-            return false;
-        }
-        deadLettered.incrementAndGet();
-        log.warn("{}-{}@{} failed {} time(s) ({}): parked in {}, the partition goes on", r.topic(), r.partition(), r.offset(), tries,
-                failure.getClass().getName(), deadLetters.name());
-        return true;
-    }
-
-    /**
-     * A failure for the log: its classes down to the root cause, not their messages, which may quote
-     * the event (a database's "value too long" quotes the value, an address among them); the dead
-     * letter keeps the message for the operator.
-     */
-    static String causes(Throwable failure) {
-        var names = new StringBuilder(failure.getClass().getName());
-        for (Throwable t = failure.getCause(); t != null && t != t.getCause() && names.length() < 500; t = t.getCause()) {
-            names.append(" <- ").append(t.getClass().getName());
-        }
-        return names.toString();
     }
 
     /** Why the event failed, or null while it is running or once it succeeded. */
@@ -321,7 +263,7 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
             pausedForInFlight = true;
         } else if (pausedForInFlight && inFlightCount <= MAX_IN_FLIGHT / 2) {
             pausedForInFlight = false;
-            consumer.resume(consumer.assignment().stream().filter(tp -> !retryAt.containsKey(tp)).toList());
+            consumer.resume(consumer.assignment().stream().filter(tp -> !retrying.holdsBack(tp)).toList());
         }
     }
 
@@ -361,10 +303,7 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
         for (TopicPartition tp : partitions) {
             var pending = inFlight.remove(tp);
             inFlightCount -= pending == null ? 0 : pending.size();
-            backoffMillis.remove(tp);
-            retryAt.remove(tp);
-            attempts.remove(tp);
-            outages.remove(tp);
+            retrying.forget(tp);
         }
     }
 
@@ -429,7 +368,7 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
 
     @Override
     public long deadLettered() {
-        return deadLettered.get();
+        return parked.count();
     }
 
     @Override
