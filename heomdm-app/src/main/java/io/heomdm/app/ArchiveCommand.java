@@ -12,7 +12,6 @@ import io.heomdm.eventlog.TopicSpec;
 import io.heomdm.events.EventType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -134,30 +133,14 @@ final class ArchiveCommand {
                 TopicAdmin.ensure(kafka, List.of(new TopicSpec(toTopic, like.keyMeaning(), restored, like.partitions(), like.cleanup(), like.retention())));
             }
             PrintWriter out = spec.commandLine().getOut();
-            boolean terminal = System.console() != null;
-            long began = System.nanoTime();
-            long[] lastLine = {0};
+            var progress = new ProgressLine(out);
             try (ArchiveStore store = Settings.archiveStore(cfg)) {
-                var result = ArchiveRestore.restore(store, selection, kafka, toTopic, dryRun, (read, files, selected) -> {
-                    long now = System.nanoTime();
-                    if (terminal || now - lastLine[0] >= Duration.ofSeconds(5).toNanos() || read == files) {
-                        String line = ReplayCommand.bar("restore", read == files ? "DONE" : "READING", read, files, "files",
-                                Duration.ofNanos(now - began)) + String.format("  %,d selected", selected);
-                        if (terminal) {
-                            out.print("\r" + line);
-                        } else {
-                            out.println(line);
-                        }
-                        out.flush();
-                        lastLine[0] = now;
-                    }
-                });
-                if (terminal) {
-                    out.println();
-                }
+                var result = ArchiveRestore.restore(store, selection, kafka, toTopic, dryRun, (read, files, selected) -> progress.show(
+                        ProgressLine.bar("restore", read == files ? "DONE" : "READING", read, files, "files", progress.elapsed())
+                                + String.format("  %,d selected", selected), read == files));
                 out.printf("%s: %,d files, %,d records read, %,d selected, %,d written to %s in %.1f s%n", store.describe(), result.files(),
                         result.scanned(), result.selected(), result.written(), dryRun ? "(dry run)" : toTopic,
-                        (System.nanoTime() - began) / 1e9);
+                        progress.elapsed().toMillis() / 1e3);
             }
             return 0;
         }

@@ -3,7 +3,6 @@ package io.heomdm.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -60,26 +59,16 @@ final class ReplayCommand {
          * terminal; into a file or a pipe, a line every 5 s). Returns the last status.
          */
         JsonNode follow(JsonNode status, String path, java.util.function.BiFunction<JsonNode, Duration, String> line) throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            long began = System.nanoTime();
-            boolean terminal = System.console() != null;
-            long lastLine = 0;
+            var progress = new ProgressLine(spec.commandLine().getOut());
             while (!finished(status)) {
-                long now = System.nanoTime();
-                if (terminal) {
-                    out.print("\r" + line.apply(status, Duration.ofNanos(now - began)));
-                } else if (now - lastLine >= Duration.ofSeconds(5).toNanos()) {
-                    out.println(line.apply(status, Duration.ofNanos(now - began)));
-                    lastLine = now;
-                }
-                out.flush();
+                progress.show(line.apply(status, progress.elapsed()), false);
                 Thread.sleep(500);
                 var answer = send("GET", path, null);
                 if (answer.statusCode() == 200) {
                     status = JSON.readTree(answer.body());
                 }
             }
-            out.println((terminal ? "\r" : "") + line.apply(status, Duration.ofNanos(System.nanoTime() - began)));
+            progress.show(line.apply(status, progress.elapsed()), true);
             return status;
         }
 
@@ -180,16 +169,8 @@ final class ReplayCommand {
         }
     }
 
-    /** {@code customers  CATCHING_UP [##########..........]  412,000 / 1,000,000 records  41%  12.3 s} */
     static String bar(String what, String state, long done, long of, Duration elapsed) {
-        return bar(what, state, done, of, "records", elapsed);
-    }
-
-    static String bar(String what, String state, long done, long of, String unit, Duration elapsed) {
-        double share = of == 0 ? (state.equals("DONE") ? 1 : 0) : Math.min(1, done / (double) of);
-        int filled = (int) Math.round(share * 30);
-        return String.format("%s  %-11s [%s%s]  %,d / %,d %s  %3.0f%%  %.1f s", what, state, "#".repeat(filled), ".".repeat(30 - filled), done, of, unit,
-                share * 100, elapsed.toMillis() / 1000.0);
+        return ProgressLine.bar(what, state, done, of, "records", elapsed);
     }
 
     private static String detail(String body) {

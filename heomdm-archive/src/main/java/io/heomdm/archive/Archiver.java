@@ -3,7 +3,6 @@ package io.heomdm.archive;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.TopicSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +60,7 @@ public final class Archiver implements AutoCloseable {
     private final Map<String, String> payloadSchemas;
     private final Settings settings;
     private final InstantSource clock;
-    private final Map<TopicPartition, OpenFile> open = new HashMap<>();
+    private final Map<TopicPartition, OpenArchiveFile> open = new HashMap<>();
     /** Partitions paused after the store failed, with when to try again; those without a position yet need their checkpoint read. */
     private final Map<TopicPartition, Instant> waiting = new HashMap<>();
     private final Set<TopicPartition> unpositioned = new HashSet<>();
@@ -74,39 +73,6 @@ public final class Archiver implements AutoCloseable {
     private volatile boolean storeFailing;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
-
-    private final class OpenFile {
-        final TopicPartition tp;
-        final long firstOffset;
-        final Instant hour;
-        final Instant opened;
-        final Path path;
-        final ArchiveFiles.Writer writer;
-        long lastOffset;
-        int count;
-
-        OpenFile(ConsumerRecord<String, byte[]> first) throws IOException {
-            tp = new TopicPartition(first.topic(), first.partition());
-            firstOffset = first.offset();
-            hour = ArchiveFiles.hourOf(first.timestamp());
-            opened = clock.instant();
-            path = settings.scratch().resolve(first.topic() + "-" + first.partition() + "-" + first.offset() + ".avro");
-            writer = new ArchiveFiles.Writer(path, payloadSchemas.get(first.topic()));
-        }
-
-        String key() {
-            return ArchiveFiles.fileKey(tp.topic(), tp.partition(), firstOffset, hour);
-        }
-
-        void discard() {
-            try {
-                writer.close();
-                Files.deleteIfExists(path);
-            } catch (IOException e) {
-                log.debug("could not remove {}", path, e);
-            }
-        }
-    }
 
     public Archiver(KafkaSettings kafka, ArchiveStore store, List<TopicSpec> topics, Settings settings, InstantSource clock) {
         this.kafka = kafka;
@@ -163,7 +129,7 @@ public final class Archiver implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("archive stopped: {}", e.toString(), e);
         } finally {
-            open.values().forEach(OpenFile::discard);
+            open.values().forEach(OpenArchiveFile::discard);
             open.clear();
             consumer = null;
             running = false;
@@ -177,20 +143,18 @@ public final class Archiver implements AutoCloseable {
             return; // read again from its file's first offset once the store answers
         }
         try {
-            OpenFile file = open.get(tp);
-            if (file != null && (!ArchiveFiles.hourOf(r.timestamp()).equals(file.hour) || file.count >= settings.maxFileRecords())) {
+            OpenArchiveFile file = open.get(tp);
+            if (file != null && file.closedTo(r, settings.maxFileRecords())) {
                 if (!store(file)) {
                     return;
                 }
                 file = null;
             }
             if (file == null) {
-                file = new OpenFile(r);
+                file = new OpenArchiveFile(r, settings.scratch(), payloadSchemas.get(r.topic()), clock.instant());
                 open.put(tp, file);
             }
-            file.writer.append(r);
-            file.lastOffset = r.offset();
-            file.count++;
+            file.append(r);
         } catch (IOException e) {
             // the scratch directory failed (disk full): the same as a store that does not answer
             var file = open.remove(tp);
@@ -203,14 +167,10 @@ public final class Archiver implements AutoCloseable {
     }
 
     /** Stores the file, then the checkpoint past it; true when both are stored. */
-    private boolean store(OpenFile file) {
+    private boolean store(OpenArchiveFile file) {
         open.remove(file.tp);
         try {
-            file.writer.close();
-            store.put(file.key(), file.path);
-            store.put(ArchiveFiles.checkpointKey(file.tp.topic(), file.tp.partition()),
-                    Long.toString(file.lastOffset + 1).getBytes(StandardCharsets.UTF_8));
-            Files.deleteIfExists(file.path);
+            file.storeIn(store);
         } catch (IOException | RuntimeException e) {
             file.discard();
             holdBack(file.tp, file.firstOffset, e);
@@ -296,7 +256,7 @@ public final class Archiver implements AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.stream().map(open::remove).filter(java.util.Objects::nonNull).forEach(OpenFile::discard);
+            partitions.stream().map(open::remove).filter(java.util.Objects::nonNull).forEach(OpenArchiveFile::discard);
             forget(partitions);
         }
 
