@@ -185,7 +185,7 @@ final class SubscriptionLoop implements Runnable, EventSubscriber.Subscription {
                     int tries = retrying.failed(tp);
                     if (retrying.spent(tries) || failure instanceof MalformedMessageException) {
                         // parked: the partition goes on behind it (when the dead letter cannot be written,
-                        // deadLetter throws and the event is retried like any failure)
+                        // park answers false and the event is retried like any failure)
                         if (parked.park(r, failure, tries)) {
                             retrying.succeeded(tp);
                             pending.pollFirst();

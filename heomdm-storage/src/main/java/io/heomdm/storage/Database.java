@@ -17,7 +17,6 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
     }
 
-    /** Opens the pool and brings the schema to the latest migration. */
     /**
      * Whether a failure is the database out of reach rather than the statement's fault: a connection
      * that could not be had or was lost (SQLState class 08, the pool's timeout), anywhere among the causes.
@@ -32,6 +31,7 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
+    /** Opens the pool and brings the schema to the latest migration. */
     public static Database open(DatabaseSettings settings) {
         var config = new HikariConfig();
         config.setJdbcUrl(settings.jdbcUrl());
