@@ -2,7 +2,6 @@ package io.heomdm.taskqueue.internal;
 
 import io.heomdm.events.Event;
 import io.heomdm.events.MalformedMessageException;
-import io.heomdm.taskqueue.DeadLetters;
 import io.heomdm.taskqueue.QueueSpec;
 import io.heomdm.taskqueue.ReceivedTask;
 import io.heomdm.taskqueue.TaskHandler;
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
@@ -47,15 +45,13 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Worker {
     private static final Logger log = LoggerFactory.getLogger(SqsWorker.class);
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static final int DELETE_ATTEMPTS = 3;
     private static final Duration GATHER_WAIT = Duration.ofMillis(5);
     /** How often a worker held off by its handler ({@code TaskHandler.admit}) asks again; the share worker's too. */
     static final Duration HOLD_OFF = Duration.ofMillis(250);
 
     private final SqsAsyncClient client;
-    private final SqsAsyncBatchManager batcher;
+    private final HeldMessages held;
     private final String url;
-    private final String deadLetterUrl;
     private final QueueSpec<T> queue;
     private final TaskHandler<T> handler;
     private final WorkerSettings settings;
@@ -82,9 +78,8 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
     private SqsWorker(SqsAsyncClient client, SqsAsyncBatchManager batcher, String url, String deadLetterUrl, QueueSpec<T> queue,
             TaskHandler<T> handler, WorkerSettings settings, RandomGenerator random, WorkerMetrics metrics) {
         this.client = client;
-        this.batcher = batcher;
+        this.held = new HeldMessages(client, batcher, url, deadLetterUrl, queue);
         this.url = url;
-        this.deadLetterUrl = deadLetterUrl;
         this.queue = queue;
         this.handler = handler;
         this.settings = settings;
@@ -190,7 +185,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         long now = System.nanoTime();
         for (List<Message> group : groups(messages)) {
             if (!running) {
-                group.forEach(this::release);
+                group.forEach(held::release);
                 slots.release(group.size());
                 continue;
             }
@@ -241,7 +236,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                 // the group is blocked behind the message that did not succeed: give the rest back, to come after it
                 for (Message later : group.subList(i + 1, group.size())) {
                     if (inFlight.remove(later) != null) {
-                        release(later);
+                        held.release(later);
                     }
                     slots.release();
                 }
@@ -269,17 +264,17 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
                 long seconds = Math.min(Math.max(delay.toSeconds(), 0), WorkerSettings.SQS_MAX_VISIBILITY.toSeconds());
                 log.info("task {} on {} will be retried in {} s: {}", m.messageId(), queue.name(), seconds, r.reason());
                 metrics.retried().increment();
-                batcher.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout((int) seconds)).join();
+                held.hide(m, (int) seconds).join();
                 return false;
             }
             if (result instanceof TaskResult.Poison p) {
                 attempts.settled(m);
-                deadLetter(m, p.reason());
+                held.deadLetter(m, p.reason());
                 metrics.deadLettered().increment();
                 return false;
             }
             attempts.settled(m);
-            delete(m, 1).whenComplete((ok, error) -> {
+            held.delete(m).whenComplete((ok, error) -> {
                 if (error == null) {
                     metrics.succeeded().increment();
                 } else {
@@ -316,15 +311,6 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         return LastTry.settle(queue, handler, task, result);
     }
 
-    /** A delete that fails is tried again: a task whose delete is lost would run again (idempotently, but needlessly). */
-    private CompletableFuture<Void> delete(Message m, int attempt) {
-        return batcher.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())).<Void>thenApply(r -> null)
-                .exceptionallyCompose(error -> attempt >= DELETE_ATTEMPTS
-                        ? CompletableFuture.failedFuture(error)
-                        : CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100L << attempt, TimeUnit.MILLISECONDS))
-                                .thenCompose(ignored -> delete(m, attempt + 1)));
-    }
-
     /**
      * The heartbeat: every running handler's message gets a fresh visibility timeout, so a slow
      * task is never handed to a second worker. A message held longer than maxProcessingTime is let
@@ -337,8 +323,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         List<CompletableFuture<?>> sent = new ArrayList<>();
         inFlight.forEach((m, receivedAt) -> {
             if (Duration.ofNanos(now - receivedAt).compareTo(settings.maxProcessingTime()) < 0) {
-                sent.add(batcher.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout(seconds))
-                        .whenComplete((ok, error) -> {
+                sent.add(held.hide(m, seconds).whenComplete((ok, error) -> {
                             if (error == null) {
                                 metrics.heartbeats().increment();
                             } else if (inFlight.containsKey(m)) {
@@ -351,29 +336,6 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
             CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(queue.visibilityTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // reported per message above
-        }
-    }
-
-    /** Poison goes to the DLQ at once, body and envelope intact, so it can be inspected and redriven. */
-    private void deadLetter(Message m, String reason) {
-        log.warn("task {} on {} is poison, moved to {}: {}", m.messageId(), queue.name(), queue.deadLetterName(), reason);
-        client.sendMessage(b -> {
-            var attributes = new java.util.HashMap<>(m.messageAttributes());
-            attributes.put(DeadLetters.REASON, MessageAttributeValue.builder().dataType("String").stringValue(reason).build());
-            b.queueUrl(deadLetterUrl).messageBody(m.body()).messageAttributes(attributes);
-            if (queue.fifo()) {
-                b.messageGroupId(m.attributes().getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, "poison"))
-                        .messageDeduplicationId(m.messageId());
-            }
-        }).join();
-        delete(m, 1).join();
-    }
-
-    private void release(Message m) {
-        try {
-            client.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout(0)).join();
-        } catch (RuntimeException e) {
-            log.warn("could not release task {} on {}; it returns after its visibility timeout", m.messageId(), queue.name());
         }
     }
 
@@ -397,7 +359,7 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
             if (!handlers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 for (Message m : List.copyOf(inFlight.keySet())) {
                     if (inFlight.remove(m) != null) {
-                        release(m);
+                        held.release(m);
                     }
                 }
                 handlers.shutdownNow();
