@@ -2,6 +2,7 @@ package io.heomdm.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -9,7 +10,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.stream.Collectors;
 
 /**
@@ -28,9 +31,12 @@ import java.util.stream.Collectors;
  * validates. Every mistake surfaces as a {@link ConfigException} naming the setting.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("heomdm");
+    private static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS) // "revenue" and "email", as the file spells them
+            .build();
 
     private ConfigLoader() {
     }
@@ -56,7 +62,10 @@ public final class ConfigLoader {
                 throw new ConfigException(List.of(path + ": " + e.getMessage()));
             }
         }
-        applyEnvironment(tree, "", environment);
+        Set<String> settingNames = new HashSet<>();
+        applyEnvironment(tree, "", environment, settingNames);
+        unknownVariables(environment.keySet(), settingNames).forEach(name -> LOG.warn(
+                "{} is not a setting and is ignored (the variable of each setting is in docs/configuration-reference.md)", name));
         HeomdmConfig config;
         try {
             config = YAML.treeToValue(tree, HeomdmConfig.class);
@@ -64,7 +73,9 @@ public final class ConfigLoader {
             throw new ConfigException(List.of(path(e) + ": is not a setting; known here: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "))));
         } catch (InvalidFormatException e) {
-            throw new ConfigException(List.of(path(e) + ": '" + e.getValue() + "' is not a valid " + e.getTargetType().getSimpleName()));
+            throw new ConfigException(List.of(path(e) + (e.getTargetType().isEnum()
+                    ? ": must be one of " + String.join(", ", ConfigRules.spellings(e.getTargetType())) + ", was " + e.getValue()
+                    : ": '" + e.getValue() + "' is not a valid " + e.getTargetType().getSimpleName())));
         } catch (MismatchedInputException e) {
             throw new ConfigException(List.of(path(e) + ": wrong kind of value (" + e.getOriginalMessage() + ")"));
         } catch (JsonProcessingException e) {
@@ -98,16 +109,28 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * HEOMDM_ variables that name no setting: a mistyped secret (HEOMDM_CRM_SIGNINGSECRET for HEOMDM_CRM_SIGNING_SECRET) would
+     * otherwise leave webhooks unsigned without a word. The launcher's and the commands' own variables are not settings.
+     */
+    static List<String> unknownVariables(Set<String> environment, Set<String> settingNames) {
+        return environment.stream().filter(n -> n.startsWith("HEOMDM_") && !settingNames.contains(n) && !NOT_SETTINGS.contains(n)
+                && !n.startsWith("HEOMDM_TEST_") && !n.startsWith("HEOMDM_BENCH_")).sorted().toList();
+    }
+
+    private static final Set<String> NOT_SETTINGS = Set.of("HEOMDM_JAVA_OPTS", "HEOMDM_API_KEY");
+
     /** Each leaf of the tree may be overridden by HEOMDM_ + its path in upper snake case. */
-    private static void applyEnvironment(ObjectNode tree, String prefix, Map<String, String> env) {
+    private static void applyEnvironment(ObjectNode tree, String prefix, Map<String, String> env, Set<String> settingNames) {
         List<String> names = new ArrayList<>();
         tree.fieldNames().forEachRemaining(names::add);
         for (String name : names) {
             JsonNode child = tree.get(name);
             String path = prefix + snake(name);
             if (child.isObject() && !name.equals("properties")) {
-                applyEnvironment((ObjectNode) child, path + "_", env);
+                applyEnvironment((ObjectNode) child, path + "_", env, settingNames);
             } else {
+                settingNames.add("HEOMDM_" + path);
                 String value = env.get("HEOMDM_" + path);
                 if (value != null) {
                     // YAML-typed: "8080" binds to an int, "true" to a boolean, as in the file

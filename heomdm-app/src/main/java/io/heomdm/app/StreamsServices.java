@@ -60,8 +60,8 @@ record StreamsServices(AnalyticsQueries analytics, DecisionQueries decisions, Jo
         }).orElse(AnalyticsQueries.DISABLED);
         DecisionQueries decisionQueries = decisions.started().map(s -> {
             health.add(HealthCheck.of("decisions", s.part()::isRunning, s.part()::deadLettered));
-            log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {} ({} ms)", d.pricing().mode(),
-                    d.pricing().levels(), d.recommendations().score(), DecisionsTopics.all().stream().map(spec -> spec.name()).toList(), s.millis());
+            log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {} ({} ms)", d.pricing().mode().name().toLowerCase(java.util.Locale.ROOT),
+                    d.pricing().levels(), d.recommendations().score().name().toLowerCase(java.util.Locale.ROOT), DecisionsTopics.all().stream().map(spec -> spec.name()).toList(), s.millis());
             return ServiceQueries.of(s.part());
         }).orElse(DecisionQueries.DISABLED);
         JourneyQueries journeyQueries = campaigns.started().map(s -> {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,9 +63,8 @@ class ConfigLoaderTest {
     void wrongValuesAreNamedWithTheRule() {
         var e = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
                 Map.of("HEOMDM_HTTP_PORT", "70000", "HEOMDM_KAFKA_REPLICATION_FACTOR", "3", "HEOMDM_DATABASE_URL", "jdbc:mysql://x",
-                        "HEOMDM_TASKS_TRANSPORT", "rabbitmq", "HEOMDM_KAFKA_DEDUPLICATION_DAYS", "0")));
+                        "HEOMDM_KAFKA_DEDUPLICATION_DAYS", "0")));
         assertThat(e.problems()).containsExactlyInAnyOrder(
-                "tasks.transport: must be \"sqs\" or \"kafka-share\", was \"rabbitmq\"",
                 "http.port: must be between 0 and 65535, was 70000",
                 "kafka.deduplicationDays: must be between 1 and 3653, was 0",
                 "kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)",
@@ -73,6 +73,10 @@ class ConfigLoaderTest {
         var badUrl = catchThrowableOfType(ConfigLoader.ConfigException.class,
                 () -> ConfigLoader.load(Optional.empty(), Map.of("HEOMDM_NOTIFICATIONS_SMS_WEBHOOK", "sms-gateway:80")));
         assertThat(badUrl.problems()).containsExactly("notifications.smsWebhook: must be an http(s) URL, or empty");
+        // a value of the wrong kind stops the binding: it is named alone, before the rules
+        var notOneOfThem = catchThrowableOfType(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Optional.empty(), Map.of("HEOMDM_TASKS_TRANSPORT", "rabbitmq")));
+        assertThat(notOneOfThem.problems()).containsExactly("tasks.transport: must be one of sqs, kafka-share, was rabbitmq");
         var notANumber = catchThrowableOfType(ConfigLoader.ConfigException.class,
                 () -> ConfigLoader.load(Optional.empty(), Map.of("HEOMDM_HTTP_PORT", "eighty")));
         assertThat(notANumber.problems()).singleElement().asString().startsWith("http.port: ");
@@ -160,7 +164,7 @@ class ConfigLoaderTest {
 
         Path bad = Files.writeString(dir.resolve("bad-journeys.yaml"), """
                 campaigns:
-                  gate: {quietFrom: "25:00", caps: [{channel: fax, max: 1, windowHours: 24}]}
+                  gate: {quietFrom: "25:00", caps: [{channel: email, max: -1, windowHours: 24}]}
                   journeys:
                     broken:
                       entry: {segment: VIP}
@@ -168,7 +172,16 @@ class ConfigLoaderTest {
                 """);
         var e = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.of(bad), Map.of()));
         assertThat(e.problems()).extracting(p -> p.substring(0, p.indexOf(':'))).containsExactlyInAnyOrder(
-                "campaigns.gate.caps[0].channel", "campaigns.gate.quietFrom", "campaigns.journeys.broken.steps[0].waitFor.onEvent");
+                "campaigns.gate.caps[0].max", "campaigns.gate.quietFrom", "campaigns.journeys.broken.steps[0].waitFor.onEvent");
+        Path fax = Files.writeString(dir.resolve("fax.yaml"), "campaigns:\n  gate: {caps: [{channel: fax, max: 1, windowHours: 24}]}\n");
+        assertThat(catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.of(fax), Map.of())).problems())
+                .containsExactly("campaigns.gate.caps[0].channel: must be one of all, email, sms, push, was fax");
+    }
+
+    @Test
+    void aVariableThatNamesNoSettingIsFoundSoItCanBeReported() {
+        assertThat(ConfigLoader.unknownVariables(Set.of("HEOMDM_CRM_SIGNINGSECRET", "HEOMDM_CRM_SIGNING_SECRET", "HEOMDM_JAVA_OPTS",
+                "HEOMDM_TEST_POSTGRES_URL", "PATH"), Set.of("HEOMDM_CRM_SIGNING_SECRET"))).containsExactly("HEOMDM_CRM_SIGNINGSECRET");
     }
 
     @Test
