@@ -5,7 +5,6 @@ import io.heomdm.archive.ArchiveFiles;
 import io.heomdm.archive.ArchiveRestore;
 import io.heomdm.archive.ArchiveStore;
 import io.heomdm.app.catalog.PlatformDataflows;
-import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.ParkedRecords;
 import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.eventlog.TopicSpec;
@@ -13,9 +12,7 @@ import io.heomdm.events.EventType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,12 +36,6 @@ final class ArchiveCommand {
         return ConfigLoader.load(Optional.ofNullable(config), System.getenv());
     }
 
-    static Admin admin(KafkaSettings kafka) {
-        Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        return Admin.create(props);
-    }
-
     @Command(name = "status", description = "Per topic and partition: the archive's checkpoint against the end of the log, and how far behind it is.")
     static final class Status implements Callable<Integer> {
         @ParentCommand
@@ -56,7 +47,7 @@ final class ArchiveCommand {
         public Integer call() throws Exception {
             var cfg = parent.config();
             PrintWriter out = spec.commandLine().getOut();
-            try (ArchiveStore store = Settings.archiveStore(cfg); Admin admin = admin(Settings.kafka(cfg, Settings.kafkaBootstrap(cfg)))) {
+            try (ArchiveStore store = Settings.archiveStore(cfg); Admin admin = Settings.admin(Settings.kafka(cfg, Settings.kafkaBootstrap(cfg)))) {
                 out.println("archive: " + store.describe());
                 out.printf("%-28s %9s %14s %14s %12s%n", "topic", "partition", "archived to", "log end", "behind");
                 for (TopicSpec topic : ArchiveDataflows.TOPICS) {

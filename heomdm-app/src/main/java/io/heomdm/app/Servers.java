@@ -1,6 +1,6 @@
 package io.heomdm.app;
 
-import io.heomdm.app.StagedShutdown.Stage;
+import io.heomdm.app.Services.Stage;
 import io.heomdm.embedded.EmbeddedKafka;
 import io.heomdm.embedded.EmbeddedSmtp;
 import io.heomdm.embedded.EmbeddedSqs;
@@ -21,7 +21,7 @@ record Servers(String kafkaBootstrap, URI sqsEndpoint, SmtpSettings smtp, Option
     private static final Logger log = LoggerFactory.getLogger("heomdm");
 
     /** Starts the embedded ones, registers them to stop last, and logs where each is. */
-    static Servers start(HeomdmConfig config, Path data, StagedShutdown shutdown) {
+    static Servers start(HeomdmConfig config, Path data, Services services) {
         boolean sqsUsed = !config.tasks().onKafka();
         var together = new SideBySide();
         var kafka = together.startIf(config.kafka().embedded(), "Kafka", () -> EmbeddedKafka.start(data.resolve("kafka"),
@@ -29,7 +29,7 @@ record Servers(String kafkaBootstrap, URI sqsEndpoint, SmtpSettings smtp, Option
         var sqs = together.startIf(sqsUsed && config.sqs().embedded(), "ElasticMQ", () -> EmbeddedSqs.start(config.sqs().embeddedPort(),
                 config.sqs().persistEmbeddedQueues() ? Optional.of(data.resolve("sqs")) : Optional.empty()));
         var mail = together.startIf(config.smtp().embedded(), "GreenMail", () -> EmbeddedSmtp.start(config.smtp().embeddedPort()));
-        together.awaitAll().forEach(s -> shutdown.add(Stage.SERVERS, s.name(), s.part()));
+        together.awaitAll().forEach(s -> services.add(Stage.SERVERS, s.name(), s.part()));
 
         String bootstrap = kafka.started().map(k -> {
             log.info("  Kafka     ready  {}  (embedded KRaft broker, {} ms)", k.part().bootstrapServers(), k.millis());

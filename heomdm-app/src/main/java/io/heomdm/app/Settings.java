@@ -42,6 +42,13 @@ final class Settings {
         return new KafkaSettings(bootstrapServers, k.properties(), java.time.Duration.ofMillis(k.ackTimeoutMs()), k.replicationFactor(), k.minInsyncReplicas());
     }
 
+    /** An admin client with the platform's client properties (security, say). */
+    static org.apache.kafka.clients.admin.Admin admin(KafkaSettings kafka) {
+        java.util.Map<String, Object> props = new java.util.HashMap<>(kafka.clientProperties());
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        return org.apache.kafka.clients.admin.Admin.create(props);
+    }
+
     /** The embedded broker's address, for a command that talks to a running platform. */
     static String kafkaBootstrap(HeomdmConfig config) {
         return config.kafka().embedded() ? "127.0.0.1:" + config.kafka().embeddedPort() : config.kafka().bootstrapServers();

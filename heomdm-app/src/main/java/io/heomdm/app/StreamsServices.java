@@ -2,7 +2,7 @@ package io.heomdm.app;
 
 import io.heomdm.analytics.Analytics;
 import io.heomdm.analytics.AnalyticsTopics;
-import io.heomdm.app.StagedShutdown.Stage;
+import io.heomdm.app.Services.Stage;
 import io.heomdm.decisions.Decisions;
 import io.heomdm.decisions.DecisionsTopics;
 import io.heomdm.campaigns.Campaigns;
@@ -34,7 +34,7 @@ record StreamsServices(AnalyticsQueries analytics, DecisionQueries decisions, Jo
 
     /** Starts them, registers each to stop at the Streams stage and to answer on /health, and logs one ready line each. */
     static StreamsServices start(HeomdmConfig config, KafkaSettings kafka, Path data, InstantSource clock, RandomGenerator random,
-            StagedShutdown shutdown, List<HealthCheck> health) {
+            Services services) {
         var deduplication = new Deduplicator.Window(Duration.ofDays(config.kafka().deduplicationDays()));
         var a = config.analytics();
         var d = config.decisions();
@@ -46,26 +46,25 @@ record StreamsServices(AnalyticsQueries analytics, DecisionQueries decisions, Jo
                 d.pricing().settings(), d.recommendations().settings(), d.pricing().priceTests(), deduplication, START_TIMEOUT, clock, random));
         var campaigns = together.startIf(c.enabled(), "campaigns", () -> Campaigns.start(kafka, data.resolve("campaigns"), c.threads(),
                 c.settings(), deduplication, START_TIMEOUT, clock, random));
-        together.awaitAll().forEach(s -> shutdown.add(Stage.STREAMS, s.name(), s.part()));
         Map<String, StreamsApp> applications = new LinkedHashMap<>();
         analytics.started().ifPresent(s -> s.part().applications().forEach(app -> applications.put(serviceOf(app), app)));
         decisions.started().ifPresent(s -> s.part().applications().forEach(app -> applications.put(serviceOf(app), app)));
         campaigns.started().ifPresent(s -> s.part().applications().forEach(app -> applications.put(serviceOf(app), app)));
 
         AnalyticsQueries analyticsQueries = analytics.started().map(s -> {
-            health.add(HealthCheck.of("analytics", s.part()::isRunning, s.part()::deadLettered));
+            services.add(Stage.STREAMS, s.part(), HealthCheck.of("analytics", s.part()::isRunning, s.part()::deadLettered));
             log.info("  Analytics ready  profiles, {} segment rule(s) + RFM, churn risk, product demand → {} (swept every {} s, {} ms)",
                     a.segments().size(), AnalyticsTopics.all().stream().map(spec -> spec.name()).toList(), a.sweepEverySeconds(), s.millis());
             return ServiceQueries.of(s.part());
         }).orElse(AnalyticsQueries.DISABLED);
         DecisionQueries decisionQueries = decisions.started().map(s -> {
-            health.add(HealthCheck.of("decisions", s.part()::isRunning, s.part()::deadLettered));
+            services.add(Stage.STREAMS, s.part(), HealthCheck.of("decisions", s.part()::isRunning, s.part()::deadLettered));
             log.info("  Decisions ready  pricing ({} mode, {} levels) and recommendations ({}) → {} ({} ms)", d.pricing().mode().name().toLowerCase(java.util.Locale.ROOT),
                     d.pricing().levels(), d.recommendations().score().name().toLowerCase(java.util.Locale.ROOT), DecisionsTopics.all().stream().map(spec -> spec.name()).toList(), s.millis());
             return ServiceQueries.of(s.part());
         }).orElse(DecisionQueries.DISABLED);
         JourneyQueries journeyQueries = campaigns.started().map(s -> {
-            health.add(HealthCheck.of("campaigns", s.part()::isRunning, s.part()::deadLettered));
+            services.add(Stage.STREAMS, s.part(), HealthCheck.of("campaigns", s.part()::isRunning, s.part()::deadLettered));
             log.info("  Campaigns ready  {} journey(s) {}, gate: consent, suppression, {} frequency cap(s), quiet hours {} → {} ({} ms)",
                     c.settings().journeys().size(), c.settings().journeys().stream().map(j -> j.id()).toList(), c.gate().caps().size(),
                     c.gate().quietFrom().isBlank() ? "none" : c.gate().quietFrom() + "-" + c.gate().quietUntil(), CampaignsTopics.DELIVERIES.name(),
