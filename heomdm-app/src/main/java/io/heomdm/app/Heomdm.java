@@ -1,6 +1,5 @@
 package io.heomdm.app;
 
-import io.heomdm.bench.market.MarketFeed;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +15,10 @@ import picocli.CommandLine.Option;
 /** The {@code heomdm} command. */
 @Command(name = "heomdm", mixinStandardHelpOptions = true, version = "heomdm 0.1.0",
         description = "HEOMDM: market development tools on Kafka (the event log) and SQS (the task queue).",
-        subcommands = {Heomdm.Up.class, SimulateCommand.class, KeysCommand.class, DlqCommand.class, ReplayCommand.class, ArchiveCommand.class, CatalogCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        footer = {"", "Through ./heomdm, also: simulate (a simulated market fed to the platform) and bench (the benchmarks); they are kept "
+                + "off the platform's class path, in heomdm-app/target/lib-bench."},
+        subcommands = {Heomdm.Up.class, KeysCommand.class, DlqCommand.class, ReplayCommand.class, ArchiveCommand.class, CatalogCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Heomdm {
 
     public static void main(String[] args) {
@@ -30,7 +32,11 @@ public final class Heomdm {
 
     /** The command line with its error handling: a failure is one line naming it, not a stack trace. */
     static CommandLine commandLine() {
-        return new CommandLine(new Heomdm())
+        var commandLine = new CommandLine(new Heomdm());
+        if (benchPresent()) {
+            commandLine.addSubcommand(new SimulateCommand()).addSubcommand(new BenchCommand());
+        }
+        return commandLine
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof ConfigLoader.ConfigException) {
                         cmd.getErr().println(e.getMessage());
@@ -39,6 +45,15 @@ public final class Heomdm {
                     cmd.getErr().println("heomdm: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
                     return 1;
                 });
+    }
+
+    /**
+     * Whether the bench and the simulator are on the class path: ./heomdm puts them there (heomdm-app/target/lib-bench) for
+     * {@code bench}, {@code simulate} and {@code up --simulate} only, so the platform runs without Kafka's tools, XChart and the
+     * benchmark's code. Their commands are not even loaded without it.
+     */
+    static boolean benchPresent() {
+        return Heomdm.class.getClassLoader().getResource("io/heomdm/bench/market/MarketFeed.class") != null;
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
@@ -66,14 +81,15 @@ public final class Heomdm {
                 env.put("HEOMDM_HTTP_PORT", port.toString());
             }
             HeomdmConfig cfg = ConfigLoader.load(Optional.ofNullable(config), env);
+            if (simulate != null && !benchPresent()) {
+                throw new IllegalArgumentException("--simulate needs the simulator on the class path: start it with ./heomdm up --simulate, "
+                        + "which adds heomdm-app/target/lib-bench");
+            }
             Platform platform = Platform.start(cfg);
-            Optional<MarketFeed> feed = Optional.ofNullable(simulate).map(rate -> new MarketFeed(SimulateCommand.simulator(42, 20_000, 5_000, 2048),
-                    new MarketFeed.Gateway(java.net.URI.create("http://" + cfg.http().host() + ":" + platform.gatewayPort()),
-                            (int) Math.max(1, Math.min(100, rate / 10)),
-                            platform.issueKey("simulator", java.util.Set.of("events:write"), Edge.postableTypes())), rate, System.out).start(null));
+            Optional<AutoCloseable> feed = Optional.ofNullable(simulate).map(rate -> SimulateCommand.feedPlatform(platform, cfg, rate));
             var stopped = new CountDownLatch(1);
             Runnable stop = () -> {
-                feed.ifPresent(MarketFeed::close);
+                feed.ifPresent(Heomdm::closeQuietly);
                 platform.close();
                 stopped.countDown();
             };
@@ -85,6 +101,14 @@ public final class Heomdm {
             Runtime.getRuntime().addShutdownHook(new Thread(stop, "heomdm-shutdown")); // any other exit
             stopped.await();
             return 0;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            System.err.println("heomdm: while stopping the simulator: " + e);
         }
     }
 }

@@ -69,6 +69,13 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    /** The market of {@code up --simulate}, fed to the platform just started at {@code rate} events/s with a key of its own. */
+    static AutoCloseable feedPlatform(Platform platform, HeomdmConfig cfg, double rate) {
+        return new MarketFeed(simulator(42, 20_000, 5_000, 2048), new MarketFeed.Gateway(URI.create("http://" + cfg.http().host() + ":"
+                + platform.gatewayPort()), (int) Math.max(1, Math.min(100, rate / 10)), platform.issueKey("simulator",
+                java.util.Set.of("events:write"), Edge.postableTypes())), rate, System.out).start(null);
+    }
+
     static MarketSimulator simulator(long seed, int customers, int products, int eventBytes) {
         return new MarketSimulator(Market.generate(customers, products, new SplittableRandom(seed)),
                 MarketSimulator.Profile.defaults().withAverageEventBytes(eventBytes), new SplittableRandom(seed + 1),
