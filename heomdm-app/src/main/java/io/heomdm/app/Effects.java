@@ -1,5 +1,6 @@
 package io.heomdm.app;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.analytics.AnalyticsTopics;
 import io.heomdm.decisions.DecisionsTopics;
 import io.heomdm.campaigns.CampaignsTopics;
@@ -50,8 +51,7 @@ final class Effects implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         TOPICS.keySet().forEach(effect -> recorders.put(effect, new Recorder(3)));
-        thread = new Thread(this::read, "bench-effects");
-        thread.setDaemon(true);
+        thread = Daemons.thread("bench-effects", this::read);
     }
 
     static Effects start(String bootstrap) {

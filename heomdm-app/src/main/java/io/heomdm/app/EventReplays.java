@@ -1,5 +1,6 @@
 package io.heomdm.app;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.app.catalog.PlatformDataflows;
 import io.heomdm.eventlog.EventCopy;
 import io.heomdm.eventlog.KafkaSettings;
@@ -89,9 +90,7 @@ final class EventReplays implements EventCopies {
         String id = UUID.randomUUID().toString();
         Instant started = clock.instant();
         copies.put(id, new CopyStatus(id, r, "RUNNING", started, null, 0, 0, 0, 0, null));
-        var thread = new Thread(() -> run(id, r, started), "replay-copy");
-        thread.setDaemon(true);
-        thread.start();
+        Daemons.start("replay-copy", () -> run(id, r, started));
         return copies.get(id);
     }
 

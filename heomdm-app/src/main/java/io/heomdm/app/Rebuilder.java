@@ -1,5 +1,6 @@
 package io.heomdm.app;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.streams.StreamsApp;
 import io.heomdm.eventlog.streams.StreamsReset;
@@ -127,9 +128,7 @@ final class Rebuilder implements Rebuilds {
             }
             return started;
         });
-        var thread = new Thread(() -> run(service, target, from, before), "rebuild-" + service);
-        thread.setDaemon(true);
-        thread.start();
+        Daemons.start("rebuild-" + service, () -> run(service, target, from, before));
         return Optional.of(before);
     }
 

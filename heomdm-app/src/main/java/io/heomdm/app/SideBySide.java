@@ -1,5 +1,6 @@
 package io.heomdm.app;
 
+import io.heomdm.events.Daemons;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,11 +26,7 @@ final class SideBySide {
         Optional<Started<T>> started();
     }
 
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        var thread = new Thread(r, "heomdm-start");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService threads = Executors.newCachedThreadPool(Daemons.named("heomdm-start"));
     private final List<CompletableFuture<? extends Started<?>>> starts = new ArrayList<>();
 
     /** Starts the part now if it is wanted. */

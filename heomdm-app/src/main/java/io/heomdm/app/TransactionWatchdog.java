@@ -1,5 +1,6 @@
 package io.heomdm.app;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.app.catalog.PlatformDataflows;
 import io.heomdm.eventlog.HangingTransactions;
 import io.micrometer.core.instrument.Counter;
@@ -33,11 +34,7 @@ final class TransactionWatchdog implements AutoCloseable {
     private final Admin admin;
     private final HangingTransactions hanging;
     private final Counter aborted;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "heomdm-transaction-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(Daemons.named("heomdm-transaction-watchdog"));
 
     TransactionWatchdog(Admin admin, InstantSource clock, MeterRegistry metrics) {
         this.admin = admin;

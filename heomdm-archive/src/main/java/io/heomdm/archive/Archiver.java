@@ -1,5 +1,6 @@
 package io.heomdm.archive;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.eventlog.TopicSpec;
 import java.io.IOException;
@@ -94,9 +95,7 @@ public final class Archiver implements AutoCloseable {
             throw new IllegalStateException("archive: cannot use " + settings.scratch() + " (" + e.getMessage() + ")", e);
         }
         running = true;
-        thread = new Thread(this::run, "heomdm-archiver");
-        thread.setDaemon(true);
-        thread.start();
+        thread = Daemons.start("heomdm-archiver", this::run);
         return this;
     }
 

@@ -1,5 +1,6 @@
 package io.heomdm.bench;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.eventlog.EventSubscriber;
 import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaEventSubscriber;
@@ -325,10 +326,9 @@ final class Transports {
         }
     }
 
+    /** The name last, for the callers whose work is a long lambda. */
     static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        return Daemons.thread(name, r);
     }
 
     static void sleep(long millis) {

@@ -1,5 +1,6 @@
 package io.heomdm.eventlog;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.eventlog.internal.KafkaClients;
 import java.time.Duration;
 import java.util.List;
@@ -88,8 +89,7 @@ public final class KafkaEventSubscriber implements EventSubscriber {
         TopicAdmin.ensure(kafka, List.of(deadLetters));
         var producer = new KafkaProducer<>(KafkaEventPublisher.properties(kafka, consumerGroup + "-dlt"), new StringSerializer(), new ByteArraySerializer());
         var subscription = new SubscriptionLoop(consumer, topic, handler, retries, deadLetters, producer);
-        Thread thread = new Thread(subscription, "subscriber-" + consumerGroup);
-        thread.setDaemon(true);
+        Thread thread = Daemons.thread("subscriber-" + consumerGroup, subscription);
         subscription.thread = thread;
         thread.start();
         return subscription;

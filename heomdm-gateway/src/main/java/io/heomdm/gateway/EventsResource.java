@@ -1,5 +1,6 @@
 package io.heomdm.gateway;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.eventlog.EventPublisher;
 import io.heomdm.eventlog.LogPosition;
 import io.heomdm.events.Traceparent;
@@ -60,11 +61,7 @@ final class EventsResource implements Resource, AutoCloseable {
         this.metrics = metrics;
         this.ackLatency = Timer.builder("heomdm.gateway.ack").description("time from receiving a request to Kafka's acknowledgement")
                 .publishPercentiles(0.5, 0.99).register(metrics);
-        this.senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SEND_QUEUE), r -> {
-            Thread t = new Thread(r, "gateway-send");
-            t.setDaemon(true);
-            return t;
-        });
+        this.senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SEND_QUEUE), Daemons.named("gateway-send"));
     }
 
     @Override

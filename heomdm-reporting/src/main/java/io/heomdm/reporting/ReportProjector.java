@@ -1,5 +1,6 @@
 package io.heomdm.reporting;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.events.Event;
 import io.heomdm.events.schema.DeliveryDecided;
 import io.heomdm.events.schema.DeliveryOutcome;
@@ -68,9 +69,7 @@ public final class ReportProjector implements AsyncEventHandler {
 
     public ReportProjector(ProcessedMessages processed) {
         this.processed = processed;
-        Thread writer = new Thread(this::write, "reports-writer");
-        writer.setDaemon(true); // what it has not committed is delivered again at the next start
-        writer.start();
+        Daemons.start("reports-writer", this::write); // what it has not committed is delivered again at the next start
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.heomdm.storage;
 
+import io.heomdm.events.Daemons;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -179,11 +180,7 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** Relays on a daemon thread: a full batch is followed at once by the next, otherwise the next pass is {@code interval} later. */
     public OutboxRelay start(Duration interval) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "outbox-relay");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(Daemons.named("outbox-relay"));
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 while (relayDue() == batch && !scheduler.isShutdown()) {

@@ -1,5 +1,6 @@
 package io.heomdm.taskqueue;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.events.Event;
 import io.heomdm.taskqueue.internal.SqsMessages;
 import io.heomdm.taskqueue.internal.SqsWorker;
@@ -61,11 +62,7 @@ public final class SqsTaskQueue implements TaskQueue {
             builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
         }
         this.client = builder.build();
-        this.batchScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sqs-batcher");
-            t.setDaemon(true);
-            return t;
-        });
+        this.batchScheduler = Executors.newSingleThreadScheduledExecutor(Daemons.named("sqs-batcher"));
         this.batcher = SqsAsyncBatchManager.builder().client(client).scheduledExecutor(batchScheduler)
                 .overrideConfiguration(c -> c.sendRequestFrequency(BATCH_WINDOW).maxBatchSize(10))
                 .build();

@@ -1,5 +1,6 @@
 package io.heomdm.bench.market;
 
+import io.heomdm.events.Daemons;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heomdm.bench.OpenLoop;
 import io.heomdm.eventlog.EventPublisher;
@@ -75,7 +76,7 @@ public final class MarketFeed implements AutoCloseable {
 
     /** Starts feeding on a thread of its own, for {@code duration} (or until closed when null). */
     public MarketFeed start(Duration duration) {
-        thread = new Thread(() -> {
+        thread = Daemons.start("market-feed", () -> {
             try {
                 feed(duration);
             } catch (InterruptedException e) {
@@ -83,9 +84,7 @@ public final class MarketFeed implements AutoCloseable {
             } catch (Exception e) {
                 log.println("simulate: stopped: " + e);
             }
-        }, "market-feed");
-        thread.setDaemon(true);
-        thread.start();
+        });
         return this;
     }
 

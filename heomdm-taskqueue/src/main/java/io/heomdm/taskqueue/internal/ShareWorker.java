@@ -1,5 +1,6 @@
 package io.heomdm.taskqueue.internal;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.events.AvroCodec;
 import io.heomdm.events.Envelope;
 import io.heomdm.events.EnvelopeMapping;
@@ -80,10 +81,10 @@ public final class ShareWorker<T extends SpecificRecord> implements TaskQueue.Wo
             props.put("share.acknowledgement.mode", "explicit");
             props.put("max.poll.records", Math.min(left, RECORDS_PER_POLL));
             var consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-            pollers.add(Threads.daemon(() -> pollLoop(consumer), "share-poller-" + name + "-" + (pollers.size() + 1)));
+            pollers.add(Daemons.thread("share-poller-" + name + "-" + (pollers.size() + 1), () -> pollLoop(consumer)));
         }
         AtomicInteger n = new AtomicInteger();
-        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> Threads.daemon(r, "share-worker-" + name + "-" + n.incrementAndGet()));
+        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> Daemons.thread("share-worker-" + name + "-" + n.incrementAndGet(), r));
     }
 
     public static <T extends SpecificRecord> ShareWorker<T> start(KafkaShareSettings kafka, KafkaShareTaskQueue queues, QueueSpec<T> queue,

@@ -1,5 +1,6 @@
 package io.heomdm.taskqueue.internal;
 
+import io.heomdm.events.Daemons;
 import io.heomdm.events.Event;
 import io.heomdm.events.MalformedMessageException;
 import io.heomdm.taskqueue.QueueSpec;
@@ -93,9 +94,9 @@ public final class SqsWorker<T extends SpecificRecord> implements TaskQueue.Work
         this.receivesInFlight = new Semaphore(maxReceives);
         String name = queue.name() + "-" + IDS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
-        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> Threads.daemon(r, "worker-" + name + "-" + n.incrementAndGet()));
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "heartbeat-" + name));
-        this.receiver = Threads.daemon(this::receiveLoop, "receiver-" + name);
+        this.handlers = Executors.newFixedThreadPool(settings.concurrency(), r -> Daemons.thread("worker-" + name + "-" + n.incrementAndGet(), r));
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(Daemons.named("heartbeat-" + name));
+        this.receiver = Daemons.thread("receiver-" + name, this::receiveLoop);
     }
 
     public static <T extends SpecificRecord> SqsWorker<T> start(SqsAsyncClient client, SqsAsyncBatchManager batcher, String url,
