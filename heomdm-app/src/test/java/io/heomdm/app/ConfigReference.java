@@ -113,6 +113,10 @@ final class ConfigReference {
             }
         }
         for (RecordComponent c : record.getRecordComponents()) {
+            itemRecord(c.getGenericType()).ifPresent(item -> items(md, item, prefix + c.getName()
+                    + (c.getType() == List.class ? "[]" : ".<key>"), depth));
+        }
+        for (RecordComponent c : record.getRecordComponents()) {
             if (isSection(c.getType())) {
                 String path = prefix + c.getName();
                 md.append("\n").append("#".repeat(depth)).append(" `").append(path).append("`\n");
@@ -138,6 +142,27 @@ final class ConfigReference {
     /** The environment variables that set a setting (after {@link #markdown()}). */
     java.util.Set<String> variables() {
         return variables;
+    }
+
+    /** The record each item of a list or a map setting is (a cap, a price test), if it is one of this module's. */
+    private static java.util.Optional<Class<?>> itemRecord(Type type) {
+        if (type instanceof ParameterizedType p && (p.getRawType() == List.class || p.getRawType() == Map.class)) {
+            Type[] args = p.getActualTypeArguments();
+            if (args[args.length - 1] instanceof Class<?> item && isSection(item)) {
+                return java.util.Optional.of(item);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The fields of each item: their types and rules (an item has no default of its own). */
+    private static void items(StringBuilder md, Class<?> item, String path, int depth) {
+        md.append("\n").append("#".repeat(Math.min(depth + 1, 4))).append(" `").append(path).append("`\n\nEach item:\n\n")
+                .append("| Field | Type | Rule |\n|---|---|---|\n");
+        for (RecordComponent c : item.getRecordComponents()) {
+            md.append("| `").append(c.getName()).append("` | ").append(type(c.getGenericType())).append(" | ").append(rules(item, c.getName()))
+                    .append(" |\n");
+        }
     }
 
     /** A group of settings of its own: a record of this module (the others, such as RFM cut points, are one value). */

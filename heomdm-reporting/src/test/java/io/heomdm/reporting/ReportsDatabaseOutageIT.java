@@ -13,9 +13,9 @@ import io.heomdm.eventlog.TopicAdmin;
 import io.heomdm.events.EventCatalog;
 import io.heomdm.storage.Database;
 import io.heomdm.storage.DatabaseSettings;
+import io.heomdm.storage.PostgresSchema;
 import io.heomdm.storage.ProcessedMessages;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -35,20 +35,17 @@ class ReportsDatabaseOutageIT {
 
     @Test
     void anOutageLongerThanTheRetryBudgetParksNothingAndEveryOrderIsReportedOnceWhenTheDatabaseIsBack() throws Exception {
-        var target = java.net.URI.create(PostgresReportsIT.URL.substring("jdbc:".length()));
-        String schema = "heomdm_reports_outage_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100_000;
-        try (var c = DriverManager.getConnection(PostgresReportsIT.URL, PostgresReportsIT.USER, "")) {
-            c.createStatement().execute("create schema " + schema);
-        }
-        try (var proxy = new TcpProxy(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort()).up();
+        var target = java.net.URI.create(PostgresSchema.URL.substring("jdbc:".length()));
+        try (var schema = PostgresSchema.create("heomdm_reports_outage");
+                var proxy = new TcpProxy(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort()).up();
                 var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
-            String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath() + "?currentSchema=" + schema;
+            String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath() + "?currentSchema=" + schema.name();
             var kafkaSettings = KafkaSettings.singleBroker(kafka.bootstrapServers());
             TopicAdmin.ensure(kafkaSettings, MarketTopics.all());
             // two tries: each write waits out the pool's 5 s connection timeout (a batch, then each event alone), so
             // without the outage rule the first order is parked about 25 s into the outage
             var retries = new KafkaEventSubscriber.Retries(2, Duration.ofMillis(50), Duration.ofMillis(200));
-            try (var database = Database.open(new DatabaseSettings(viaProxy, PostgresReportsIT.USER, "", 4));
+            try (var database = Database.open(new DatabaseSettings(viaProxy, PostgresSchema.USER, "", 4));
                     var publisher = new KafkaEventPublisher(kafkaSettings, "reports-outage-it");
                     var subscription = new KafkaEventSubscriber(kafkaSettings, retries).subscribeAsync(
                             ReportingDataflows.consumerGroup(MarketTopics.ACTIVITY), MarketTopics.ACTIVITY,
@@ -75,10 +72,6 @@ class ReportsDatabaseOutageIT {
                 assertThat(reports.sales(d, d, Reports.SalesBy.PRODUCT).stream().map(Reports.Sales::revenue).reduce(java.math.BigDecimal.ZERO,
                         java.math.BigDecimal::add)).as("each order once").isEqualByComparingTo("5.00");
                 assertThat(subscription.deadLettered()).isZero();
-            }
-        } finally {
-            try (var c = DriverManager.getConnection(PostgresReportsIT.URL, PostgresReportsIT.USER, "")) {
-                c.createStatement().execute("drop schema if exists " + schema + " cascade");
             }
         }
     }

@@ -1,8 +1,6 @@
 package io.heomdm.taskqueue;
 
 import io.heomdm.embedded.EmbeddedKafka;
-import io.heomdm.events.EventCatalog;
-import io.heomdm.events.schema.SendNotification;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,13 +37,6 @@ class KafkaShareTaskQueueIT extends TaskQueueContract {
     @Override
     TaskQueue queue() {
         return queue;
-    }
-
-    @Override
-    QueueSpec<SendNotification> declareQueue(String name, int maxReceives, Duration visibility) {
-        var spec = new QueueSpec<>(name, EventCatalog.SEND_NOTIFICATION, false, visibility, maxReceives);
-        queue.declare(spec);
-        return spec;
     }
 
     @Override

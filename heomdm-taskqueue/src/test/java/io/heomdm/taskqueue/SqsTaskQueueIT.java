@@ -48,13 +48,6 @@ class SqsTaskQueueIT extends TaskQueueContract {
     }
 
     @Override
-    QueueSpec<SendNotification> declareQueue(String name, int maxReceives, Duration visibility) {
-        var spec = new QueueSpec<>(name, EventCatalog.SEND_NOTIFICATION, false, visibility, maxReceives);
-        queue.declare(spec);
-        return spec;
-    }
-
-    @Override
     List<String> deadLetters(QueueSpec<?> spec) {
         var messages = queue.client().receiveMessage(b -> b.queueUrl(queue.url(spec.deadLetterName())).maxNumberOfMessages(10)
                 .visibilityTimeout(0).messageAttributeNames("All")).join().messages();

@@ -36,7 +36,12 @@ abstract class TaskQueueContract {
     abstract TaskQueue queue();
 
     /** Declares a new standard queue of this implementation. */
-    abstract QueueSpec<SendNotification> declareQueue(String name, int maxReceives, Duration visibility);
+    /** A notifications queue of that name on the transport under test, with its dead letters. */
+    QueueSpec<SendNotification> declareQueue(String name, int maxReceives, Duration visibility) {
+        var spec = new QueueSpec<>(name, EventCatalog.SEND_NOTIFICATION, false, visibility, maxReceives);
+        queue().declare(spec);
+        return spec;
+    }
 
     /** The eventIds of the tasks parked in the queue's dead letters. */
     abstract List<String> deadLetters(QueueSpec<?> spec);

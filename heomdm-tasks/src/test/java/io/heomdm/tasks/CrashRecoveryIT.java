@@ -8,15 +8,13 @@ import io.heomdm.events.Event;
 import io.heomdm.events.EventIds;
 import io.heomdm.events.schema.RecordBillingCharge;
 import io.heomdm.storage.Database;
-import io.heomdm.storage.DatabaseSettings;
+import io.heomdm.storage.PostgresSchema;
 import io.heomdm.taskqueue.SqsSettings;
 import io.heomdm.taskqueue.SqsTaskQueue;
 import io.heomdm.taskqueue.TaskQueue;
 import java.io.File;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs on the PostgreSQL of the storage tests, in a schema of its own.
  */
 class CrashRecoveryIT {
-    static final String URL = System.getenv().getOrDefault("HEOMDM_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String USER = System.getenv().getOrDefault("HEOMDM_TEST_POSTGRES_USER", "postgres");
     static final int TASKS = Integer.getInteger("heomdm.crash.tasks", 200);
     static final int PROCESSES = 2;
     @TempDir
@@ -44,13 +40,8 @@ class CrashRecoveryIT {
 
     @Test
     void sideEffectsHappenExactlyOnceAcrossProcessKills() throws Exception {
-        String schema = "heomdm_crash_" + ProcessHandle.current().pid();
-        try (Connection c = DriverManager.getConnection(URL, USER, "")) {
-            c.createStatement().execute("drop schema if exists " + schema + " cascade");
-            c.createStatement().execute("create schema " + schema);
-        }
-        String jdbc = URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        try (var database = Database.open(new DatabaseSettings(jdbc, USER, "", 2));
+        try (var schema = PostgresSchema.create("heomdm_crash");
+                var database = schema.open(2);
                 var sqs = EmbeddedSqs.start(0, Optional.empty());
                 var queue = new SqsTaskQueue(SqsSettings.local(sqs.endpoint()), new SplittableRandom(1))) {
             database.inTransaction(c -> {
@@ -89,7 +80,7 @@ class CrashRecoveryIT {
                     }
                 }
                 while (running.size() < PROCESSES) {
-                    running.add(worker(sqs, jdbc, running.size() + kills));
+                    running.add(worker(sqs, schema.jdbcUrl(), running.size() + kills));
                 }
                 Thread.sleep(50);
             }
@@ -105,10 +96,6 @@ class CrashRecoveryIT {
             assertThat(effects).isEqualTo(TASKS);
             assertThat(distinct).isEqualTo(TASKS);
             assertThat(redeliveries).isGreaterThan(0);
-        } finally {
-            try (Connection c = DriverManager.getConnection(URL, USER, "")) {
-                c.createStatement().execute("drop schema if exists " + schema + " cascade");
-            }
         }
     }
 
@@ -117,7 +104,7 @@ class CrashRecoveryIT {
         return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m",
                 "-Dlog4j2.configurationFile=" + System.getProperty("log4j2.configurationFile", ""),
                 "-cp", System.getProperty("java.class.path"), CrashingWorker.class.getName(),
-                sqs.endpoint().toString(), "crash", jdbc, USER)
+                sqs.endpoint().toString(), "crash", jdbc, PostgresSchema.USER)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dir.toFile(), "worker-" + (n % 4) + ".log")))
                 .start();

@@ -1,5 +1,6 @@
 package io.heomdm.tasks;
 
+import io.heomdm.storage.PostgresSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,7 +27,6 @@ import io.heomdm.taskqueue.SqsSettings;
 import io.heomdm.taskqueue.SqsTaskQueue;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -39,31 +39,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The database down for longer than the tasks' retry budget would last: through a proxy in front of
- * the PostgreSQL the tests use (HEOMDM_TEST_POSTGRES_URL, default 127.0.0.1:5432/test), closed and
+ * the PostgreSQL the tests use (in a {@link PostgresSchema} of its own), closed and
  * opened again. With the database's circuit breaker the workers stop taking tasks: none is parked,
  * and every charge is booked once soon after the database is back.
  */
 class DatabaseOutageIT {
-    static final String URL = System.getenv().getOrDefault("HEOMDM_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String USER = System.getenv().getOrDefault("HEOMDM_TEST_POSTGRES_USER", "postgres");
-
     @TempDir
     Path dir;
 
     @Test
     void aDatabaseOutageLongerThanTheRetryBudgetParksNothingAndEveryChargeIsBookedOnceWhenItIsBack() throws Exception {
-        var target = java.net.URI.create(URL.substring("jdbc:".length()));
-        String schema = "heomdm_outage_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100_000;
-        try (var c = DriverManager.getConnection(URL, USER, "")) {
-            c.createStatement().execute("create schema " + schema);
-        }
-        try (var proxy = new TcpProxy(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort()).up();
+        var target = java.net.URI.create(PostgresSchema.URL.substring("jdbc:".length()));
+        try (var schema = PostgresSchema.create("heomdm_outage");
+                var proxy = new TcpProxy(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort()).up();
                 var kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
                 var sqs = EmbeddedSqs.start(0, Optional.empty())) {
-            String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath() + "?currentSchema=" + schema;
+            String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath() + "?currentSchema=" + schema.name();
             var kafkaSettings = KafkaSettings.singleBroker(kafka.bootstrapServers());
             TopicAdmin.ensure(kafkaSettings, MarketTopics.all());
-            try (var database = Database.open(new DatabaseSettings(viaProxy, USER, "", 4));
+            try (var database = Database.open(new DatabaseSettings(viaProxy, PostgresSchema.USER, "", 4));
                     var publisher = new KafkaEventPublisher(kafkaSettings, "db-outage-it");
                     var queue = new SqsTaskQueue(SqsSettings.local(sqs.endpoint()), new SplittableRandom(1))) {
                 // three receives, 100 ms to 1 s apart: without the breaker an outage of seconds parks every task
@@ -105,10 +99,6 @@ class DatabaseOutageIT {
                     }
                     assertThat(queue.deadLetters().show(spec, 50)).isEmpty();
                 }
-            }
-        } finally {
-            try (var c = DriverManager.getConnection(URL, USER, "")) {
-                c.createStatement().execute("drop schema if exists " + schema + " cascade");
             }
         }
     }
