@@ -49,7 +49,7 @@ final class ConfigRules {
         if (violations.stream().anyMatch(v -> v.getInvalidValue() == null)) {
             return p; // the rules below read across settings, and one they need is missing
         }
-        if (c.http().tls() != null && c.http().tls().keyStore() != null && !c.http().tls().keyStore().isBlank()
+        if (c.http().tls().keyStore() != null && !c.http().tls().keyStore().isBlank()
                 && !java.nio.file.Files.isReadable(java.nio.file.Path.of(c.http().tls().keyStore()))) {
             p.add("http.tls.keyStore: " + c.http().tls().keyStore() + " is not a readable file");
         }

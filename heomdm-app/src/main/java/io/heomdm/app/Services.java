@@ -2,7 +2,6 @@ package io.heomdm.app;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import io.heomdm.gateway.HealthCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +25,7 @@ final class Services implements AutoCloseable {
     }
 
     private final List<Part> parts = new ArrayList<>();
-    private final List<HealthCheck> health = new CopyOnWriteArrayList<>();
+    private final List<HealthCheck> health = new ArrayList<>();
 
     /** A part with nothing to show on /health: a client, a server, the database pool. */
     synchronized void add(Stage stage, String name, AutoCloseable resource) {
@@ -40,13 +39,13 @@ final class Services implements AutoCloseable {
     }
 
     /** A check with nothing of its own to stop (a server, a queue client reached over the network). */
-    void watch(HealthCheck check) {
+    synchronized void watch(HealthCheck check) {
         health.add(check);
     }
 
-    /** What /health shows, live: the gateway reads it on each request. */
-    List<HealthCheck> health() {
-        return health;
+    /** What /health shows, in the order added; the gateway takes it when it starts, last. */
+    synchronized List<HealthCheck> health() {
+        return List.copyOf(health);
     }
 
     /** Stops every part, stage by stage, and says in one line of the log what took how long. */
