@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Three minutes of {@code heomdm bench soak}, a leader kill a minute: nothing lost or counted twice, the lag back within a minute, a report drawn. */
+@Tag("slow") // a minute or more: CI runs it; -DexcludedGroups=slow leaves it out of a developer's loop
 class SoakIT {
     @Test
     void threeMinutesOfOrdersThroughLeaderKillsLoseNothingAndCatchUp(@TempDir Path dir) throws Exception {

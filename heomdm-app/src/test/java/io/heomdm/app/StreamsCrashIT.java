@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * more here. Every order must have exactly one effect: each customer's order count and revenue, and
  * each pair of products' bought-together count, are what was sent, no more, no less.
  */
+@Tag("slow") // a minute or more: CI runs it; -DexcludedGroups=slow leaves it out of a developer's loop
 class StreamsCrashIT {
     static final int KILLS = Integer.getInteger("heomdm.streams.kills", 10);
     static final int CUSTOMERS = 40;

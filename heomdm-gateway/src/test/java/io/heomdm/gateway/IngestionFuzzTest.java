@@ -2,6 +2,7 @@ package io.heomdm.gateway;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
  * stays there); with JAZZER_FUZZ=1 it fuzzes for a minute (CI). The long run is
  * {@link IngestionLongFuzz}.
  */
+@Tag("slow") // a minute or more: CI runs it; -DexcludedGroups=slow leaves it out of a developer's loop
 class IngestionFuzzTest {
     static HttpFuzzTarget target;
 

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tasks is the number of kills: {@code -Dheomdm.crash.tasks} (200 by default, as in CI).
  * Runs on the PostgreSQL of the storage tests, in a schema of its own.
  */
+@Tag("slow") // a minute or more: CI runs it; -DexcludedGroups=slow leaves it out of a developer's loop
 class CrashRecoveryIT {
     static final int TASKS = Integer.getInteger("heomdm.crash.tasks", 200);
     static final int PROCESSES = 2;
