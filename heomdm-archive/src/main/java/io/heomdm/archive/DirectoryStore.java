@@ -2,16 +2,18 @@ package io.heomdm.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /** An archive in a directory: each key a file under it, written beside its place and moved there once on disk. */
 public final class DirectoryStore implements ArchiveStore {
@@ -69,15 +71,26 @@ public final class DirectoryStore implements ArchiveStore {
         if (!Files.isDirectory(start)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.walk(start)) {
-            return files.filter(Files::isRegularFile)
-                    .map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
-                    .filter(k -> k.startsWith(prefix) && !k.endsWith(".partial"))
-                    .sorted()
-                    .toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        List<String> keys = new ArrayList<>();
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                String key = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+                if (attributes.isRegularFile() && key.startsWith(prefix) && !key.endsWith(".partial")) {
+                    keys.add(key);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE; // a .partial renamed to its key while we walked (the archiver runs): not ours yet
+                }
+                throw e;
+            }
+        });
+        return keys.stream().sorted().toList();
     }
 
     private Path resolve(String key) {
