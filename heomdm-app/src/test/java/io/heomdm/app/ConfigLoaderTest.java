@@ -179,6 +179,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSectionSetToNullOrAnUnknownMapKeyIsNamedNotAnError() throws Exception {
+        Path nulls = Files.writeString(dir.resolve("nulls.yaml"), "campaigns:\n  gate: null\ndecisions:\n  pricing: null\n");
+        assertThat(catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.of(nulls), Map.of())).problems())
+                .as("the rules across settings are not run on what is missing").containsExactlyInAnyOrder(
+                        "campaigns.gate: must be set", "decisions.pricing: must be set");
+        Path fax = Files.writeString(dir.resolve("fax-cost.yaml"), "campaigns:\n  costs: {perMessage: {fax: 0.10}}\n");
+        assertThat(catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.of(fax), Map.of())).problems())
+                .singleElement().asString().startsWith("campaigns.costs.perMessage").contains("must be one of email, sms, push").contains("fax");
+        // a YAML file's .nan is refused by the reader; the environment's "NaN" becomes a number, which no range holds
+        assertThat(catchThrowableOfType(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Optional.empty(), Map.of("HEOMDM_ANALYTICS_DEMAND_ALPHA", "NaN"))).problems())
+                .singleElement().asString().startsWith("analytics.demand.alpha: ");
+    }
+
+    @Test
     void aVariableThatNamesNoSettingIsFoundSoItCanBeReported() {
         assertThat(ConfigLoader.unknownVariables(Set.of("HEOMDM_CRM_SIGNINGSECRET", "HEOMDM_CRM_SIGNING_SECRET", "HEOMDM_JAVA_OPTS",
                 "HEOMDM_TEST_POSTGRES_URL", "PATH"), Set.of("HEOMDM_CRM_SIGNING_SECRET"))).containsExactly("HEOMDM_CRM_SIGNINGSECRET");
