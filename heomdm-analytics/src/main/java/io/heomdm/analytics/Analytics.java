@@ -92,9 +92,9 @@ public final class Analytics implements AutoCloseable {
                 new KafkaEventPublisher(kafka, "heomdm-analytics-definitions"));
     }
 
-    // Queries read this instance's local stores (Kafka Streams interactive queries). With several
-    // instances, a key may live on another one: that needs application.server and forwarding, not built yet.
-    // While a rebalance moves the stores they throw InvalidStateStoreException: the caller answers 503.
+    // Queries read this instance's own copies of the stores (Kafka Streams interactive queries): with several
+    // instances, each keeps a standby copy of the others' partitions (StreamsApp.store). When its copies cannot
+    // answer alone (a rebalance, a copy being restored) they throw InvalidStateStoreException: the caller answers 503.
 
     public Optional<CustomerView> customer(String customerId) {
         ReadOnlyKeyValueStore<String, CustomerState> store = store(customers, CustomerTopology.CUSTOMERS_STORE, QueryableStoreTypes.keyValueStore());

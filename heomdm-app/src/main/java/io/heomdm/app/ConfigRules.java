@@ -63,6 +63,19 @@ final class ConfigRules {
         if (c.kafka().embedded() && c.kafka().replicationFactor() != 1) {
             p.add("kafka.replicationFactor: must be 1 with the embedded single broker (set kafka.bootstrapServers for a cluster)");
         }
+        if (c.kafka().standbyReplicas() > 0) {
+            // standby copies mean several instances, and those share their servers: an embedded one is private to its process
+            String shared = ": must be set when kafka.standbyReplicas is above 0 (instances share their servers; see docs/configuration.md, two or more instances)";
+            if (c.kafka().embedded()) {
+                p.add("kafka.bootstrapServers" + shared);
+            }
+            if (c.sqs().embedded() && !c.tasks().onKafka()) {
+                p.add("sqs.endpoint" + shared);
+            }
+            if (c.database().embedded()) {
+                p.add("database.url" + shared);
+            }
+        }
         if (c.archive().s3().used() && (c.archive().s3().region() == null || c.archive().s3().region().isBlank())) {
             p.add("archive.s3.region: must be set when archive.s3.bucket is, e.g. us-east-1");
         }

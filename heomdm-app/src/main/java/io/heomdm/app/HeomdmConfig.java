@@ -46,8 +46,8 @@ public record HeomdmConfig(@NotBlank(message = "must be a directory path") Strin
 
     public record Kafka(String bootstrapServers, @Between(min = 0, max = 65535) int embeddedPort,
             @Between(min = 100, max = 300_000) long ackTimeoutMs, @Between(min = 1, max = 7) short replicationFactor,
-            @Between(min = 1, max = 7) int minInsyncReplicas, @Between(min = 1, max = 3653) int deduplicationDays,
-            @NotNull(message = SET) Map<String, String> properties) {
+            @Between(min = 1, max = 7) int minInsyncReplicas, @Between(min = 0, max = 9) int standbyReplicas,
+            @Between(min = 1, max = 3653) int deduplicationDays, @NotNull(message = SET) Map<String, String> properties) {
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();
         }

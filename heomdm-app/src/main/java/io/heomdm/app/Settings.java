@@ -39,7 +39,8 @@ final class Settings {
 
     static KafkaSettings kafka(HeomdmConfig config, String bootstrapServers) {
         var k = config.kafka();
-        return new KafkaSettings(bootstrapServers, k.properties(), java.time.Duration.ofMillis(k.ackTimeoutMs()), k.replicationFactor(), k.minInsyncReplicas());
+        return new KafkaSettings(bootstrapServers, k.properties(), java.time.Duration.ofMillis(k.ackTimeoutMs()), k.replicationFactor(), k.minInsyncReplicas(),
+                k.standbyReplicas());
     }
 
     /** An admin client with the platform's client properties (security, say). */

@@ -84,6 +84,12 @@ class ConfigLoaderTest {
                 Map.of("HEOMDM_KAFKA_BOOTSTRAP_SERVERS", "k1:9092", "HEOMDM_KAFKA_REPLICATION_FACTOR", "3")));
         assertThat(unsafe.problems()).containsExactly(
                 "kafka.minInsyncReplicas: must be at least 2 with replicationFactor 3 (with 1, a write acknowledged by one broker is lost with it)");
+        // standby copies mean a second instance, which cannot reach this process's embedded servers
+        var standbysOnEmbedded = catchThrowableOfType(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of("HEOMDM_KAFKA_STANDBY_REPLICAS", "1", "HEOMDM_SQS_ENDPOINT", "http://sqs:9324")));
+        assertThat(standbysOnEmbedded.problems()).extracting(p -> p.substring(0, p.indexOf(':'))).containsExactly("kafka.bootstrapServers", "database.url");
+        assertThat(standbysOnEmbedded.problems()).allSatisfy(p -> assertThat(p).endsWith(
+                ": must be set when kafka.standbyReplicas is above 0 (instances share their servers; see docs/configuration.md, two or more instances)"));
     }
 
     @Test

@@ -96,8 +96,8 @@ public final class Decisions implements AutoCloseable {
         return app.deadLettered();
     }
 
-    // Queries read this instance's local stores, as analytics' do (several instances would need forwarding);
-    // while a rebalance moves them they throw InvalidStateStoreException, which the API answers 503.
+    // Queries read this instance's own copies of the stores, as analytics' do (StreamsApp.store); when they
+    // cannot answer alone they throw InvalidStateStoreException, which the API answers 503.
 
     /**
      * A product's price, mode, pending recommendation, latest decisions with their trails, elasticity

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param ackTimeout       how long a publish may wait for the broker's acknowledgement before it fails
  * @param replicationFactor 3 in a cluster, 1 on a single embedded broker
  * @param minInsyncReplicas 2 in a cluster (Kafka's default of 1 does not protect acknowledged writes)
+ * @param standbyReplicas  copies of each Streams store kept by other instances of the application ({@code num.standby.replicas}):
+ *                         with N instances, N − 1 lets every instance answer every query from its own copies
  */
 public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, Duration ackTimeout,
-        short replicationFactor, int minInsyncReplicas) {
+        short replicationFactor, int minInsyncReplicas, int standbyReplicas) {
     /**
      * Socket buffers sized by the kernel (-1, autotuned) instead of Kafka's fixed 32–128 KB: on
      * loopback, whose segments are 64 KB, a fetch response overflows the consumer's 64 KB receive
@@ -38,6 +40,12 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         var merged = new HashMap<>(CLIENT_DEFAULTS);
         merged.putAll(clientProperties);
         clientProperties = Map.copyOf(merged);
+    }
+
+    /** For one instance of each application: no standby copies. */
+    public KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, Duration ackTimeout, short replicationFactor,
+            int minInsyncReplicas) {
+        this(bootstrapServers, clientProperties, ackTimeout, replicationFactor, minInsyncReplicas, 0);
     }
 
     public static KafkaSettings singleBroker(String bootstrapServers) {

@@ -47,6 +47,8 @@ public final class StreamsApp implements AutoCloseable {
     private volatile boolean resetting;
     /** From a rebuild's start until {@link #caughtUp}: its stores hold part of the log, so they answer nothing. */
     private volatile boolean catchingUp;
+    /** Set once the application first runs: from then on a query is refused when this instance's copies cannot answer it. */
+    private volatile LocalCopies copies;
     private boolean closed;
 
     private StreamsApp(String applicationId, Supplier<Topology> topology, KafkaSettings kafka, Properties props) {
@@ -79,6 +81,7 @@ public final class StreamsApp implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, kafka.standbyReplicas());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.topicPrefix("min.insync.replicas"), String.valueOf(kafka.minInsyncReplicas()));
         var app = new StreamsApp(applicationId, topology, kafka, props);
@@ -93,7 +96,33 @@ public final class StreamsApp implements AutoCloseable {
             app.close();
             throw new IllegalStateException(e);
         }
+        var description = topology.get().describe();
+        app.copies = new LocalCopies(applicationId, LocalCopies.layouts(applicationId, description,
+                partitions(kafka, internalTopics(applicationId, description))::get), System::nanoTime);
+        app.copies.refresh(app.streams);
         return app;
+    }
+
+    /** Each of {@code topics} that exists with its partitions, asked of the brokers once, when the application first runs. */
+    private static Map<String, Integer> partitions(KafkaSettings kafka, Set<String> topics) {
+        Map<String, Integer> partitions = new java.util.HashMap<>();
+        try (var admin = StreamsReset.admin(kafka)) {
+            for (var topic : admin.describeTopics(topics).topicNameValues().entrySet()) {
+                try {
+                    partitions.put(topic.getKey(), topic.getValue().get(30, TimeUnit.SECONDS).partitions().size());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw new IllegalStateException(topic.getKey() + " could not be described: " + e.getCause(), e);
+                    }
+                } // a store without a changelog has no topic
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(topics + " could not be described within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return partitions;
     }
 
     /** Creates and starts a new instance of the application; the latch opens when it first runs. */
@@ -137,17 +166,45 @@ public final class StreamsApp implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(applicationId + " is closed");
         }
+        int elsewhere = membersElsewhere();
+        if (elsewhere > 0) {
+            // the reset deletes the whole group's offsets: with the application running on another instance it fails
+            // half-way, after this instance has stopped and emptied its own copy
+            throw new IllegalStateException(applicationId + " also runs on another instance (" + elsewhere
+                    + " member(s) of its group are not this instance's): a rebuild resets the whole group, so stop it on the other instances first");
+        }
         resetting = true;
         catchingUp = true;
         try {
             closeInstance();
             streams.cleanUp();
             var description = topology.get().describe();
-            var target = StreamsReset.reset(kafka, applicationId, inputTopics(description), internalTopics(applicationId, description), from);
+            StreamsReset.Target target;
+            try {
+                target = StreamsReset.reset(kafka, applicationId, inputTopics(description), internalTopics(applicationId, description), from);
+            } catch (RuntimeException e) {
+                startInstance(); // as it was, restored from its changelogs, rather than stopped for good
+                throw e;
+            }
             startInstance();
             return target;
         } finally {
             resetting = false;
+        }
+    }
+
+    /** Members of the application's consumer group that are not this instance's stream threads. */
+    private int membersElsewhere() {
+        Set<String> ours = new java.util.HashSet<>();
+        streams.metadataForLocalThreads().forEach(t -> ours.add(t.consumerClientId()));
+        try (var admin = StreamsReset.admin(kafka)) {
+            var group = admin.describeConsumerGroups(List.of(applicationId)).all().get(30, TimeUnit.SECONDS).get(applicationId);
+            return (int) group.members().stream().filter(m -> !ours.contains(m.clientId())).count();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(applicationId + ": its group could not be described, so it is not reset: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -227,8 +284,10 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     /**
-     * A store to query. One on the move (a rebalance), or of an application that is not running (being
-     * rebuilt, stopping, failed), throws {@link InvalidStateStoreException}: the gateway answers 503.
+     * A store to query, made of this instance's own copies of it: the partitions it runs and its standby copies of the
+     * others ({@link LocalCopies}). When they cannot answer alone (partitions missing, a copy being restored), or the
+     * application is not running (being rebuilt, stopping, failed), throws {@link InvalidStateStoreException}: the
+     * gateway answers 503.
      */
     public <T> T store(StoreQueryParameters<T> query) {
         KafkaStreams current = streams;
@@ -236,7 +295,10 @@ public final class StreamsApp implements AutoCloseable {
             throw new InvalidStateStoreException(applicationId + " is being rebuilt from the log");
         }
         try {
-            return current.store(query);
+            if (copies != null) {
+                copies.check(current, query.storeName());
+            }
+            return current.store(query.enableStaleStores());
         } catch (IllegalStateException e) {
             throw new InvalidStateStoreException(applicationId + " is not running (" + current.state() + ")", e);
         }

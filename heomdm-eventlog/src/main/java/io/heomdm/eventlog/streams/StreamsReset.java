@@ -212,7 +212,7 @@ public final class StreamsReset {
         }
     }
 
-    private static Admin admin(KafkaSettings kafka) {
+    static Admin admin(KafkaSettings kafka) {
         Map<String, Object> props = new HashMap<>(kafka.clientProperties());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         return Admin.create(props);
