@@ -90,7 +90,8 @@ final class DeduplicationCost {
                 new Subject("demand", w -> DemandTopology.build(a.demand().settings(), w), List.of("by-product")),
                 new Subject("decisions", w -> DecisionsTopology.build(d.pricing().settings(), d.recommendations().settings(), d.pricing().priceTests(), w),
                         List.of("by-item")),
-                new Subject("campaigns", w -> CampaignsTopology.build(config.campaigns().settings(), new JourneyQuarantine(), w), List.of()))) {
+                new Subject("campaigns", w -> CampaignsTopology.build(config.campaigns().settings(), new JourneyQuarantine(), w,
+                        java.time.InstantSource.system()), List.of()))) {
             all.put(s.name(), s);
         }
         return all;

@@ -65,7 +65,7 @@ public final class Campaigns implements AutoCloseable {
         topics.add(MarketTopics.CAMPAIGNS);
         TopicAdmin.ensure(kafka, topics);
         var quarantine = new JourneyQuarantine();
-        var app = StreamsApp.start(APPLICATION_ID, () -> CampaignsTopology.build(settings, quarantine, window), kafka, stateDir, threads, startTimeout);
+        var app = StreamsApp.start(APPLICATION_ID, () -> CampaignsTopology.build(settings, quarantine, window, clock), kafka, stateDir, threads, startTimeout);
         return new Campaigns(app, settings.journeys().stream().map(Journey::id).collect(Collectors.toUnmodifiableSet()),
                 new KafkaEventPublisher(kafka, APPLICATION_ID + "-definitions"), quarantine, clock, random);
     }

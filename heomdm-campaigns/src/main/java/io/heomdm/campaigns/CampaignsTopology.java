@@ -12,6 +12,7 @@ import io.heomdm.events.schema.CampaignTriggered;
 import io.heomdm.events.schema.JourneyDefined;
 import io.heomdm.events.schema.ProductViewed;
 import io.heomdm.events.schema.TaskFailed;
+import java.time.InstantSource;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,11 +47,15 @@ public final class CampaignsTopology {
     }
 
     public static Topology build(CampaignSettings settings) {
-        return build(settings, new JourneyQuarantine(), Deduplicator.Window.DEFAULT);
+        return build(settings, new JourneyQuarantine(), Deduplicator.Window.DEFAULT, InstantSource.system());
     }
 
-    /** @param quarantine where the journeys that throw are held, read by {@code GET /v1/journeys} */
-    public static Topology build(CampaignSettings settings, JourneyQuarantine quarantine, Deduplicator.Window window) {
+    /**
+     * @param quarantine where the journeys that throw are held, read by {@code GET /v1/journeys}
+     * @param clock      what "now" is for the journeys: when a run starts, when its delay is due (so a test moves time
+     *                   instead of waiting for it); the timers are looked at every {@code tick} of the wall clock
+     */
+    public static Topology build(CampaignSettings settings, JourneyQuarantine quarantine, Deduplicator.Window window, InstantSource clock) {
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_STORE), Serdes.String(),
                 new StateSerde<>(CampaignCustomer.class)));
@@ -79,7 +84,7 @@ public final class CampaignsTopology {
                 CampaignsTopics.JOURNEY_DEFINITIONS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("journey-definitions"),
                 () -> new DefinitionsLoader<>(DEFINITIONS_STORE, JourneyDefined.class, JourneyDefined::getId, JourneyDefined::getDefinition));
         facts.process(() -> new JourneyProcessor(settings.journeys(), settings.gate(), settings.tick(), CUSTOMER_STORE, TIMER_STORE,
-                        DEFINITIONS_STORE, quarantine), Named.as("journeys"), CUSTOMER_STORE, TIMER_STORE)
+                        DEFINITIONS_STORE, quarantine, clock), Named.as("journeys"), CUSTOMER_STORE, TIMER_STORE)
                 .to(CampaignsTopics.DELIVERIES.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("deliveries"));
         return builder.build();
     }

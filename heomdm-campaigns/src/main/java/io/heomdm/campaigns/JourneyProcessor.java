@@ -15,6 +15,7 @@ import io.heomdm.events.schema.SegmentExited;
 import io.heomdm.events.schema.TaskFailed;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -61,10 +62,12 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, CampaignCustomer> customers;
     private KeyValueStore<String, Timer> timers;
+    private final InstantSource clock;
 
     /** @param definitionsStore the global store of journeys defined through the API: id → JSON */
     public JourneyProcessor(List<Journey> configured, GateSettings gate, Duration tick, String customerStore, String timerStore,
-            String definitionsStore, JourneyQuarantine quarantine) {
+            String definitionsStore, JourneyQuarantine quarantine, InstantSource clock) {
+        this.clock = clock;
         this.configured = List.copyOf(configured);
         this.gate = gate;
         this.quarantine = quarantine;
@@ -109,7 +112,7 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
     public void process(Record<String, byte[]> record) {
         var event = Records.eventWithoutContext(record);
         String customerId = record.key();
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        Instant now = clock.instant();
         CampaignCustomer before = customers.get(customerId);
         CampaignCustomer customer = before == null ? CampaignCustomer.NEW : before;
         var cause = new JourneyEngine.Cause(event.envelope().eventId().toString(), event.envelope().traceparent());
@@ -143,11 +146,12 @@ public final class JourneyProcessor implements Processor<String, byte[], String,
     }
 
     /**
-     * Fires the timers due by {@code timestamp}, oldest first, at most {@value #TIMERS_PER_TICK} per
+     * Fires the timers due by now (the clock's, not the punctuation's {@code wallClockMillis}), oldest first, at most {@value #TIMERS_PER_TICK} per
      * tick: a fired timer is deleted or moved, so the next tick goes on where this one stopped, and
      * one punctuation stays far inside the exactly-once transaction timeout however many fall due at once.
      */
-    private void fire(long timestamp) {
+    private void fire(long wallClockMillis) {
+        long timestamp = clock.millis();
         List<KeyValue<String, Timer>> due = new ArrayList<>();
         try (KeyValueIterator<String, Timer> it = timers.range(pad(0), pad(timestamp) + "/\uffff")) {
             while (it.hasNext() && due.size() < TIMERS_PER_TICK) {

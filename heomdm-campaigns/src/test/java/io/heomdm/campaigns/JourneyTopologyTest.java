@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heomdm.eventlog.streams.TopologyTests;
 import io.heomdm.eventlog.MarketTopics;
+import io.heomdm.eventlog.streams.Deduplicator;
 import io.heomdm.eventlog.SharedTopics;
 import io.heomdm.events.schema.CartItemAdded;
 import io.heomdm.events.schema.Channel;
@@ -58,7 +59,7 @@ class JourneyTopologyTest {
 
     void start(CampaignSettings settings) {
         var props = TopologyTests.properties("campaigns-test", stateDir);
-        driver = new TopologyTestDriver(CampaignsTopology.build(settings), props, T0);
+        driver = new TopologyTestDriver(CampaignsTopology.build(settings, new JourneyQuarantine(), Deduplicator.Window.DEFAULT, () -> now), props, T0);
         activity = TopologyTests.input(driver, MarketTopics.ACTIVITY);
         segments = TopologyTests.input(driver, SharedTopics.SEGMENTS);
         if (settings.priceDrop() != null) {
