@@ -1,11 +1,13 @@
 package io.heomdm.eventlog.streams;
 
+import io.heomdm.eventlog.KafkaSettings;
 import io.heomdm.events.Daemons;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -51,6 +53,39 @@ final class LocalCopies {
     }
 
     private record Lags(long atNanos, Map<String, Map<Integer, LagInfo>> byStore) {
+    }
+
+    /**
+     * The copies of a running application: its stores' changelogs are described once (they keep their partitions while
+     * it runs) and its lags asked once, so a copy being restored is refused from the first query.
+     */
+    static LocalCopies of(String applicationId, TopologyDescription topology, KafkaSettings kafka, KafkaStreams streams) {
+        var copies = new LocalCopies(applicationId, layouts(applicationId, topology,
+                partitions(kafka, StreamsApp.internalTopics(applicationId, topology))::get), System::nanoTime);
+        copies.refresh(streams);
+        return copies;
+    }
+
+    /** Each of {@code topics} that exists with its partitions, asked of the brokers once, when the application first runs. */
+    private static Map<String, Integer> partitions(KafkaSettings kafka, Set<String> topics) {
+        Map<String, Integer> partitions = new java.util.HashMap<>();
+        try (var admin = StreamsReset.admin(kafka)) {
+            for (var topic : admin.describeTopics(topics).topicNameValues().entrySet()) {
+                try {
+                    partitions.put(topic.getKey(), topic.getValue().get(30, TimeUnit.SECONDS).partitions().size());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw new IllegalStateException(topic.getKey() + " could not be described: " + e.getCause(), e);
+                    }
+                } // a store without a changelog has no topic
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(topics + " could not be described within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return partitions;
     }
 
     /**

@@ -96,33 +96,8 @@ public final class StreamsApp implements AutoCloseable {
             app.close();
             throw new IllegalStateException(e);
         }
-        var description = topology.get().describe();
-        app.copies = new LocalCopies(applicationId, LocalCopies.layouts(applicationId, description,
-                partitions(kafka, internalTopics(applicationId, description))::get), System::nanoTime);
-        app.copies.refresh(app.streams);
+        app.copies = LocalCopies.of(applicationId, topology.get().describe(), kafka, app.streams);
         return app;
-    }
-
-    /** Each of {@code topics} that exists with its partitions, asked of the brokers once, when the application first runs. */
-    private static Map<String, Integer> partitions(KafkaSettings kafka, Set<String> topics) {
-        Map<String, Integer> partitions = new java.util.HashMap<>();
-        try (var admin = StreamsReset.admin(kafka)) {
-            for (var topic : admin.describeTopics(topics).topicNameValues().entrySet()) {
-                try {
-                    partitions.put(topic.getKey(), topic.getValue().get(30, TimeUnit.SECONDS).partitions().size());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
-                        throw new IllegalStateException(topic.getKey() + " could not be described: " + e.getCause(), e);
-                    }
-                } // a store without a changelog has no topic
-            }
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException(topics + " could not be described within 30 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        return partitions;
     }
 
     /** Creates and starts a new instance of the application; the latch opens when it first runs. */
@@ -166,7 +141,9 @@ public final class StreamsApp implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(applicationId + " is closed");
         }
-        int elsewhere = membersElsewhere();
+        Set<String> ours = new java.util.HashSet<>();
+        streams.metadataForLocalThreads().forEach(t -> ours.add(t.consumerClientId()));
+        int elsewhere = StreamsReset.membersBeside(kafka, applicationId, ours);
         if (elsewhere > 0) {
             // the reset deletes the whole group's offsets: with the application running on another instance it fails
             // half-way, after this instance has stopped and emptied its own copy
@@ -190,21 +167,6 @@ public final class StreamsApp implements AutoCloseable {
             return target;
         } finally {
             resetting = false;
-        }
-    }
-
-    /** Members of the application's consumer group that are not this instance's stream threads. */
-    private int membersElsewhere() {
-        Set<String> ours = new java.util.HashSet<>();
-        streams.metadataForLocalThreads().forEach(t -> ours.add(t.consumerClientId()));
-        try (var admin = StreamsReset.admin(kafka)) {
-            var group = admin.describeConsumerGroups(List.of(applicationId)).all().get(30, TimeUnit.SECONDS).get(applicationId);
-            return (int) group.members().stream().filter(m -> !ours.contains(m.clientId())).count();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException(applicationId + ": its group could not be described, so it is not reset: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -212,6 +212,19 @@ public final class StreamsReset {
         }
     }
 
+    /** Members of {@code group} other than the consumers named {@code ours} (this instance's stream threads). */
+    static int membersBeside(KafkaSettings kafka, String group, Set<String> ours) {
+        try (Admin admin = admin(kafka)) {
+            var description = admin.describeConsumerGroups(List.of(group)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(group);
+            return (int) description.members().stream().filter(m -> !ours.contains(m.clientId())).count();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(group + ": its group could not be described, so it is not reset: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Admin admin(KafkaSettings kafka) {
         Map<String, Object> props = new HashMap<>(kafka.clientProperties());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
