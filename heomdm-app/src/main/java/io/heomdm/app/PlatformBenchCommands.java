@@ -96,7 +96,8 @@ final class PlatformBenchCommands {
 
     @Command(name = "soak", mixinStandardHelpOptions = true,
             description = {"A steady market of orders through the API for a long time on three brokers in child processes (replication 3, "
-                    + "min.insync 2), the activity log's leader SIGKILLed every --kill-every seconds and brought back. Samples the rate, the "
+                    + "min.insync 2), the activity log's leader SIGKILLed every --kill-every seconds and brought back, and a second instance of "
+                    + "the platform in a child process (a worker process) SIGKILLed every --instance-kill-every seconds. Samples the rate, the "
                     + "Streams applications' lag and the heap after GC; then counts the log and every profile. Writes report.md, soak.csv and "
                     + "soak.png to --out. Exit status 1 unless nothing is lost or counted twice, the lag is back under 5 s within a minute of "
                     + "each kill, and the heap after GC stays within 10 %% of its median from minute 10."})
@@ -105,14 +106,17 @@ final class PlatformBenchCommands {
         int minutes;
         @Option(names = "--rate", defaultValue = "200", description = "orders per second offered (default ${DEFAULT-VALUE})")
         int rate;
-        @Option(names = "--kill-every", defaultValue = "300", description = "seconds between kills (default ${DEFAULT-VALUE})")
+        @Option(names = "--kill-every", defaultValue = "300", description = "seconds between broker kills (default ${DEFAULT-VALUE})")
         int killEvery;
+        @Option(names = "--instance-kill-every", defaultValue = "420",
+                description = "seconds between kills of the second instance; 0: the platform runs as one instance (default ${DEFAULT-VALUE})")
+        int instanceKillEvery;
         @Mixin
         ReportDirectory out;
 
         @Override
         public Integer call() throws Exception {
-            var plan = Soak.Plan.of(Duration.ofMinutes(minutes), rate, Duration.ofSeconds(killEvery));
+            var plan = Soak.Plan.of(Duration.ofMinutes(minutes), rate, Duration.ofSeconds(killEvery), Duration.ofSeconds(instanceKillEvery));
             var result = inTempDirectory("heomdm-soak", dir -> Soak.run(plan, dir, System.out));
             Path dir = out.orNew("soak");
             SoakReport.write(result, dir);

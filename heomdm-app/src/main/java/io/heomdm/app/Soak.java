@@ -37,14 +37,27 @@ final class Soak {
     static final Duration HEAP_FROM = Duration.ofMinutes(10);
     static final double HEAP_TOLERANCE = 0.10;
 
-    record Plan(Duration duration, int ordersPerSecond, Duration killEvery, Duration downtime, Duration sampleEvery, Duration settle) {
+    /** @param instanceKillEvery how often the second instance (a worker process) is killed; zero: the platform runs as one instance */
+    record Plan(Duration duration, int ordersPerSecond, Duration killEvery, Duration downtime, Duration sampleEvery, Duration settle,
+            Duration instanceKillEvery) {
         static Plan of(Duration duration, int ordersPerSecond, Duration killEvery) {
-            return new Plan(duration, ordersPerSecond, killEvery, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(3));
+            return of(duration, ordersPerSecond, killEvery, Duration.ZERO);
+        }
+
+        static Plan of(Duration duration, int ordersPerSecond, Duration killEvery, Duration instanceKillEvery) {
+            return new Plan(duration, ordersPerSecond, killEvery, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(3),
+                    instanceKillEvery);
         }
 
         int kills() {
             // none in the last half minute: its recovery could not be seen
             return (int) Math.max(0, (duration.toSeconds() - 30) / (killEvery.toSeconds() + downtime.toSeconds()));
+        }
+
+        /** An instance takes up to half a minute to start again on a loaded machine: none in the last minute. */
+        int instanceKills() {
+            return instanceKillEvery.isZero() ? 0
+                    : (int) Math.max(0, (duration.toSeconds() - 60) / (instanceKillEvery.toSeconds() + downtime.toSeconds() + 30));
         }
     }
 
@@ -52,8 +65,11 @@ final class Soak {
     record Sample(double minute, double ordersPerSecond, long lagRecords, double lagSeconds, double heapAfterGcMb) {
     }
 
-    /** A kill, and how long after it the lag was last back under the limit (empty: not within the next kill or the end). */
-    record Kill(double minute, Optional<Duration> recoveredIn) {
+    /**
+     * A kill (of a broker, or of the second instance), and how long after it the lag was last back under the limit
+     * (empty: not within the next kill or the end).
+     */
+    record Kill(double minute, String what, Optional<Duration> recoveredIn) {
         boolean recovered() {
             return recoveredIn.filter(d -> d.compareTo(RECOVERY_LIMIT) <= 0).isPresent();
         }
@@ -82,73 +98,89 @@ final class Soak {
     static Result run(Plan plan, Path dir, PrintStream out) throws Exception {
         heapAfterGcMb(); // listening to the collector from now
         var progress = new Progress(out, 3);
-        progress.step("starting three brokers (replication 3, min.insync 2) and the platform on them");
-        return ExactlyOnceCheck.onCluster(dir, "soak", (cluster, client) -> {
-            progress.done("API at " + client.base());
-            progress.step(String.format("%,d orders/s through the API for %d min, the activity log's leader killed every %d s (%d kills)",
-                    plan.ordersPerSecond(), plan.duration().toMinutes(), plan.killEvery().toSeconds(), plan.kills()));
-            var nemesis = new LeaderNemesis(cluster, plan.kills(), plan.downtime(), plan.killEvery());
-            // to a file, not the heap: the heap is measured, and a map of every order would grow it by design
-            var acknowledged = new Acknowledged(dir.resolve("acknowledged.tsv"));
-            var counters = new ExactlyOnceCheck.Counters();
-            List<Sample> samples = new CopyOnWriteArrayList<>();
-            long began = System.nanoTime();
-            long end = began + plan.duration().toNanos();
-            double roundsPerSecond = plan.ordersPerSecond() / (double) (CLIENTS * CUSTOMERS_PER_CLIENT);
-            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
-            var sampler = Executors.newSingleThreadScheduledExecutor();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers(), "default.api.timeout.ms", 4000, "request.timeout.ms", 4000))) {
-                var lag = new ConsumerLag(admin);
-                long[] last = {began, 0};
-                // a full collection a minute (a pause of a few hundred ms), so the heap figure is the live set
-                sampler.scheduleAtFixedRate(System::gc, 0, 1, TimeUnit.MINUTES);
-                sampler.scheduleAtFixedRate(() -> {
-                    long now = System.nanoTime();
-                    long acked = counters.acknowledged.get();
-                    double rate = (acked - last[1]) / ((now - last[0]) / 1e9);
-                    last[0] = now;
-                    last[1] = acked;
-                    long behind = behind(lag);
-                    samples.add(new Sample((now - began) / 60e9, rate, behind, behind < 0 ? Double.NaN : behind / (double) plan.ordersPerSecond(),
-                            heapAfterGcMb()));
-                    out.printf("\r  %5.1f min  %,7.0f orders/s  lag %,9d records  heap after GC %,6.0f MB  kills %d   ", (now - began) / 60e9, rate,
-                            behind, heapAfterGcMb(), nemesis.kills.get());
-                    out.flush();
-                }, plan.sampleEvery().toMillis(), plan.sampleEvery().toMillis(), TimeUnit.MILLISECONDS);
-                Future<?> kills = pool.submit(nemesis);
-                List<Future<?>> clients = new ArrayList<>();
-                for (int c = 0; c < CLIENTS; c++) {
-                    int id = c;
-                    clients.add(pool.submit(() -> {
-                        ExactlyOnceCheck.post(client, id, CUSTOMERS_PER_CLIENT, 0.01, acknowledged::add, counters, sent -> System.nanoTime() < end,
-                                roundsPerSecond);
-                        return null;
-                    }));
-                }
-                for (Future<?> f : clients) {
-                    f.get();
-                }
-                kills.get();
-                Thread.sleep(plan.sampleEvery().toMillis()); // one look after the last order
-            } finally {
-                sampler.shutdownNow();
-                pool.shutdownNow();
-                acknowledged.close();
-            }
-            out.println();
-            progress.done(String.format("%,d orders acknowledged in %,d posts (%,d answered 503); %d kills", counters.acknowledged.get(),
-                    counters.posts.get(), counters.unavailable.get(), nemesis.kills.get()));
+        if (plan.instanceKillEvery().isZero()) {
+            progress.step("starting three brokers (replication 3, min.insync 2) and the platform on them");
+            return ExactlyOnceCheck.onCluster(dir, "soak", (cluster, client) -> run(plan, dir, out, progress, cluster, client, Optional.empty()));
+        }
+        progress.step("starting three brokers (replication 3, min.insync 2) and two instances of the platform on them, one in a child process");
+        return InstanceNemesis.onCluster(dir, "soak", plan.instanceKills(), plan.instanceKillEvery(), plan.downtime(),
+                (cluster, client, instance) -> run(plan, dir, out, progress, cluster, client, Optional.of(instance)));
+    }
 
-            progress.step("reading the activity log and every customer's profile");
-            var orders = acknowledged.read();
-            long[] log = ExactlyOnceCheck.checkLog(cluster.bootstrapServers(), orders);
-            long[] profiles = ExactlyOnceCheck.checkProfiles(client, orders, plan.settle(), out);
-            progress.done("read");
-            List<Double> killMinutes = nemesis.killedAt.stream().map(t -> (t - began) / 60e9).toList();
-            return new Result(plan, List.copyOf(samples), kills(killMinutes, samples, plan.duration().toSeconds() / 60.0),
-                    counters.acknowledged.get(), counters.posts.get(), counters.unavailable.get(), log[0], profiles[0], profiles[1], log[1],
-                    heapDrift(samples));
-        });
+    private static Result run(Plan plan, Path dir, PrintStream out, Progress progress, io.heomdm.embedded.EmbeddedKafkaCluster cluster,
+            ExactlyOnceCheck.Client client, Optional<InstanceNemesis> instance) throws Exception {
+        progress.done("API at " + client.base());
+        progress.step(String.format("%,d orders/s through the API for %d min, the activity log's leader killed every %d s (%d kills)%s",
+                plan.ordersPerSecond(), plan.duration().toMinutes(), plan.killEvery().toSeconds(), plan.kills(), instance.isEmpty() ? ""
+                        : String.format(", the second instance every %d s (%d kills)", plan.instanceKillEvery().toSeconds(), plan.instanceKills())));
+        var nemesis = new LeaderNemesis(cluster, plan.kills(), plan.downtime(), plan.killEvery());
+        // to a file, not the heap: the heap is measured, and a map of every order would grow it by design
+        var acknowledged = new Acknowledged(dir.resolve("acknowledged.tsv"));
+        var counters = new ExactlyOnceCheck.Counters();
+        List<Sample> samples = new CopyOnWriteArrayList<>();
+        long began = System.nanoTime();
+        long end = began + plan.duration().toNanos();
+        double roundsPerSecond = plan.ordersPerSecond() / (double) (CLIENTS * CUSTOMERS_PER_CLIENT);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 2);
+        var sampler = Executors.newSingleThreadScheduledExecutor();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers(), "default.api.timeout.ms", 4000, "request.timeout.ms", 4000))) {
+            var lag = new ConsumerLag(admin);
+            long[] last = {began, 0};
+            // a full collection a minute (a pause of a few hundred ms), so the heap figure is the live set
+            sampler.scheduleAtFixedRate(System::gc, 0, 1, TimeUnit.MINUTES);
+            sampler.scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                long acked = counters.acknowledged.get();
+                double rate = (acked - last[1]) / ((now - last[0]) / 1e9);
+                last[0] = now;
+                last[1] = acked;
+                var worst = behind(lag);
+                long behind = worst.getValue();
+                samples.add(new Sample((now - began) / 60e9, rate, behind, behind < 0 ? Double.NaN : behind / (double) plan.ordersPerSecond(),
+                        heapAfterGcMb()));
+                out.printf("\r  %5.1f min  %,7.0f orders/s  lag %,9d records (%s)  heap after GC %,6.0f MB  kills %d   ", (now - began) / 60e9,
+                        rate, behind, worst.getKey(), heapAfterGcMb(), nemesis.kills.get() + instance.map(i -> i.killedAt.size()).orElse(0));
+                out.flush();
+            }, plan.sampleEvery().toMillis(), plan.sampleEvery().toMillis(), TimeUnit.MILLISECONDS);
+            Future<?> kills = pool.submit(nemesis);
+            Optional<Future<Void>> instanceKills = instance.map(i -> pool.submit((java.util.concurrent.Callable<Void>) i));
+            List<Future<?>> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int id = c;
+                clients.add(pool.submit(() -> {
+                    ExactlyOnceCheck.post(client, id, CUSTOMERS_PER_CLIENT, 0.01, acknowledged::add, counters, sent -> System.nanoTime() < end,
+                            roundsPerSecond);
+                    return null;
+                }));
+            }
+            for (Future<?> f : clients) {
+                f.get();
+            }
+            kills.get();
+            if (instanceKills.isPresent()) {
+                instanceKills.get().get();
+            }
+            Thread.sleep(plan.sampleEvery().toMillis()); // one look after the last order
+        } finally {
+            sampler.shutdownNow();
+            pool.shutdownNow();
+            acknowledged.close();
+        }
+        out.println();
+        progress.done(String.format("%,d orders acknowledged in %,d posts (%,d answered 503); %d broker and %d instance kills",
+                counters.acknowledged.get(), counters.posts.get(), counters.unavailable.get(), nemesis.kills.get(),
+                instance.map(i -> i.killedAt.size()).orElse(0)));
+
+        progress.step("reading the activity log and every customer's profile");
+        var orders = acknowledged.read();
+        long[] log = ExactlyOnceCheck.checkLog(cluster.bootstrapServers(), orders);
+        long[] profiles = ExactlyOnceCheck.checkProfiles(client, orders, plan.settle(), out);
+        progress.done("read");
+        List<Double> killMinutes = nemesis.killedAt.stream().map(t -> (t - began) / 60e9).toList();
+        List<Double> instanceKillMinutes = instance.map(i -> i.killedAt.stream().map(t -> (t - began) / 60e9).toList()).orElse(List.of());
+        return new Result(plan, List.copyOf(samples), kills(killMinutes, instanceKillMinutes, samples, plan.duration().toSeconds() / 60.0),
+                counters.acknowledged.get(), counters.posts.get(), counters.unavailable.get(), log[0], profiles[0], profiles[1], log[1],
+                heapDrift(samples));
     }
 
     /** The orders acknowledged, one line each (customer, eventId, total), in each customer's order. */
@@ -184,13 +216,13 @@ final class Soak {
         }
     }
 
-    /** The worst lag of the platform's Streams applications on the activity log, in records; -1 while the cluster does not answer. */
-    private static long behind(ConsumerLag lag) {
+    /** The group furthest behind on the activity log and by how many records; -1 while the cluster does not answer. */
+    private static Map.Entry<String, Long> behind(ConsumerLag lag) {
         try {
-            return lag.read(PlatformServices.GROUPS.values(), MarketTopics.ACTIVITY.name()).values().stream()
-                    .mapToLong(ConsumerLag.Position::lagOn).max().orElse(0);
+            return lag.read(PlatformServices.GROUPS.values(), MarketTopics.ACTIVITY.name()).entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue().lagOn())).max(Map.Entry.comparingByValue()).orElse(Map.entry("-", 0L));
         } catch (Exception e) {
-            return -1; // a broker just killed: this look is lost, the next one counts
+            return Map.entry("-", -1L); // a broker just killed: this look is lost, the next one counts
         }
     }
 
@@ -226,6 +258,15 @@ final class Soak {
         }
     }
 
+    /** The brokers' kills and the instance's, in the order they happened, each judged up to the next of either. */
+    static List<Kill> kills(List<Double> brokerKills, List<Double> instanceKills, List<Sample> samples, double endMinute) {
+        List<Double> all = new ArrayList<>(brokerKills);
+        all.addAll(instanceKills);
+        all.sort(null);
+        return kills(all, samples, endMinute).stream()
+                .map(k -> new Kill(k.minute(), instanceKills.contains(k.minute()) ? "instance" : "broker", k.recoveredIn())).toList();
+    }
+
     /** Per kill: from it to the next (or the end), when the lag was last over the limit, and so when it was back under it. */
     static List<Kill> kills(List<Double> killMinutes, List<Sample> samples, double endMinute) {
         List<Kill> kills = new ArrayList<>();
@@ -247,7 +288,7 @@ final class Soak {
             } else {
                 recovered = Optional.empty();
             }
-            kills.add(new Kill(from, recovered));
+            kills.add(new Kill(from, "broker", recovered));
         }
         return kills;
     }

@@ -33,14 +33,17 @@ final class SoakReport {
         var p = r.plan();
         var md = new StringBuilder("# Soak\n\n");
         md.append(String.format(Locale.ROOT, "%d min at %,d orders/s through the API on three brokers (replication 3, min.insync 2); the activity "
-                + "log's leader SIGKILLed every %d s and brought back after %d s.%n%n", p.duration().toMinutes(), p.ordersPerSecond(),
-                p.killEvery().toSeconds(), p.downtime().toSeconds()));
+                + "log's leader SIGKILLed every %d s and brought back after %d s%s.%n%n", p.duration().toMinutes(), p.ordersPerSecond(),
+                p.killEvery().toSeconds(), p.downtime().toSeconds(), p.instanceKillEvery().isZero() ? ""
+                        : String.format(Locale.ROOT, "; two instances of the platform (a standby copy of every store each), the second in a child "
+                                + "process (its Streams applications, relays and task workers) SIGKILLed every %d s and started again after %d s",
+                                p.instanceKillEvery().toSeconds(), p.downtime().toSeconds())));
         md.append("| check | figure | verdict |\n|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| exactly once | %,d acknowledged in %,d posts (%,d answered 503); lost from the log %d, from the "
                 + "profiles %d; counted twice %d; out of order %d | %s |%n", r.acknowledged(), r.posts(), r.answered503(), r.lostInLog(),
                 r.lostInProfiles(), r.countedTwice(), r.inversions(), r.exactlyOnce() ? "holds" : "**VIOLATED**"));
         md.append(String.format(Locale.ROOT, "| lag under %.0f s within %d s of each kill | %s | %s |%n", Soak.LAG_LIMIT_SECONDS,
-                Soak.RECOVERY_LIMIT.toSeconds(), r.kills().isEmpty() ? "no kill" : r.kills().stream().map(k -> k.recoveredIn()
+                Soak.RECOVERY_LIMIT.toSeconds(), r.kills().isEmpty() ? "no kill" : r.kills().stream().map(k -> k.what() + " " + k.recoveredIn()
                         .map(d -> String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0)).orElse("never")).toList().toString(),
                 r.recovered() ? "holds" : "**VIOLATED**"));
         md.append(String.format(Locale.ROOT, "| heap after GC within ±%.0f %% of its median from minute %d | %s | %s |%n", Soak.HEAP_TOLERANCE * 100,

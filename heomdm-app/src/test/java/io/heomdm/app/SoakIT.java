@@ -14,12 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SoakIT {
     @Test
     void threeMinutesOfOrdersThroughLeaderKillsLoseNothingAndCatchUp(@TempDir Path dir) throws Exception {
+        // one instance: two of them beside three brokers do not keep up with 100 orders/s on CI's 2 cores (docs/benchmarks.md)
         var plan = Soak.Plan.of(Duration.ofMinutes(3), 100, Duration.ofSeconds(50));
         var r = Soak.run(plan, dir.resolve("run"), System.out);
         SoakReport.write(r, dir.resolve("report"));
         System.out.print(SoakReport.markdown(r));
 
-        assertThat(r.kills()).hasSize(plan.kills()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(r.kills()).hasSize(plan.kills()).hasSizeGreaterThanOrEqualTo(2).extracting(Soak.Kill::what).containsOnly("broker");
         assertThat(r.acknowledged()).as("orders acknowledged at 100/s for 3 minutes").isGreaterThan(10_000);
         assertThat(r.exactlyOnce()).as("nothing lost, twice or out of order: %s", r).isTrue();
         assertThat(r.kills()).as("the lag back under 5 s within a minute of each kill").allMatch(Soak.Kill::recovered);

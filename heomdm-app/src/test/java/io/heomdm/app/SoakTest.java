@@ -26,6 +26,15 @@ class SoakTest {
     }
 
     @Test
+    void theBrokersAndTheInstancesKillsAreJudgedTogetherInTheOrderTheyHappened() {
+        var samples = List.of(at(1.0, 9, 100), at(1.5, 1, 100), at(2.05, 7, 100), at(2.2, 0, 100), at(3.0, 0, 100));
+        var kills = Soak.kills(List.of(2.0), List.of(1.0), samples, 3.0);
+
+        assertThat(kills).extracting(Soak.Kill::what).containsExactly("instance", "broker");
+        assertThat(kills).extracting(Soak.Kill::recoveredIn).containsExactly(Optional.of(Duration.ofSeconds(30)), Optional.of(Duration.ofSeconds(12)));
+    }
+
+    @Test
     void aKillTheLagNeverNoticedIsRecoveredAtOnceAndALateOneIsNot() {
         assertThat(Soak.kills(List.of(1.0), List.of(at(1.0, 1, 100), at(1.1, 2, 100)), 2).get(0).recoveredIn()).hasValue(Duration.ZERO);
         assertThat(Soak.kills(List.of(1.0), List.of(at(1.0, 9, 100), at(2.5, 1, 100)), 3).get(0).recovered()).as("back after 90 s").isFalse();

@@ -56,6 +56,7 @@ public final class ReportProjector implements AsyncEventHandler {
     /** The consumer whose claims make the projection idempotent, and the prefix of its consumer groups. */
     public static final String CONSUMER = "reports";
     static final int BATCH = 500;
+    private static final int CONFLICT_TRIES = 10;
     private static final Logger log = LoggerFactory.getLogger(ReportProjector.class);
     private static final Set<String> TYPES = Set.of("OrderPlaced", "ProductCatalogued", "SegmentEntered", "SegmentExited", "DeliveryDecided",
             "TaskCompleted", "TaskFailed");
@@ -126,8 +127,11 @@ public final class ReportProjector implements AsyncEventHandler {
             }
             queue.drainTo(batch, BATCH - 1);
             try {
-                processed.runOnceEach(CONSUMER, batch.stream().<Map.Entry<UUID, SqlWork<?>>>map(p -> Map.entry(p.eventId(), p.work())).toList());
+                writeBatch(batch);
                 batch.forEach(p -> p.done().complete(null));
+            } catch (InterruptedException e) {
+                batch.forEach(p -> p.done().completeExceptionally(e));
+                return;
             } catch (RuntimeException batchFailed) {
                 if (Database.unreachable(batchFailed)) {
                     // not the events' fault: each would wait for a connection in turn; they wait for the database instead
@@ -147,6 +151,26 @@ public final class ReportProjector implements AsyncEventHandler {
             } finally {
                 settled(batch.size());
                 batch.clear();
+            }
+        }
+    }
+
+    /**
+     * One transaction for the batch, tried again at once when the database rolled it back for a conflict: another
+     * instance's writer updating the same day's rows. Past {@value #CONFLICT_TRIES} tries the conflict is the batch's.
+     */
+    private void writeBatch(List<Pending> batch) throws InterruptedException {
+        var work = batch.stream().<Map.Entry<UUID, SqlWork<?>>>map(p -> Map.entry(p.eventId(), p.work())).toList();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                processed.runOnceEach(CONSUMER, work);
+                return;
+            } catch (RuntimeException e) {
+                if (!Database.conflicted(e) || attempt == CONFLICT_TRIES) {
+                    throw e;
+                }
+                // a random pause, so that two writers that met do not meet again at once
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * attempt));
             }
         }
     }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -20,11 +21,29 @@ public final class Database implements AutoCloseable {
     /**
      * Whether a failure is the database out of reach rather than the statement's fault: a connection
      * that could not be had or was lost (SQLState class 08, the pool's timeout), anywhere among the causes.
+     * Not a transaction rolled back for a conflict ({@link #conflicted}): the database answered.
      */
     public static boolean unreachable(Throwable failure) {
+        if (conflicted(failure)) {
+            return false;
+        }
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof SQLTransientException || c instanceof SQLNonTransientConnectionException
                     || c instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the database rolled the transaction back for a conflict with another one — a deadlock, a
+     * serialization failure (SQLState class 40), H2's concurrent update of a row — which the same work
+     * tried again a moment later gets past: two instances' writers meet on shared rows (a day's sales).
+     */
+    public static boolean conflicted(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLTransactionRollbackException || c instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("40")) {
                 return true;
             }
         }

@@ -22,5 +22,13 @@ class NeedsDatabaseTest {
         assertThat(io.heomdm.storage.Database.unreachable(new SQLException("Connection refused", "08001"))).isTrue();
         assertThat(io.heomdm.storage.Database.unreachable(new SQLException("duplicate key", "23505"))).isFalse();
         assertThat(io.heomdm.storage.Database.unreachable(new jakarta.mail.MessagingException("SMTP down"))).isFalse();
+        // a transaction rolled back for a conflict with another (two instances' writers on one row) means the database answered
+        var deadlock = new SQLException("deadlock detected", "40P01");
+        var concurrentUpdate = new java.sql.SQLTransactionRollbackException("Concurrent update in table REPORT_SALES_DAILY", "90131");
+        assertThat(io.heomdm.storage.Database.unreachable(deadlock)).isFalse();
+        assertThat(io.heomdm.storage.Database.unreachable(new RuntimeException(concurrentUpdate))).isFalse();
+        assertThat(io.heomdm.storage.Database.conflicted(deadlock)).isTrue();
+        assertThat(io.heomdm.storage.Database.conflicted(new RuntimeException(concurrentUpdate))).isTrue();
+        assertThat(io.heomdm.storage.Database.conflicted(new SQLException("duplicate key", "23505"))).isFalse();
     }
 }
