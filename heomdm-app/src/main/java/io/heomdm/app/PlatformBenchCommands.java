@@ -113,9 +113,15 @@ final class PlatformBenchCommands {
         int instanceKillEvery;
         @Mixin
         ReportDirectory out;
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            if (minutes <= 0 || rate <= 0 || killEvery <= 0 || instanceKillEvery < 0) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--minutes, --rate and --kill-every must be positive, --instance-kill-every 0 or more");
+            }
             var plan = Soak.Plan.of(Duration.ofMinutes(minutes), rate, Duration.ofSeconds(killEvery), Duration.ofSeconds(instanceKillEvery));
             var result = inTempDirectory("heomdm-soak", dir -> Soak.run(plan, dir, System.out));
             Path dir = out.orNew("soak");
