@@ -39,4 +39,17 @@ class PlatformServicesTest {
         }
         assertThat(err.toString()).contains("--rates and --step must be positive and --backlog at least 0");
     }
+
+    @Test
+    void theSoakRefusesAPeriodOfZeroOrANegativeInstanceKill() {
+        var err = new java.io.StringWriter();
+        for (String[] args : new String[][] {{"--minutes", "0"}, {"--rate", "-5"}, {"--kill-every", "0"}, {"--instance-kill-every", "-1"}}) {
+            var line = Heomdm.commandLine();
+            line.setErr(new java.io.PrintWriter(err));
+            String[] command = java.util.stream.Stream.concat(java.util.stream.Stream.of("bench", "soak"), java.util.Arrays.stream(args))
+                    .toArray(String[]::new);
+            assertThat(line.execute(command)).as(String.join(" ", args)).isEqualTo(picocli.CommandLine.ExitCode.USAGE);
+        }
+        assertThat(err.toString()).contains("--minutes, --rate and --kill-every must be positive, --instance-kill-every 0 or more");
+    }
 }
