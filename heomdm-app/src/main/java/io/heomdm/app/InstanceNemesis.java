@@ -4,11 +4,16 @@ import io.heomdm.embedded.EmbeddedDatabase;
 import io.heomdm.embedded.EmbeddedKafkaCluster;
 import io.heomdm.embedded.EmbeddedSmtp;
 import io.heomdm.embedded.EmbeddedSqs;
+import io.heomdm.events.Daemons;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +21,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A second platform instance — its Streams applications, relays and task workers — as {@code heomdm up} in a child
@@ -35,7 +43,6 @@ final class InstanceNemesis implements Callable<Void>, AutoCloseable {
     /** When each kill happened (System.nanoTime()). */
     final List<Long> killedAt = new CopyOnWriteArrayList<>();
     private volatile Process process;
-    private int starts;
 
     private InstanceNemesis(Map<String, String> env, Path log, int kills, Duration between, Duration downtime) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -98,27 +105,38 @@ final class InstanceNemesis implements Callable<Void>, AutoCloseable {
         return null;
     }
 
-    /** Starts the child and waits for its "HEOMDM up" line (the n-th in the log for its n-th start). */
+    /**
+     * Starts the child and waits for its "HEOMDM up" line, copying its output to the log as it comes (read once, not
+     * the whole file again and again over an hour); its end before that line means it did not start.
+     */
     private void launch() throws Exception {
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
-        process = builder.start();
-        process.getOutputStream().close();
-        starts++;
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (upLines() < starts) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IllegalStateException("the second instance did not start (" + (process.isAlive() ? "still starting after " + START_TIMEOUT
-                        : "exited " + process.exitValue()) + "); see " + log);
+        Process started = builder.start();
+        started.getOutputStream().close();
+        process = started;
+        var up = new CompletableFuture<Void>();
+        Daemons.start("second-instance-output", () -> {
+            try (var lines = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8));
+                    var out = Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    out.write(line);
+                    out.newLine();
+                    if (line.contains("HEOMDM up in")) {
+                        out.flush();
+                        up.complete(null);
+                    }
+                }
+            } catch (IOException e) {
+                up.completeExceptionally(e);
             }
-            Thread.sleep(500);
-        }
-    }
-
-    private long upLines() throws IOException {
-        try (var lines = Files.lines(log)) {
-            return lines.filter(l -> l.contains("HEOMDM up in")).count();
+            up.completeExceptionally(new IllegalStateException("the second instance ended before it was up; see " + log));
+        });
+        try {
+            up.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            started.destroyForcibly();
+            throw new IllegalStateException("the second instance did not start within " + START_TIMEOUT + "; see " + log, e);
         }
     }
 

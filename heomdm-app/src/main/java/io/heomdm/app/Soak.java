@@ -115,7 +115,7 @@ final class Soak {
                         : String.format(", the second instance every %d s (%d kills)", plan.instanceKillEvery().toSeconds(), plan.instanceKills())));
         var nemesis = new LeaderNemesis(cluster, plan.kills(), plan.downtime(), plan.killEvery());
         // to a file, not the heap: the heap is measured, and a map of every order would grow it by design
-        var acknowledged = new Acknowledged(dir.resolve("acknowledged.tsv"));
+        var acknowledged = new AcknowledgedOrders(dir.resolve("acknowledged.tsv"));
         var counters = new ExactlyOnceCheck.Counters();
         List<Sample> samples = new CopyOnWriteArrayList<>();
         long began = System.nanoTime();
@@ -181,39 +181,6 @@ final class Soak {
         return new Result(plan, List.copyOf(samples), kills(killMinutes, instanceKillMinutes, samples, plan.duration().toSeconds() / 60.0),
                 counters.acknowledged.get(), counters.posts.get(), counters.unavailable.get(), log[0], profiles[0], profiles[1], log[1],
                 heapDrift(samples));
-    }
-
-    /** The orders acknowledged, one line each (customer, eventId, total), in each customer's order. */
-    static final class Acknowledged implements AutoCloseable {
-        private final Path file;
-        private final java.io.BufferedWriter out;
-
-        Acknowledged(Path file) throws java.io.IOException {
-            this.file = file;
-            this.out = java.nio.file.Files.newBufferedWriter(file);
-        }
-
-        synchronized void add(String customer, ExactlyOnceCheck.Order order) {
-            try {
-                out.write(customer + "\t" + order.eventId() + "\t" + order.total().toPlainString() + "\n");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        Map<String, List<ExactlyOnceCheck.Order>> read() throws java.io.IOException {
-            Map<String, List<ExactlyOnceCheck.Order>> orders = new java.util.HashMap<>();
-            try (var lines = java.nio.file.Files.lines(file)) {
-                lines.map(l -> l.split("\t")).forEach(f -> orders.computeIfAbsent(f[0], k -> new ArrayList<>())
-                        .add(new ExactlyOnceCheck.Order(f[1], new java.math.BigDecimal(f[2]))));
-            }
-            return orders;
-        }
-
-        @Override
-        public synchronized void close() throws java.io.IOException {
-            out.close();
-        }
     }
 
     /** The group furthest behind on the activity log and by how many records; -1 while the cluster does not answer. */
