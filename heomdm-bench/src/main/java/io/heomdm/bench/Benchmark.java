@@ -58,7 +58,7 @@ public final class Benchmark {
                     : Harness.Servers.singleBroker(bootstrap, kafkaProperties, sqsSettings, brokerCpu, sqsCpu);
             var ceilings = Ceilings.measure(servers, plan.ceilingRecords(), plan.seed(), out, progress);
             var env = new Report.Environment(machine(),
-                    kafka.map(k -> "external cluster " + k).orElse("one local KRaft broker (Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")")
+                    kafka.map(k -> "external cluster " + k).orElse("one local KRaft broker (Kafka " + kafkaVersion() + ")")
                             + (kafkaProperties.isEmpty() ? "" : "; client properties " + io.heomdm.eventlog.KafkaSettings.redacted(kafkaProperties)),
                     sqs.isPresent() ? sqsSettings.endpoint().map(Object::toString).orElse("AWS " + sqsSettings.region())
                             : "local ElasticMQ, in memory, in its own JVM (an SQS-compatible server: not AWS's figures)", plan);
@@ -130,5 +130,18 @@ public final class Benchmark {
         long memory = os instanceof com.sun.management.OperatingSystemMXBean m ? m.getTotalMemorySize() : 0;
         return String.format("%d cores, %d GiB, %s %s, Java %s", Runtime.getRuntime().availableProcessors(), memory >> 30, os.getName(),
                 os.getArch(), Runtime.version());
+    }
+
+    /** The Kafka client's version, from the properties file its jar carries (its own accessor is internal since 4.4). */
+    static String kafkaVersion() {
+        try (var in = org.apache.kafka.clients.producer.KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            var p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 }
