@@ -268,7 +268,13 @@ public final class Gateway implements AutoCloseable {
     /** Stops intake: the requests in flight are answered first, then the senders they used stop. */
     @Override
     public void close() {
-        app.stop();
-        events.close();
+        try {
+            app.stop();
+        } catch (io.javalin.util.JavalinException e) {
+            // a client stalled in its body past the stop timeout: its request is cut off, the rest is stopped
+            log.warn("gateway: requests still in flight at the stop timeout were cut off ({})", e.getCause() == null ? e : e.getCause());
+        } finally {
+            events.close();
+        }
     }
 }
