@@ -43,6 +43,7 @@ final class InstanceNemesis implements Callable<Void>, AutoCloseable {
     /** When each kill happened (System.nanoTime()). */
     final List<Long> killedAt = new CopyOnWriteArrayList<>();
     private volatile Process process;
+    private volatile long lastKillBy = Long.MAX_VALUE;
 
     private InstanceNemesis(Map<String, String> env, Path log, int kills, Duration between, Duration downtime) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -97,12 +98,20 @@ final class InstanceNemesis implements Callable<Void>, AutoCloseable {
     public Void call() throws Exception {
         for (int k = 0; k < planned; k++) {
             Thread.sleep(between.toMillis());
+            if (System.nanoTime() > lastKillBy) {
+                break;
+            }
             process.destroyForcibly().waitFor();
             killedAt.add(System.nanoTime());
             Thread.sleep(downtime.toMillis());
             launch();
         }
         return null;
+    }
+
+    /** Kills none after {@code nanoTime} (System.nanoTime()): each restart takes longer on a loaded machine than planned. */
+    void killNoneAfter(long nanoTime) {
+        lastKillBy = nanoTime;
     }
 
     /**

@@ -26,6 +26,8 @@ final class LeaderNemesis implements Callable<Void> {
     /** When each kill happened (System.nanoTime()). */
     final java.util.List<Long> killedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
     final AtomicBoolean done = new AtomicBoolean();
+    /** No kill after this (System.nanoTime()): one whose recovery could not be seen before the load ends. */
+    private volatile long lastKillBy = Long.MAX_VALUE;
 
     LeaderNemesis(EmbeddedKafkaCluster cluster, int kills, Duration downtime) {
         this(cluster, kills, downtime, downtime);
@@ -44,6 +46,9 @@ final class LeaderNemesis implements Callable<Void> {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
             for (int k = 0; k < planned; k++) {
                 Thread.sleep(between.toMillis());
+                if (System.nanoTime() > lastKillBy) {
+                    break;
+                }
                 int leader = mostLeading(admin);
                 cluster.kill(leader);
                 killedAt.add(System.nanoTime());
@@ -56,6 +61,11 @@ final class LeaderNemesis implements Callable<Void> {
             done.set(true);
         }
         return null;
+    }
+
+    /** Kills none after {@code nanoTime} (System.nanoTime()), planned or not: a restart takes longer on a loaded machine. */
+    void killNoneAfter(long nanoTime) {
+        lastKillBy = nanoTime;
     }
 
     private static int mostLeading(Admin admin) throws Exception {
