@@ -27,6 +27,7 @@ final class RecentEvents {
     /** Per bucket, the first slot of its chain plus one (0: empty); per slot, the next slot of its chain plus one. */
     private final int[] bucketHead;
     private final int[] chainNext;
+    private final long seed = new java.security.SecureRandom().nextLong();
     private int size;
     private int oldest;
 
@@ -93,8 +94,16 @@ final class RecentEvents {
     }
 
     private int bucket(long high, long low) {
-        long h = (high ^ low) * 0x9E3779B97F4A7C15L; // random UUIDs, but a client may send sequential ones
-        return (int) (h >>> 32) & (bucketHead.length - 1);
+        // eventIds are the client's: keyed by a secret of this process and mixed non-linearly, so that a hostile
+        // client cannot choose ids that share one chain and make every admission walk all of them
+        return (int) (mix(mix(high ^ seed) ^ low) >>> 32) & (bucketHead.length - 1);
+    }
+
+    /** SplitMix64's finaliser. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     private static byte[] fingerprint(EventIngestion.Accepted event) {

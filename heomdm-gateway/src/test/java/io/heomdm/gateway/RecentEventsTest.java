@@ -61,6 +61,19 @@ class RecentEventsTest {
         assertThat(recent.size()).isEqualTo(capacity);
     }
 
+    /** Ids a client chose to collide under a plain hash of high ^ low: each is still told apart. */
+    @Test
+    void idsChosenToCollideAreStillToldApart() {
+        var recent = new RecentEvents(1_000);
+        for (long i = 0; i < 1_000; i++) {
+            assertThat(recent.admit(new UUID(i, i), 1, 1)).isTrue();
+        }
+        for (long i = 0; i < 1_000; i++) {
+            assertThat(recent.admit(new UUID(i, i), 2, 2)).as("id %d with another payload", i).isFalse();
+        }
+        assertThat(recent.size()).isEqualTo(1_000);
+    }
+
     @Test
     void aCapacityBelowOneIsRefused() {
         assertThatThrownBy(() -> new RecentEvents(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
