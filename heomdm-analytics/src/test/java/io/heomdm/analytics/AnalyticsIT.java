@@ -51,6 +51,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
@@ -134,7 +135,7 @@ class AnalyticsIT {
     }
 
     @Test
-    void aRestartOnAnEmptyDiskInTheMiddleOfTheInputLosesAndRepeatsNothing() {
+    void aRestartOnAnEmptyDiskInTheMiddleOfTheInputLosesAndRepeatsNothing() throws Exception {
         var catalog = SegmentCatalog.of(RULES.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> RuleParser.parse(e.getValue()))));
         var customerSettings = new CustomerAnalyticsSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 100, Optional.of(RfmCuts.DEFAULT), 10);
         var out = new Output();
@@ -173,6 +174,18 @@ class AnalyticsIT {
         assertThat(out.demandRecords).as("one record per product and window").isEqualTo(out.windows.size());
         assertThat(out.units).hasSize(PRODUCTS).allSatisfy((product, n) -> assertThat(n).as(product)
                 .isEqualTo((long) UNITS_PER_ORDER * ORDERS_EACH * CUSTOMERS / PRODUCTS));
+        // the restore above read the changelogs whole; compacted, they would hold a record per key
+        assertThat(changelogSegmentMs()).as("segment.ms of each changelog").isNotEmpty().allSatisfy((topic, ms) -> assertThat(ms).as(topic)
+                .isEqualTo(Duration.ofMinutes(10).toMillis()));
+    }
+
+    private static Map<String, Long> changelogSegmentMs() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            var changelogs = admin.listTopics().names().get().stream().filter(t -> t.endsWith("-changelog"))
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            return admin.describeConfigs(changelogs).all().get().entrySet().stream()
+                    .collect(Collectors.toMap(e -> e.getKey().name(), e -> Long.parseLong(e.getValue().get("segment.ms").value())));
+        }
     }
 
     private OrderPlaced order(String customerId) {

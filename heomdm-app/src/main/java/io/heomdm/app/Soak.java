@@ -61,8 +61,11 @@ final class Soak {
         }
     }
 
-    /** One look: when (minutes in), orders acknowledged per second since the last, the worst lag on the activity log, the heap after GC. */
-    record Sample(double minute, double ordersPerSecond, long lagRecords, double lagSeconds, double heapAfterGcMb) {
+    /**
+     * One look: when (minutes in), orders acknowledged per second since the last, the worst lag on the activity log and the
+     * service whose it is, the heap after GC.
+     */
+    record Sample(double minute, double ordersPerSecond, long lagRecords, double lagSeconds, String laggingService, double heapAfterGcMb) {
     }
 
     /**
@@ -137,7 +140,7 @@ final class Soak {
                 var worst = behind(lag);
                 long behind = worst.getValue();
                 samples.add(new Sample((now - began) / 60e9, rate, behind, behind < 0 ? Double.NaN : behind / (double) plan.ordersPerSecond(),
-                        heapAfterGcMb()));
+                        worst.getKey(), heapAfterGcMb()));
                 out.printf("\r  %5.1f min  %,7.0f orders/s  lag %,9d records (%s)  heap after GC %,6.0f MB  kills %d   ", (now - began) / 60e9,
                         rate, behind, worst.getKey(), heapAfterGcMb(), nemesis.kills.get() + instance.map(i -> i.killedAt.size()).orElse(0));
                 out.flush();

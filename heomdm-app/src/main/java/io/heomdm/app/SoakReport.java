@@ -20,9 +20,9 @@ final class SoakReport {
     static void write(Soak.Result r, Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("report.md"), markdown(r));
-        var csv = new StringBuilder("minute,orders_per_second,lag_records,lag_seconds,heap_after_gc_mb\n");
-        r.samples().forEach(s -> csv.append(String.format(Locale.ROOT, "%.3f,%.1f,%d,%.2f,%.1f%n", s.minute(), s.ordersPerSecond(), s.lagRecords(),
-                s.lagSeconds(), s.heapAfterGcMb())));
+        var csv = new StringBuilder("minute,orders_per_second,lag_records,lag_seconds,lagging_service,heap_after_gc_mb\n");
+        r.samples().forEach(s -> csv.append(String.format(Locale.ROOT, "%.3f,%.1f,%d,%.2f,%s,%.1f%n", s.minute(), s.ordersPerSecond(), s.lagRecords(),
+                s.lagSeconds(), s.laggingService(), s.heapAfterGcMb())));
         Files.writeString(dir.resolve("soak.csv"), csv);
         if (!r.samples().isEmpty()) {
             BitmapEncoder.saveBitmap(chart(r), dir.resolve("soak.png").toString(), BitmapEncoder.BitmapFormat.PNG);
@@ -43,8 +43,8 @@ final class SoakReport {
                 + "profiles %d; counted twice %d; out of order %d | %s |%n", r.acknowledged(), r.posts(), r.answered503(), r.lostInLog(),
                 r.lostInProfiles(), r.countedTwice(), r.inversions(), r.exactlyOnce() ? "holds" : "**VIOLATED**"));
         md.append(String.format(Locale.ROOT, "| lag under %.0f s within %d s of each kill | %s | %s |%n", Soak.LAG_LIMIT_SECONDS,
-                Soak.RECOVERY_LIMIT.toSeconds(), r.kills().isEmpty() ? "no kill" : r.kills().stream().map(k -> k.what() + " " + k.recoveredIn()
-                        .map(d -> String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0)).orElse("never")).toList().toString(),
+                Soak.RECOVERY_LIMIT.toSeconds(), r.kills().isEmpty() ? "no kill" : r.kills().stream().map(k -> String.format(Locale.ROOT, "%s at %.1f min: %s", k.what(),
+                        k.minute(), k.recoveredIn().map(d -> String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0)).orElse("never"))).toList().toString(),
                 r.recovered() ? "holds" : "**VIOLATED**"));
         md.append(String.format(Locale.ROOT, "| heap after GC within ±%.0f %% of its median from minute %d | %s | %s |%n", Soak.HEAP_TOLERANCE * 100,
                 Soak.HEAP_FROM.toMinutes(), r.heapDrift().map(d -> String.format(Locale.ROOT, "±%.1f %%", d * 100)).orElse("run too short"),

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** How the soak judges its samples: recovery after each kill and the heap's drift. */
 class SoakTest {
     static Soak.Sample at(double minute, double lagSeconds, double heap) {
-        return new Soak.Sample(minute, 100, (long) (lagSeconds * 100), lagSeconds, heap);
+        return new Soak.Sample(minute, 100, (long) (lagSeconds * 100), lagSeconds, "customers", heap);
     }
 
     @Test
