@@ -1,0 +1,27 @@
+package io.heomdm.eventlog.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heomdm.eventlog.KafkaSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsPropertiesTest {
+    @Test
+    void aUsersClientPropertiesCannotTurnOffWhatThePlatformReliesOn() {
+        var careless = new KafkaSettings("k:9092", Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once",
+                StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, "10000", "session.timeout.ms", "45000"), Duration.ofSeconds(10), (short) 3, 2, 1);
+        var props = StreamsProperties.of("heomdm-x", careless, Path.of("/state"), 2);
+        assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(props.get(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isEqualTo(true);
+        assertThat(props.get(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG)).isEqualTo(1_000L);
+        assertThat(props.get(StreamsConfig.topicPrefix("segment.ms"))).isEqualTo("600000");
+        assertThat(props.get(StreamsConfig.topicPrefix("min.insync.replicas"))).isEqualTo("2");
+        assertThat(props.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+        // a client setting the platform has only a default for stays the user's
+        assertThat(props.get("session.timeout.ms")).isEqualTo("45000");
+    }
+}
