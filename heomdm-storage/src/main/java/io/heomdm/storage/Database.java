@@ -38,16 +38,22 @@ public final class Database implements AutoCloseable {
 
     /**
      * Whether the database rolled the transaction back for a conflict with another one — a deadlock, a
-     * serialization failure (SQLState class 40), H2's concurrent update of a row — which the same work
-     * tried again a moment later gets past: two instances' writers meet on shared rows (a day's sales).
+     * serialization failure (SQLState class 40), H2's concurrent update of a row, a lock not granted in
+     * time (H2's HYT00, PostgreSQL's 55P03) — which the same work tried again a moment later gets past:
+     * two instances' writers meet on shared rows (a day's sales). H2 reports its lock timeout as a
+     * {@code SQLTimeoutException}, which would otherwise count as the database out of reach.
      */
     public static boolean conflicted(Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof SQLTransactionRollbackException || c instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("40")) {
+            if (c instanceof SQLTransactionRollbackException || c instanceof SQLException s && conflictState(s.getSQLState())) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean conflictState(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("40") || sqlState.equals("HYT00") || sqlState.equals("55P03"));
     }
 
     /** Opens the pool and brings the schema to the latest migration. */

@@ -30,5 +30,11 @@ class NeedsDatabaseTest {
         assertThat(io.heomdm.storage.Database.conflicted(deadlock)).isTrue();
         assertThat(io.heomdm.storage.Database.conflicted(new RuntimeException(concurrentUpdate))).isTrue();
         assertThat(io.heomdm.storage.Database.conflicted(new SQLException("duplicate key", "23505"))).isFalse();
+        // a lock not granted in time: the database answered, another transaction held the row (H2 says it with a timeout exception)
+        var h2LockTimeout = new java.sql.SQLTimeoutException("Timeout trying to lock table \"REPORT_SALES_DAILY\"", "HYT00", 50200);
+        var postgresLockNotAvailable = new SQLException("could not obtain lock on row", "55P03");
+        assertThat(io.heomdm.storage.Database.unreachable(h2LockTimeout)).isFalse();
+        assertThat(io.heomdm.storage.Database.conflicted(new RuntimeException(h2LockTimeout))).isTrue();
+        assertThat(io.heomdm.storage.Database.conflicted(postgresLockNotAvailable)).isTrue();
     }
 }
