@@ -93,8 +93,11 @@ public final class StreamsApp implements AutoCloseable {
     private CountDownLatch startInstance() {
         var instance = new KafkaStreams(topology.get(), props);
         var running = new CountDownLatch(1);
+        var restores = new Restores(applicationId);
+        instance.setGlobalStateRestoreListener(restores);
         instance.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
+                restores.report();
                 running.countDown();
             }
         });
