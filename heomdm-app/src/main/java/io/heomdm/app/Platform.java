@@ -67,6 +67,7 @@ public final class Platform implements AutoCloseable {
     private Database database;
     private Gateway gateway;
     private ApiKeys keys;
+    private StreamsServices.Starting streamsStarting;
 
     private Platform() {
     }
@@ -74,6 +75,9 @@ public final class Platform implements AutoCloseable {
     /** Stops what started, stage by stage. */
     @Override
     public void close() {
+        if (streamsStarting != null) {
+            streamsStarting.close();
+        }
         services.close();
     }
 
@@ -109,6 +113,8 @@ public final class Platform implements AutoCloseable {
         database = openDatabase(databaseSettings, config.database().embedded());
         var created = TopicAdmin.ensure(kafkaSettings, MarketTopics.all());
         log.info("  Topics    ready  {} ({} created)", MarketTopics.all().stream().map(s -> s.name()).toList(), created.size());
+        // the Streams services spend most of their start waiting for their first rebalances: begun now, they wait while the rest starts
+        streamsStarting = StreamsServices.begin(config, kafkaSettings, data, clock, random);
         TaskQueue taskQueue = TaskWorkers.queues(config, servers, random, metrics, services);
 
         var publisher = new KafkaEventPublisher(kafkaSettings, "heomdm");
@@ -133,7 +139,7 @@ public final class Platform implements AutoCloseable {
         log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
                 config.workers().concurrency());
 
-        var streams = StreamsServices.start(config, kafkaSettings, data, clock, random, services);
+        var streams = streamsStarting.ready(services);
         if (config.campaigns().enabled()) {
             watched(DeliveryDispatcher.CONSUMER_GROUP, subscriber.subscribe(DeliveryDispatcher.CONSUMER_GROUP, CampaignsTopics.DELIVERIES,
                     new DeliveryDispatcher(processed, config.campaigns().messageCosts(), clock)));

@@ -32,20 +32,76 @@ record StreamsServices(AnalyticsQueries analytics, DecisionQueries decisions, Jo
     private static final Logger log = LoggerFactory.getLogger("heomdm");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
-    /** Starts them, registers each to stop at the Streams stage and to answer on /health, and logs one ready line each. */
-    static StreamsServices start(HeomdmConfig config, KafkaSettings kafka, Path data, InstantSource clock, RandomGenerator random,
-            Services services) {
+    /**
+     * Begins their starts, each on its own thread, so that the platform's other steps run while they wait for their
+     * first rebalances; {@link Starting#ready} waits for them. Needs only the market topics.
+     */
+    static Starting begin(HeomdmConfig config, KafkaSettings kafka, Path data, InstantSource clock, RandomGenerator random) {
         var deduplication = new Deduplicator.Window(Duration.ofDays(config.kafka().deduplicationDays()));
         var a = config.analytics();
         var d = config.decisions();
         var c = config.campaigns();
         var together = new SideBySide();
-        var analytics = together.startIf(a.enabled(), "analytics", () -> Analytics.start(kafka, data.resolve("analytics"), a.threads(),
-                a.settings(), a.catalog(), a.demand().settings(), deduplication, START_TIMEOUT, clock, random));
-        var decisions = together.startIf(d.enabled(), "decisions", () -> Decisions.start(kafka, data.resolve("decisions"), d.threads(),
-                d.pricing().settings(), d.recommendations().settings(), d.pricing().priceTests(), deduplication, START_TIMEOUT, clock, random));
-        var campaigns = together.startIf(c.enabled(), "campaigns", () -> Campaigns.start(kafka, data.resolve("campaigns"), c.threads(),
-                c.settings(), deduplication, START_TIMEOUT, clock, random));
+        return new Starting(config, together,
+                together.startIf(a.enabled(), "analytics", () -> Analytics.start(kafka, data.resolve("analytics"), a.threads(),
+                        a.settings(), a.catalog(), a.demand().settings(), deduplication, START_TIMEOUT, clock, random)),
+                together.startIf(d.enabled(), "decisions", () -> Decisions.start(kafka, data.resolve("decisions"), d.threads(),
+                        d.pricing().settings(), d.recommendations().settings(), d.pricing().priceTests(), deduplication, START_TIMEOUT, clock, random)),
+                together.startIf(c.enabled(), "campaigns", () -> Campaigns.start(kafka, data.resolve("campaigns"), c.threads(),
+                        c.settings(), deduplication, START_TIMEOUT, clock, random)));
+    }
+
+    /** The services on their way up: until {@link #ready} hands them to the platform's services, closing it closes those that started. */
+    static final class Starting implements AutoCloseable {
+        private final HeomdmConfig config;
+        private final SideBySide together;
+        private final SideBySide.Slot<Analytics> analytics;
+        private final SideBySide.Slot<Decisions> decisions;
+        private final SideBySide.Slot<Campaigns> campaigns;
+        private boolean handedOver;
+
+        private Starting(HeomdmConfig config, SideBySide together, SideBySide.Slot<Analytics> analytics, SideBySide.Slot<Decisions> decisions,
+                SideBySide.Slot<Campaigns> campaigns) {
+            this.config = config;
+            this.together = together;
+            this.analytics = analytics;
+            this.decisions = decisions;
+            this.campaigns = campaigns;
+        }
+
+        /** Waits for every start (one failed: the others are closed and its exception thrown), registers each to stop at the Streams stage and to answer on /health, and logs one ready line each. */
+        synchronized StreamsServices ready(Services services) {
+            handedOver = true;
+            together.awaitAll();
+            return StreamsServices.of(config, analytics, decisions, campaigns, services);
+        }
+
+        /** The platform failed to start before {@link #ready}: what started is closed, not left running. */
+        @Override
+        public synchronized void close() {
+            if (handedOver) {
+                return;
+            }
+            handedOver = true;
+            try {
+                together.awaitAll().forEach(started -> {
+                    try {
+                        started.part().close();
+                    } catch (Exception e) {
+                        log.warn("while stopping {}: {}", started.name(), e.toString());
+                    }
+                });
+            } catch (RuntimeException e) {
+                // one failed to start: awaitAll closed the others
+            }
+        }
+    }
+
+    private static StreamsServices of(HeomdmConfig config, SideBySide.Slot<Analytics> analytics, SideBySide.Slot<Decisions> decisions,
+            SideBySide.Slot<Campaigns> campaigns, Services services) {
+        var a = config.analytics();
+        var d = config.decisions();
+        var c = config.campaigns();
         Map<String, StreamsApp> applications = new LinkedHashMap<>();
         analytics.started().ifPresent(s -> s.part().applications().forEach(app -> applications.put(serviceOf(app), app)));
         decisions.started().ifPresent(s -> s.part().applications().forEach(app -> applications.put(serviceOf(app), app)));
