@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code heomdm up} in a process of its own, from the jar as it ships, sent SIGTERM while a client posts orders: it stops
@@ -31,14 +32,14 @@ class ShutdownIT {
     private static final Pattern API = Pattern.compile("API http://127\\.0\\.0\\.1:(\\d+)");
 
     @Test
-    void sigtermStopsEveryPartInOrderWithinThirtySecondsAndQuietly() throws Exception {
-        // not under /tmp, where Streams warns at every start that the OS may clear its state directory
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-data")).toAbsolutePath(), "shutdown");
+    void sigtermStopsEveryPartInOrderWithinThirtySecondsAndQuietly(@TempDir Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // the jar as built, alone: the platform runs without the bench's class path (failsafe runs after the package phase)
         Path jar = Path.of("target", "heomdm.jar").toAbsolutePath();
         assertThat(jar).exists();
-        var builder = new ProcessBuilder(java, "-Xmx1g", "-jar", jar.toString(), "up")
+        // a temporary directory of its own: Streams warns at every start when its state is under java.io.tmpdir
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        var builder = new ProcessBuilder(java, "-Xmx1g", "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString(), "up")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("up.log").toFile());
         builder.environment().putAll(Map.of("HEOMDM_DATA_DIR", dir.toString(), "HEOMDM_HTTP_PORT", "0", "HEOMDM_KAFKA_EMBEDDED_PORT", "0",
                 "HEOMDM_SQS_EMBEDDED_PORT", "0", "HEOMDM_SMTP_EMBEDDED_PORT", "0"));
