@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -59,15 +60,30 @@ final class SideBySide {
             }
         }
         if (failure != null) {
-            for (int i = started.size() - 1; i >= 0; i--) {
-                try {
-                    started.get(i).part().close();
-                } catch (Exception e) {
-                    failure.addSuppressed(e);
-                }
-            }
+            closeInReverse(started, failure::addSuppressed);
             throw failure;
         }
         return started;
+    }
+
+    /** For a caller that failed before it could use them: waits for every part and closes those that started. */
+    void closeAll(Consumer<Exception> whenOneFailsToClose) {
+        List<Started<?>> started;
+        try {
+            started = awaitAll();
+        } catch (RuntimeException e) {
+            return; // one failed to start: awaitAll closed the others
+        }
+        closeInReverse(started, whenOneFailsToClose);
+    }
+
+    private static void closeInReverse(List<Started<?>> started, Consumer<Exception> whenOneFailsToClose) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).part().close();
+            } catch (Exception e) {
+                whenOneFailsToClose.accept(e);
+            }
+        }
     }
 }

@@ -83,17 +83,7 @@ record StreamsServices(AnalyticsQueries analytics, DecisionQueries decisions, Jo
                 return;
             }
             handedOver = true;
-            try {
-                together.awaitAll().forEach(started -> {
-                    try {
-                        started.part().close();
-                    } catch (Exception e) {
-                        log.warn("while stopping {}: {}", started.name(), e.toString());
-                    }
-                });
-            } catch (RuntimeException e) {
-                // one failed to start: awaitAll closed the others
-            }
+            together.closeAll(e -> log.warn("while stopping a Streams service that had started: {}", e.toString()));
         }
     }
 

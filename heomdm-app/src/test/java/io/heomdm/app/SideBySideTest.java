@@ -52,6 +52,39 @@ class SideBySideTest {
         assertThat(started.closed).isTrue();
     }
 
+    @Test
+    void closeAllClosesWhatStartedAndOnlyReportsAPartThatFailsToClose() {
+        var together = new SideBySide();
+        var analytics = new Part();
+        var stubborn = new IllegalStateException("a store would not close");
+        together.startIf(true, "analytics", () -> analytics);
+        together.startIf(true, "decisions", () -> (AutoCloseable) () -> {
+            throw stubborn;
+        });
+        List<Exception> reported = new java.util.ArrayList<>();
+
+        together.closeAll(reported::add); // the platform failed to start before it used them
+
+        assertThat(analytics.closed).isTrue();
+        assertThat(reported).containsExactly(stubborn);
+    }
+
+    @Test
+    void closeAllAfterAFailedStartClosesTheOthersOnce() {
+        var together = new SideBySide();
+        var analytics = new Part();
+        together.startIf(true, "analytics", () -> analytics);
+        together.<Part>startIf(true, "decisions", () -> {
+            throw new IllegalStateException("decisions did not reach RUNNING");
+        });
+        List<Exception> reported = new java.util.ArrayList<>();
+
+        together.closeAll(reported::add);
+
+        assertThat(analytics.closed).isTrue();
+        assertThat(reported).isEmpty();
+    }
+
     private static Part meet(CountDownLatch both) {
         both.countDown();
         try {
