@@ -38,6 +38,11 @@ public sealed interface TaskResult {
         return new Retry(null, reason, true);
     }
 
+    /** A service the task needs is down, and the task is worth trying again after {@code delay} rather than the worker's backoff. */
+    static TaskResult outageAfter(Duration delay, String reason) {
+        return new Retry(delay, reason, true);
+    }
+
     static TaskResult poison(String reason) {
         return new Poison(reason);
     }

@@ -18,7 +18,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -31,6 +33,12 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class TaskOutcomeLog {
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * When a done task's outcome is tried again while the log does not take it: the side effect is
+     * behind it, so the next try costs one publish, and a short fixed wait puts the outcome out
+     * within seconds of the log's return instead of after a back-off grown by the outage.
+     */
+    static final Duration OUTCOME_RETRY = Duration.ofSeconds(5);
 
     private final TaskOutcomes outcomes;
     private final EventPublisher publisher;
@@ -49,12 +57,22 @@ public final class TaskOutcomeLog {
                 queue.name(), "COMPLETED", task.receiveCount(), detail, e.correlationId(), e.causationId(), e.traceparent(), clock.instant()));
     }
 
-    /** Publishes the recorded outcome of a task: after the commit, and again on every redelivery. */
+    /**
+     * Publishes the recorded outcome of a task: after the commit, and again on every redelivery.
+     * When the log does not take it, the task is done but not yet told: that is the log's outage,
+     * never the task's failure — a task whose side effect happened must not be parked (nor told
+     * failed) because its outcome could not be published on what was its last try.
+     */
     public TaskResult publishCompleted(String consumer, Envelope task) throws Exception {
         TaskOutcome stored = outcomes.find(task.eventId(), consumer)
                 .orElseThrow(() -> new IllegalStateException("no outcome recorded for task " + task.eventId() + " by " + consumer));
-        publish(task, stored.outcomeEventId(), EventCatalog.TASK_COMPLETED.name(),
-                new TaskCompleted(task.eventId().toString(), task.type(), stored.queue(), stored.attempts(), stored.detail()));
+        try {
+            publish(task, stored.outcomeEventId(), EventCatalog.TASK_COMPLETED.name(),
+                    new TaskCompleted(task.eventId().toString(), task.type(), stored.queue(), stored.attempts(), stored.detail()));
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            return TaskResult.outageAfter(OUTCOME_RETRY, "done; its outcome not published yet: " + cause);
+        }
         return TaskResult.done();
     }
 
