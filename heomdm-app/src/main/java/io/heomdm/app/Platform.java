@@ -14,6 +14,7 @@ import io.heomdm.eventlog.KafkaEventPublisher;
 import io.heomdm.eventlog.KafkaEventSubscriber;
 import io.heomdm.eventlog.MarketTopics;
 import io.heomdm.eventlog.TopicAdmin;
+import io.heomdm.eventlog.streams.StreamsApp;
 import io.heomdm.events.EventIds;
 import io.heomdm.gateway.Backends;
 import io.heomdm.storage.ApiKeys;
@@ -102,12 +103,14 @@ public final class Platform implements AutoCloseable {
         long started = System.nanoTime();
         Path data = Path.of(config.dataDir()).toAbsolutePath().normalize();
         log.info("HEOMDM starting; data in {}", data);
+        StreamsApp.loadStoresEarly();
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
         servers = Servers.start(config, data, services);
         var kafkaSettings = Settings.kafka(config, servers.kafkaBootstrap());
         Admin admin = Settings.admin(kafkaSettings);
         services.add(Stage.CLIENTS, "admin", admin);
+        TopicAdmin.askForCoordinators(admin);
         services.watch(HealthCheck.of("kafka", () -> succeeds(admin.describeCluster().nodes())));
         DatabaseSettings databaseSettings = databaseSettings(config);
         database = openDatabase(databaseSettings, config.database().embedded());

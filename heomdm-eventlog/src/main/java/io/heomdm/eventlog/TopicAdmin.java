@@ -24,6 +24,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the topics that do not exist yet, and checks that the existing ones match their specs and the settings. */
 public final class TopicAdmin {
+    private static final String WARM_UP = "heomdm-coordinator-warm-up";
+
     private TopicAdmin() {
     }
 
@@ -58,6 +60,18 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Asks for a group and a transaction coordinator, without waiting for the answers: on a new cluster that is what
+     * makes Kafka create its offsets and transaction topics (50 partitions each), which otherwise happens inside the
+     * first group's join and the first transactional producer's start — the Streams applications', on the start-up's
+     * critical path. On a cluster that has them it costs two lookups. The answers (an unknown group, an unknown
+     * transactional id) mean nothing and are not read.
+     */
+    public static void askForCoordinators(Admin admin) {
+        admin.listConsumerGroupOffsets(WARM_UP);
+        admin.describeTransactions(List.of(WARM_UP));
     }
 
     /**
