@@ -35,10 +35,13 @@ public final class TaskOutcomeLog {
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(15);
     /**
      * When a done task's outcome is tried again while the log does not take it: the side effect is
-     * behind it, so the next try costs one publish, and a short fixed wait puts the outcome out
-     * within seconds of the log's return instead of after a back-off grown by the outage.
+     * behind it, so the next try costs one publish, and a fixed wait puts the outcome out within
+     * seconds of the log's return instead of after a back-off grown by the outage. Not shorter: each
+     * try is a receive, and the queue's redrive policy parks a task on its own after
+     * {@code maxReceiveCount + REDRIVE_MARGIN} of them (8 for notifications) — at 5 s, a minute of
+     * Kafka down parked two done notifications that way.
      */
-    static final Duration OUTCOME_RETRY = Duration.ofSeconds(5);
+    static final Duration OUTCOME_RETRY = Duration.ofSeconds(15);
 
     private final TaskOutcomes outcomes;
     private final EventPublisher publisher;
