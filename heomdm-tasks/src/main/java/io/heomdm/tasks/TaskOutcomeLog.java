@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * What every task handler does with its outcome: the row goes into the side effect's transaction;
@@ -72,9 +73,13 @@ public final class TaskOutcomeLog {
         try {
             publish(task, stored.outcomeEventId(), EventCatalog.TASK_COMPLETED.name(),
                     new TaskCompleted(task.eventId().toString(), task.type(), stored.queue(), stored.attempts(), stored.detail()));
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            return TaskResult.outageAfter(OUTCOME_RETRY, "done; its outcome not published yet: " + cause);
+        } catch (TimeoutException e) {
+            return TaskResult.outageAfter(OUTCOME_RETRY, "done; its outcome not published yet: " + e);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RetriableException)) {
+                throw e; // the log refuses this record for good (not authorized, too large): a failure someone must see, not an outage
+            }
+            return TaskResult.outageAfter(OUTCOME_RETRY, "done; its outcome not published yet: " + e.getCause());
         }
         return TaskResult.done();
     }

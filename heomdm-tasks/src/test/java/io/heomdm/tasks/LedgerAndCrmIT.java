@@ -119,12 +119,35 @@ class LedgerAndCrmIT {
      */
     @Test
     void aDoneTaskWhoseOutcomeTheLogRefusesIsTheLogsOutageNotTheTasksFailure() throws Exception {
-        var refusing = new io.heomdm.eventlog.EventPublisher() {
+        var refusing = refusingWith(new org.apache.kafka.common.errors.TimeoutException("tasks.outcomes.v1 not present in metadata after 3000 ms"));
+        var charge = task("RecordBillingCharge", "acct-log-down", RecordBillingCharge.newBuilder().setChargeId("acct-log-down-1")
+                .setAccountId("acct-log-down").setAmount(new BigDecimal("12.50")).setCurrency("EUR").setDescription("usage").build());
+        var lastTry = new io.heomdm.taskqueue.ReceivedTask<>(charge, TaskQueues.BILLING.maxReceiveCount());
+        var result = new BillingHandler(processed, new TaskOutcomeLog(new TaskOutcomes(database), refusing, InstantSource.system()),
+                InstantSource.system()).handle(lastTry);
+        assertThat(result).isInstanceOfSatisfying(io.heomdm.taskqueue.TaskResult.Retry.class, r -> {
+            assertThat(r.outage()).as("the log's outage, so the last try parks nothing").isTrue();
+            assertThat(r.delay()).isEqualTo(TaskOutcomeLog.OUTCOME_RETRY);
+            assertThat(r.reason()).startsWith("done; its outcome not published yet").contains("not present in metadata");
+        });
+        // refused for good (not a log that is down): the try fails as any other, to be parked when the tries run out
+        var forbidding = refusingWith(new org.apache.kafka.common.errors.TopicAuthorizationException("not authorized on tasks.outcomes.v1"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BillingHandler(processed,
+                new TaskOutcomeLog(new TaskOutcomes(database), forbidding, InstantSource.system()), InstantSource.system()).handle(lastTry))
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        var next = new io.heomdm.taskqueue.ReceivedTask<>(charge, TaskQueues.BILLING.maxReceiveCount() + 1);
+        assertThat(new BillingHandler(processed, outcomes, InstantSource.system()).handle(next)).isInstanceOf(io.heomdm.taskqueue.TaskResult.Done.class);
+        assertThat(new BillingLedger(database).balance("acct-log-down")).isEqualByComparingTo("12.50");
+        assertThat(new BillingLedger(database).charges("acct-log-down")).isEqualTo(1);
+    }
+
+    /** A log that answers every publish with {@code error}. */
+    private static io.heomdm.eventlog.EventPublisher refusingWith(RuntimeException error) {
+        return new io.heomdm.eventlog.EventPublisher() {
             @Override
             public java.util.concurrent.CompletableFuture<io.heomdm.eventlog.LogPosition> publish(io.heomdm.eventlog.TopicSpec topic,
                     io.heomdm.events.Envelope envelope, byte[] payload) {
-                return java.util.concurrent.CompletableFuture.failedFuture(
-                        new org.apache.kafka.common.errors.TimeoutException("tasks.outcomes.v1 not present in metadata after 3000 ms"));
+                return java.util.concurrent.CompletableFuture.failedFuture(error);
             }
 
             @Override
@@ -136,20 +159,6 @@ class LedgerAndCrmIT {
             public void close() {
             }
         };
-        var charge = task("RecordBillingCharge", "acct-log-down", RecordBillingCharge.newBuilder().setChargeId("acct-log-down-1")
-                .setAccountId("acct-log-down").setAmount(new BigDecimal("12.50")).setCurrency("EUR").setDescription("usage").build());
-        var lastTry = new io.heomdm.taskqueue.ReceivedTask<>(charge, TaskQueues.BILLING.maxReceiveCount());
-        var result = new BillingHandler(processed, new TaskOutcomeLog(new TaskOutcomes(database), refusing, InstantSource.system()),
-                InstantSource.system()).handle(lastTry);
-        assertThat(result).isInstanceOfSatisfying(io.heomdm.taskqueue.TaskResult.Retry.class, r -> {
-            assertThat(r.outage()).as("the log's outage, so the last try parks nothing").isTrue();
-            assertThat(r.delay()).isEqualTo(TaskOutcomeLog.OUTCOME_RETRY);
-            assertThat(r.reason()).startsWith("done; its outcome not published yet").contains("not present in metadata");
-        });
-        var next = new io.heomdm.taskqueue.ReceivedTask<>(charge, TaskQueues.BILLING.maxReceiveCount() + 1);
-        assertThat(new BillingHandler(processed, outcomes, InstantSource.system()).handle(next)).isInstanceOf(io.heomdm.taskqueue.TaskResult.Done.class);
-        assertThat(new BillingLedger(database).balance("acct-log-down")).isEqualByComparingTo("12.50");
-        assertThat(new BillingLedger(database).charges("acct-log-down")).isEqualTo(1);
     }
 
     @Test
