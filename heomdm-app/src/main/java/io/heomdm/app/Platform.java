@@ -62,6 +62,8 @@ public final class Platform implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("heomdm");
     private static final Duration OUTBOX_INTERVAL = Duration.ofMillis(100);
     private static final Duration OUTBOX_PUBLISH_TIMEOUT = Duration.ofSeconds(15);
+    /** How long the log's probe waits for the metadata while the workers hold off for the log: it runs in their receive loops. */
+    private static final Duration LOG_PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     private final Services services = new Services();
     private Servers servers;
@@ -138,7 +140,8 @@ public final class Platform implements AutoCloseable {
         services.add(Stage.RELAYS, "outbox relay", relay);
         services.watch(HealthCheck.of("outbox", relay::isRunning, relay::buried));
         TaskWorkers.start(config, taskQueue, databaseSettings.jdbcUrl(), mailer, processed,
-                new TaskOutcomeLog(new TaskOutcomes(database), publisher, clock), clock, services);
+                new TaskOutcomeLog(new TaskOutcomes(database), publisher, TaskOutcomeLog.dependency(() -> TopicAdmin.takesWrites(admin,
+                        MarketTopics.TASK_OUTCOMES.name(), kafkaSettings.minInsyncReplicas(), LOG_PROBE_TIMEOUT)), clock), clock, services);
         log.info("  Services  ready  order-confirmation (decision); notification, CRM and billing workers ({} handlers each)",
                 config.workers().concurrency());
 

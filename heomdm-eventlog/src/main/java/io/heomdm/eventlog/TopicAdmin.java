@@ -1,5 +1,6 @@
 package io.heomdm.eventlog;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -72,6 +74,24 @@ public final class TopicAdmin {
     public static void askForCoordinators(Admin admin) {
         admin.listConsumerGroupOffsets(WARM_UP);
         admin.describeTransactions(List.of(WARM_UP));
+    }
+
+    /**
+     * Whether {@code topic} would take an acknowledged write now, as far as its metadata tells within
+     * {@code within}: every partition has a leader and at least {@code minInsyncReplicas} replicas in
+     * sync. False when the cluster does not answer in time.
+     */
+    public static boolean takesWrites(Admin admin, String topic, int minInsyncReplicas, Duration within) {
+        try {
+            var described = admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs((int) within.toMillis()))
+                    .allTopicNames().get(within.toMillis() + 500, TimeUnit.MILLISECONDS).get(topic);
+            return described.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty() && p.isr().size() >= minInsyncReplicas);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

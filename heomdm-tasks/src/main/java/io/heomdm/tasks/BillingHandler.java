@@ -28,6 +28,17 @@ public final class BillingHandler implements TaskHandler<RecordBillingCharge> {
         this.clock = clock;
     }
 
+    /** None while the log of outcomes is down. */
+    @Override
+    public int admit(int wanted) {
+        return outcomes.admit(wanted);
+    }
+
+    @Override
+    public boolean outage() {
+        return outcomes.down();
+    }
+
     /** Out of attempts: a TaskFailed, so a campaign's budget hold or a charge's saga settles. */
     @Override
     public void exhausted(ReceivedTask<RecordBillingCharge> task, String lastError) throws Exception {

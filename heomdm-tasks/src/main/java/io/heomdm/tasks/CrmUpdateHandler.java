@@ -33,15 +33,15 @@ public final class CrmUpdateHandler implements TaskHandler<UpdateCrmRecord> {
         this.clock = clock;
     }
 
-    /** None while the CRM's endpoint is down. */
+    /** None while the CRM's endpoint or the log of outcomes is down. */
     @Override
     public int admit(int wanted) {
-        return endpoint.map(w -> w.endpoint().admit(wanted)).orElse(wanted);
+        return Math.min(outcomes.admit(wanted), endpoint.map(w -> w.endpoint().admit(wanted)).orElse(wanted));
     }
 
     @Override
     public boolean outage() {
-        return endpoint.map(w -> w.endpoint().down()).orElse(false);
+        return outcomes.down() || endpoint.map(w -> w.endpoint().down()).orElse(false);
     }
 
     /** Out of attempts: a TaskFailed, so a campaign's budget hold or a charge's saga settles. */

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * One outside service a handler calls (the SMTP server, a webhook's host, the database) behind a
  * circuit breaker (Resilience4j). After repeated transient failures it opens, and the workers whose handlers need
  * it stop receiving tasks ({@code TaskHandler.admit}) rather than burn the tasks' receives on an
- * outage and dead-letter them. While it is open, a TCP connect probes the service every
- * {@link #PROBE_EVERY}; once the service accepts connections again one task is let through as the
+ * outage and dead-letter them. While it is open, a probe (a TCP connect, or the service's own
+ * question) asks every {@link #PROBE_EVERY}; once the service answers again one task is let through as the
  * half-open trial, and its success closes the breaker: work resumes within seconds of the return.
  * A trial that fails (the service accepts connections but still fails) doubles the time to the
  * next, up to a minute, so a long half-outage costs few receives.
@@ -38,8 +39,7 @@ public final class Dependency {
     }
 
     private final String name;
-    private final String host;
-    private final int port;
+    private final BooleanSupplier answering;
     private final CircuitBreaker breaker;
     private long nextProbe;
     private long probeEvery = PROBE_EVERY.toNanos();
@@ -47,13 +47,23 @@ public final class Dependency {
     private long trialOfferedAt;
 
     /**
+     * A service probed by a TCP connect to {@code host:port}.
+     *
      * @param transientFailure which failures count against the service (a refusal of one request, a
      *                         bad address, is the request's fault and does not)
      */
     public Dependency(String name, String host, int port, Predicate<Throwable> transientFailure) {
+        this(name, () -> accepting(host, port), transientFailure);
+    }
+
+    /**
+     * @param answering the probe: whether the service looks able to serve again (asked every
+     *                  {@link #PROBE_EVERY} while the breaker is open, from a worker's receive loop,
+     *                  so it must answer within about a second)
+     */
+    public Dependency(String name, BooleanSupplier answering, Predicate<Throwable> transientFailure) {
         this.name = name;
-        this.host = host;
-        this.port = port;
+        this.answering = answering;
         this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(10)
@@ -126,7 +136,7 @@ public final class Dependency {
             return breaker.getState() == CircuitBreaker.State.HALF_OPEN;
         }
         nextProbe = now + probeEvery;
-        if (!accepting()) {
+        if (!answering.getAsBoolean()) {
             return false;
         }
         trialOfferedAt = 0;
@@ -148,7 +158,7 @@ public final class Dependency {
     }
 
     /** Whether the service accepts a TCP connection within a second. */
-    private boolean accepting() {
+    private static boolean accepting(String host, int port) {
         try (var socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MILLIS);
             return true;

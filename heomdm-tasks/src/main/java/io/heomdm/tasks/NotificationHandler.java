@@ -52,10 +52,13 @@ public final class NotificationHandler implements TaskHandler<SendNotification> 
         this.clock = clock;
     }
 
-    /** None while the SMTP server or a webhook is down: a task in the queue cannot tell which it needs before it is received. */
+    /**
+     * None while the SMTP server, a webhook or the log of outcomes is down: a task in the queue cannot tell which
+     * transport it needs before it is received.
+     */
     @Override
     public int admit(int wanted) {
-        int admitted = mailer.server().map(d -> d.admit(wanted)).orElse(wanted);
+        int admitted = Math.min(outcomes.admit(wanted), mailer.server().map(d -> d.admit(wanted)).orElse(wanted));
         for (Webhook w : webhooks.values()) {
             admitted = Math.min(admitted, w.endpoint().admit(wanted));
         }
@@ -64,7 +67,7 @@ public final class NotificationHandler implements TaskHandler<SendNotification> 
 
     @Override
     public boolean outage() {
-        return mailer.server().map(Dependency::down).orElse(false) || webhooks.values().stream().anyMatch(w -> w.endpoint().down());
+        return outcomes.down() || mailer.server().map(Dependency::down).orElse(false) || webhooks.values().stream().anyMatch(w -> w.endpoint().down());
     }
 
     /** Out of attempts: a TaskFailed, so a campaign's budget hold or a charge's saga settles. */

@@ -21,12 +21,18 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * What every task handler does with its outcome: the row goes into the side effect's transaction;
  * the {@code TaskCompleted} / {@code TaskFailed} event goes to {@code tasks.outcomes.v1} after it.
+ *
+ * <p>The log is a dependency of every handler, behind its circuit breaker: while it does not take
+ * outcomes the workers receive no task ({@link #admit}), so that a long Kafka outage leaves the
+ * tasks in their queue instead of doing their side effects and then spending a receive every
+ * {@link #OUTCOME_RETRY} on an outcome the log refuses, until the queue's redrive policy parks them.
  *
  * <p>The outcome's eventId is derived from the task's, and the completed outcome is published again
  * whenever the task is redelivered, so a crash between commit and publish loses no outcome and a
@@ -46,12 +52,34 @@ public final class TaskOutcomeLog {
 
     private final TaskOutcomes outcomes;
     private final EventPublisher publisher;
+    private final Dependency log;
     private final InstantSource clock;
 
-    public TaskOutcomeLog(TaskOutcomes outcomes, EventPublisher publisher, InstantSource clock) {
+    /** @param log the breaker of {@code publisher}'s log: see {@link #dependency} */
+    public TaskOutcomeLog(TaskOutcomes outcomes, EventPublisher publisher, Dependency log, InstantSource clock) {
         this.outcomes = outcomes;
         this.publisher = publisher;
+        this.log = log;
         this.clock = clock;
+    }
+
+    /**
+     * The log's breaker. It counts against the log only what says the log is away (a timeout, a
+     * retriable error); {@code takesWrites} probes it while open — a TCP connect would not do, for a
+     * cluster with too few in-sync replicas accepts connections and still refuses every write.
+     */
+    public static Dependency dependency(BooleanSupplier takesWrites) {
+        return new Dependency("the event log (" + MarketTopics.TASK_OUTCOMES.name() + ")", takesWrites, TaskOutcomeLog::logAway);
+    }
+
+    /** How many of {@code wanted} tasks a worker may take: none while the log refuses outcomes (see {@link Dependency#admit}). */
+    public int admit(int wanted) {
+        return log.admit(wanted);
+    }
+
+    /** Whether the log is taken for down: a failure now is its outage, not the task's. */
+    public boolean down() {
+        return log.down();
     }
 
     /** Records the completed outcome inside the side effect's transaction. */
@@ -73,13 +101,12 @@ public final class TaskOutcomeLog {
         try {
             publish(task, stored.outcomeEventId(), EventCatalog.TASK_COMPLETED.name(),
                     new TaskCompleted(task.eventId().toString(), task.type(), stored.queue(), stored.attempts(), stored.detail()));
-        } catch (TimeoutException e) {
-            return TaskResult.outageAfter(OUTCOME_RETRY, "done; its outcome not published yet: " + e);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof RetriableException)) {
+        } catch (Exception e) {
+            if (!(e instanceof Dependency.Down) && !logAway(e)) {
                 throw e; // the log refuses this record for good (not authorized, too large): a failure someone must see, not an outage
             }
-            return TaskResult.outageAfter(OUTCOME_RETRY, "done; its outcome not published yet: " + e.getCause());
+            return TaskResult.outageAfter(OUTCOME_RETRY, "done; its outcome not published yet: "
+                    + (e instanceof ExecutionException ? e.getCause() : e));
         }
         return TaskResult.done();
     }
@@ -102,6 +129,12 @@ public final class TaskOutcomeLog {
 
     private void publish(Envelope task, UUID outcomeId, String type, SpecificRecord outcome) throws Exception {
         Envelope e = task.causing(outcomeId, type, 1, task.eventId().toString(), clock.instant());
-        publisher.publish(MarketTopics.TASK_OUTCOMES, new Event<>(e, outcome)).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        log.call(() -> publisher.publish(MarketTopics.TASK_OUTCOMES, new Event<>(e, outcome)).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Whether a publish's failure says the log is away (no answer in time, a retriable error), not that it refused the record. */
+    static boolean logAway(Throwable failure) {
+        return failure instanceof TimeoutException || failure instanceof RetriableException
+                || failure instanceof ExecutionException && failure.getCause() instanceof RetriableException;
     }
 }

@@ -66,7 +66,7 @@ class DatabaseOutageIT {
                 var clock = InstantSource.system();
                 var breaker = NeedsDatabase.dependency(viaProxy).orElseThrow();
                 var handler = new NeedsDatabase<>(new BillingHandler(new ProcessedMessages(database, clock),
-                        new TaskOutcomeLog(new TaskOutcomes(database), publisher, clock), clock), breaker);
+                        new TaskOutcomeLog(new TaskOutcomes(database), publisher, TaskOutcomeLog.dependency(() -> true), clock), clock), breaker);
                 var ids = new EventIds(clock, new SplittableRandom(7));
                 List<Event<RecordBillingCharge>> charges = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {

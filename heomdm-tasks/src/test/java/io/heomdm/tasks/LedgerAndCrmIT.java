@@ -70,7 +70,7 @@ class LedgerAndCrmIT {
         var h2 = EmbeddedDatabase.inDirectory(dir.resolve("db"));
         database = Database.open(new DatabaseSettings(h2.jdbcUrl(), h2.user(), h2.password(), 10));
         processed = new ProcessedMessages(database, InstantSource.system());
-        outcomes = new TaskOutcomeLog(new TaskOutcomes(database), publisher, InstantSource.system());
+        outcomes = outcomeLog(publisher);
     }
 
     @AfterAll
@@ -123,7 +123,7 @@ class LedgerAndCrmIT {
         var charge = task("RecordBillingCharge", "acct-log-down", RecordBillingCharge.newBuilder().setChargeId("acct-log-down-1")
                 .setAccountId("acct-log-down").setAmount(new BigDecimal("12.50")).setCurrency("EUR").setDescription("usage").build());
         var lastTry = new io.heomdm.taskqueue.ReceivedTask<>(charge, TaskQueues.BILLING.maxReceiveCount());
-        var result = new BillingHandler(processed, new TaskOutcomeLog(new TaskOutcomes(database), refusing, InstantSource.system()),
+        var result = new BillingHandler(processed, outcomeLog(refusing),
                 InstantSource.system()).handle(lastTry);
         assertThat(result).isInstanceOfSatisfying(io.heomdm.taskqueue.TaskResult.Retry.class, r -> {
             assertThat(r.outage()).as("the log's outage, so the last try parks nothing").isTrue();
@@ -133,12 +133,17 @@ class LedgerAndCrmIT {
         // refused for good (not a log that is down): the try fails as any other, to be parked when the tries run out
         var forbidding = refusingWith(new org.apache.kafka.common.errors.TopicAuthorizationException("not authorized on tasks.outcomes.v1"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BillingHandler(processed,
-                new TaskOutcomeLog(new TaskOutcomes(database), forbidding, InstantSource.system()), InstantSource.system()).handle(lastTry))
+                outcomeLog(forbidding), InstantSource.system()).handle(lastTry))
                 .hasCauseInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
         var next = new io.heomdm.taskqueue.ReceivedTask<>(charge, TaskQueues.BILLING.maxReceiveCount() + 1);
         assertThat(new BillingHandler(processed, outcomes, InstantSource.system()).handle(next)).isInstanceOf(io.heomdm.taskqueue.TaskResult.Done.class);
         assertThat(new BillingLedger(database).balance("acct-log-down")).isEqualByComparingTo("12.50");
         assertThat(new BillingLedger(database).charges("acct-log-down")).isEqualTo(1);
+    }
+
+    /** The outcomes of tasks on {@code publisher}'s log, behind a breaker whose probe finds the log always back. */
+    private static TaskOutcomeLog outcomeLog(io.heomdm.eventlog.EventPublisher publisher) {
+        return new TaskOutcomeLog(new TaskOutcomes(database), publisher, TaskOutcomeLog.dependency(() -> true), InstantSource.system());
     }
 
     /** A log that answers every publish with {@code error}. */
