@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,10 +63,12 @@ final class Soak {
     }
 
     /**
-     * One look: when (minutes in), orders acknowledged per second since the last, the worst lag on the activity log and the
-     * service whose it is, the heap after GC.
+     * One look: when (minutes in, and on the clock), orders acknowledged per second since the last, the worst lag on the
+     * activity log and the service whose it is, the heap after GC, and the longest this process stood still since the last
+     * look ({@link Stalls}): a lag with a stall is a pause of the JVM or the machine, one without is a service's.
      */
-    record Sample(double minute, double ordersPerSecond, long lagRecords, double lagSeconds, String laggingService, double heapAfterGcMb) {
+    record Sample(double minute, Instant at, double ordersPerSecond, long lagRecords, double lagSeconds, String laggingService,
+            double heapAfterGcMb, double stallMs) {
     }
 
     /**
@@ -126,7 +129,7 @@ final class Soak {
         double roundsPerSecond = plan.ordersPerSecond() / (double) (CLIENTS * CUSTOMERS_PER_CLIENT);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 2);
         var sampler = Executors.newSingleThreadScheduledExecutor();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers(), "default.api.timeout.ms", 4000, "request.timeout.ms", 4000))) {
+        try (var stalls = new Stalls(); Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers(), "default.api.timeout.ms", 4000, "request.timeout.ms", 4000))) {
             var lag = new ConsumerLag(admin);
             long[] last = {began, 0};
             // a full collection a minute (a pause of a few hundred ms), so the heap figure is the live set
@@ -139,8 +142,8 @@ final class Soak {
                 last[1] = acked;
                 var worst = behind(lag);
                 long behind = worst.getValue();
-                samples.add(new Sample((now - began) / 60e9, rate, behind, behind < 0 ? Double.NaN : behind / (double) plan.ordersPerSecond(),
-                        worst.getKey(), heapAfterGcMb()));
+                samples.add(new Sample((now - began) / 60e9, Instant.now(), rate, behind,
+                        behind < 0 ? Double.NaN : behind / (double) plan.ordersPerSecond(), worst.getKey(), heapAfterGcMb(), stalls.worstSinceLastLookMs()));
                 out.printf("\r  %5.1f min  %,7.0f orders/s  lag %,9d records (%s)  heap after GC %,6.0f MB  kills %d   ", (now - began) / 60e9,
                         rate, behind, worst.getKey(), heapAfterGcMb(), nemesis.kills.get() + instance.map(i -> i.killedAt.size()).orElse(0));
                 out.flush();

@@ -20,9 +20,9 @@ final class SoakReport {
     static void write(Soak.Result r, Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("report.md"), markdown(r));
-        var csv = new StringBuilder("minute,orders_per_second,lag_records,lag_seconds,lagging_service,heap_after_gc_mb\n");
-        r.samples().forEach(s -> csv.append(String.format(Locale.ROOT, "%.3f,%.1f,%d,%.2f,%s,%.1f%n", s.minute(), s.ordersPerSecond(), s.lagRecords(),
-                s.lagSeconds(), s.laggingService(), s.heapAfterGcMb())));
+        var csv = new StringBuilder("minute,at,orders_per_second,lag_records,lag_seconds,lagging_service,heap_after_gc_mb,stall_ms\n");
+        r.samples().forEach(s -> csv.append(String.format(Locale.ROOT, "%.3f,%s,%.1f,%d,%.2f,%s,%.1f,%.1f%n", s.minute(), s.at(), s.ordersPerSecond(),
+                s.lagRecords(), s.lagSeconds(), s.laggingService(), s.heapAfterGcMb(), s.stallMs())));
         Files.writeString(dir.resolve("soak.csv"), csv);
         if (!r.samples().isEmpty()) {
             BitmapEncoder.saveBitmap(chart(r), dir.resolve("soak.png").toString(), BitmapEncoder.BitmapFormat.PNG);
@@ -54,13 +54,15 @@ final class SoakReport {
     }
 
     private static XYChart chart(Soak.Result r) {
-        var chart = new XYChartBuilder().width(1100).height(560).title("Soak: orders acknowledged, lag and heap, the kills marked")
+        var chart = new XYChartBuilder().width(1100).height(560).title("Soak: orders acknowledged, lag, stalls and heap, the kills marked")
                 .xAxisTitle("minutes").build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         List<Double> minutes = r.samples().stream().map(Soak.Sample::minute).toList();
         chart.addSeries("orders/s", minutes, r.samples().stream().map(Soak.Sample::ordersPerSecond).toList()).setMarker(SeriesMarkers.NONE);
         chart.addSeries("lag (s of the rate)", minutes, r.samples().stream().map(s -> Double.isNaN(s.lagSeconds()) ? 0 : s.lagSeconds()).toList())
+                .setMarker(SeriesMarkers.NONE).setYAxisGroup(1);
+        chart.addSeries("longest stall of the JVM (s)", minutes, r.samples().stream().map(s -> s.stallMs() / 1000).toList())
                 .setMarker(SeriesMarkers.NONE).setYAxisGroup(1);
         chart.addSeries("heap after GC (MB)", minutes, r.samples().stream().map(Soak.Sample::heapAfterGcMb).toList())
                 .setMarker(SeriesMarkers.NONE).setYAxisGroup(2);

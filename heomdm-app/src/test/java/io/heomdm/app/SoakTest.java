@@ -3,6 +3,7 @@ package io.heomdm.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** How the soak judges its samples: recovery after each kill and the heap's drift. */
 class SoakTest {
     static Soak.Sample at(double minute, double lagSeconds, double heap) {
-        return new Soak.Sample(minute, 100, (long) (lagSeconds * 100), lagSeconds, "customers", heap);
+        return new Soak.Sample(minute, Instant.EPOCH.plusSeconds((long) (minute * 60)), 100, (long) (lagSeconds * 100), lagSeconds, "customers", heap, 0);
     }
 
     @Test
