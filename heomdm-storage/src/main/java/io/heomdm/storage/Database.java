@@ -92,7 +92,13 @@ public final class Database implements AutoCloseable {
                 c.commit();
                 return result;
             } catch (Exception e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailed) {
+                    // the failure says why, not the rollback's: after a lost connection (08006) the pool has closed it, and its
+                    // "Connection is closed" (no SQLState) would hide that the database is out of reach from unreachable()
+                    e.addSuppressed(rollbackFailed);
+                }
                 throw e instanceof RuntimeException r ? r : new SqlWork.Failed(e);
             }
         } catch (SQLException e) {
