@@ -2,6 +2,7 @@ package io.heomdm.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.heomdm.eventlog.EventPublisher;
 import io.heomdm.eventlog.LogPosition;
@@ -12,6 +13,7 @@ import io.heomdm.events.schema.RecordBillingCharge;
 import io.heomdm.taskqueue.ReceivedTask;
 import io.heomdm.taskqueue.TaskQueues;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.UUID;
@@ -59,9 +61,12 @@ class TaskOutcomeLogTest {
         assertThat(publishes).as("an open breaker does not call the log").hasValue(5);
 
         logUp.set(true);
-        Thread.sleep(Dependency.PROBE_EVERY.toMillis() + 100); // the probe is due again
-        assertThat(outcomes.admit(10)).as("the log back: one task is the trial").isEqualTo(1);
-        assertThat(outcomes.admit(10)).as("to one worker only").isZero();
+        // the probe is due again within PROBE_EVERY; until then the workers are still held off
+        var admitted = new AtomicInteger();
+        await().atMost(Dependency.PROBE_EVERY.multipliedBy(3)).pollInterval(Duration.ofMillis(50))
+                .until(() -> admitted.addAndGet(outcomes.admit(10)) != 0);
+        assertThat(admitted).as("the log back: one task is the trial").hasValue(1);
+        assertThat(outcomes.admit(10)).as("the trial went to one worker only").isZero();
         outcomes.publishFailed("billing", TaskQueues.BILLING, task, "boom");
         assertThat(outcomes.down()).isFalse();
         assertThat(outcomes.admit(10)).isEqualTo(10);
