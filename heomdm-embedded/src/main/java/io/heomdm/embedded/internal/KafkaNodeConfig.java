@@ -87,6 +87,11 @@ public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Pa
             p.put("broker.heartbeat.interval.ms", "400");
             p.put("controller.quorum.fetch.timeout.ms", "1000");
             p.put("controller.quorum.election.timeout.ms", "500");
+            // a broker back from a failure leads nothing until the controller moves its preferred leaderships back,
+            // and that move (coordinators included) stalls every transactional client for about 5 s. Kafka checks
+            // every 300 s from the active controller's start, so the stall came minutes after the return, at no
+            // moment tied to it (the soak's "five-minute blips"); checked every 10 s, it is part of the return.
+            p.put("leader.imbalance.check.interval.seconds", "10");
         }
         // a dead member of a share group or of a consumer-protocol group (KIP-848) is noticed in 6 s instead of 45 s;
         // its heartbeats come every 2 s from a thread of their own, so only a process stalled 6 s is taken for dead
