@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class TransactionWatchdog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransactionWatchdog.class);
     private static final Duration EVERY = Duration.ofSeconds(30);
-    /** Far above the Streams applications' transaction timeout (10 s): nothing of HEOMDM's is legitimately open this long. */
+    /** Far above the Streams applications' transaction timeout (30 s): nothing of HEOMDM's is legitimately open this long. */
     static final Duration MIN_AGE = Duration.ofMinutes(2);
 
     private final Admin admin;

@@ -75,6 +75,9 @@ public record KafkaNodeConfig(int nodeId, int brokerPort, int controllerPort, Pa
         // a laptop or CI box: no reason to wait for more group members, nor to keep deleted segments a minute
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("file.delete.delay.ms", "1000");
+        // a transaction past its timeout is aborted within a second of it instead of within 10 s (Kafka's sweep): what a
+        // crashed Streams thread had open holds read_committed readers no longer than its timeout
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // share groups (Kafka queues): allow the short record locks that tests and a laptop use
         p.put("group.share.min.record.lock.duration.ms", "1000");
         // failover: a broker that missed 2 s of heartbeats (sent every 0.4 s) is fenced by the controller and its

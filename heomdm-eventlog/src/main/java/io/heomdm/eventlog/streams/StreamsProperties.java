@@ -4,6 +4,7 @@ import io.heomdm.eventlog.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The configuration every HEOMDM Streams application runs with: exactly once, its failures isolated, its copies and changelogs. */
@@ -21,6 +22,16 @@ final class StreamsProperties {
      * never compacted here, and a copy restored from it replays every update since the first instead of a record per key.
      */
     static final Duration CHANGELOG_SEGMENT = Duration.ofMinutes(10);
+    /**
+     * How long a Streams thread's transaction may stay open (Streams' exactly-once default: 10 s). A thread cannot commit
+     * while its group rebalances, so its transaction spans the whole rebalance; in the soak an instance returning on a
+     * starved machine held a rebalance past 10 s, the coordinator aborted the survivor's transaction and fenced its
+     * thread, and the survivor fell 3,600 records behind for two minutes. The price of a longer timeout: an instance
+     * that dies mid-transaction holds what it wrote from {@code read_committed} readers until the timeout ends it (or
+     * until it is back, its process id being kept in its state directory); with the brokers looking for expired
+     * transactions every second (the embedded cluster's setting) that is at most 31 s instead of 10 to 20.
+     */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
 
     private StreamsProperties() {
     }
@@ -30,6 +41,7 @@ final class StreamsProperties {
         var props = new Properties();
         props.putAll(kafka.clientProperties());
         KafkaSettings.CONSUMER_DEFAULTS.forEach(props::putIfAbsent);
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         StreamsApp.isolateFailures(props, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

@@ -6,6 +6,7 @@ import io.heomdm.eventlog.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -23,5 +24,14 @@ class StreamsPropertiesTest {
         assertThat(props.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
         // a client setting the platform has only a default for stays the user's
         assertThat(props.get("session.timeout.ms")).isEqualTo("45000");
+        assertThat(props.get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))).isEqualTo(30_000);
+    }
+
+    @Test
+    void aUsersTransactionTimeoutStaysTheirs() {
+        var own = new KafkaSettings("k:9092", Map.of(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "15000"),
+                Duration.ofSeconds(10), (short) 3, 2, 1);
+        assertThat(StreamsProperties.of("heomdm-x", own, Path.of("/state"), 1).get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)))
+                .isEqualTo("15000");
     }
 }
