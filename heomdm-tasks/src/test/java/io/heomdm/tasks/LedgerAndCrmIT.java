@@ -314,6 +314,59 @@ class LedgerAndCrmIT {
         }
     }
 
+    /**
+     * The SMS gateway's webhook endpoint away (nothing listening on its port) for far longer than the
+     * tasks' retries would last: its breaker opens, nothing is parked, and when it is back every SMS is
+     * posted once (one Idempotency-Key each), within seconds.
+     */
+    @Test
+    void aWebhookOutageLongerThanTheRetryBudgetDeadLettersNothingAndEverySmsIsPostedOnceWhenItIsBack() throws Exception {
+        int port;
+        try (var free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        var spec = new io.heomdm.taskqueue.QueueSpec<>("it-webhook-outage", io.heomdm.events.EventCatalog.SEND_NOTIFICATION, false,
+                Duration.ofSeconds(30), 3);
+        queue.declare(spec);
+        var webhook = new Webhook(java.net.URI.create("http://127.0.0.1:" + port + "/sms"), Duration.ofSeconds(5));
+        var handler = new NotificationHandler((to, content) -> "unused", Map.of(io.heomdm.events.schema.Channel.SMS, webhook),
+                new NotificationTemplates(), processed, outcomes, InstantSource.system());
+        List<Event<io.heomdm.events.schema.SendNotification>> texts = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            texts.add(notification(io.heomdm.events.schema.Channel.SMS, "c-sms-outage-" + i, "+1555020" + String.format("%02d", i), "o-" + i));
+        }
+        queue.sendAll(spec, texts).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try (var worker = queue.startWorker(spec, handler, FAST_RETRIES)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> webhook.endpoint().state()
+                    == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+            // the outage itself, 10 s: without the breaker every task would be parked in ~3 s
+            await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).until(() -> queue.deadLetters().show(spec, 50).isEmpty());
+            List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+            var gateway = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", port), 0);
+            gateway.createContext("/sms", exchange -> {
+                keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            long back = System.nanoTime();
+            gateway.start();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> keys.size() >= 30);
+                double resumedSeconds = (System.nanoTime() - back) / 1e9;
+                System.out.printf("webhook outage: all 30 SMS posted %.1f s after the endpoint returned%n", resumedSeconds);
+                assertThat(resumedSeconds).as("every SMS posted within 10 s of the return").isLessThan(10);
+                // an SMS posted twice would show up within this second
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> keys.size() == 30);
+                assertThat(new java.util.HashSet<>(keys)).as("one post per task").hasSize(30)
+                        .isEqualTo(texts.stream().map(t -> t.envelope().eventId().toString()).collect(java.util.stream.Collectors.toSet()));
+            } finally {
+                gateway.stop(0);
+            }
+            assertThat(queue.deadLetters().show(spec, 50)).isEmpty();
+        }
+    }
+
     /** A notification task from the order-confirmation template. */
     private Event<io.heomdm.events.schema.SendNotification> notification(io.heomdm.events.schema.Channel channel, String customer, String recipient,
             String orderId) {
