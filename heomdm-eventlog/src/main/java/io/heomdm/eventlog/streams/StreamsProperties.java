@@ -41,7 +41,9 @@ final class StreamsProperties {
         var props = new Properties();
         props.putAll(kafka.clientProperties());
         KafkaSettings.CONSUMER_DEFAULTS.forEach(props::putIfAbsent);
-        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
+        if (!props.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)) { // a user's value for every producer is theirs here too
+            props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
+        }
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         StreamsApp.isolateFailures(props, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

@@ -29,9 +29,12 @@ class StreamsPropertiesTest {
 
     @Test
     void aUsersTransactionTimeoutStaysTheirs() {
-        var own = new KafkaSettings("k:9092", Map.of(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "15000"),
-                Duration.ofSeconds(10), (short) 3, 2, 1);
-        assertThat(StreamsProperties.of("heomdm-x", own, Path.of("/state"), 1).get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)))
-                .isEqualTo("15000");
+        String streamsProducers = StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        var forStreams = new KafkaSettings("k:9092", Map.of(streamsProducers, "15000"), Duration.ofSeconds(10), (short) 3, 2, 1);
+        assertThat(StreamsProperties.of("heomdm-x", forStreams, Path.of("/state"), 1).get(streamsProducers)).isEqualTo("15000");
+        // set for every producer: the prefixed default would win over it in Streams, so there is none
+        var forAll = new KafkaSettings("k:9092", Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "20000"), Duration.ofSeconds(10), (short) 3, 2, 1);
+        var props = StreamsProperties.of("heomdm-x", forAll, Path.of("/state"), 1);
+        assertThat(props).doesNotContainKey(streamsProducers).containsEntry(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "20000");
     }
 }
