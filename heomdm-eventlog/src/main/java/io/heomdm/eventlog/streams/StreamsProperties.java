@@ -32,6 +32,17 @@ final class StreamsProperties {
      * transactions every second (the embedded cluster's setting) that is at most 31 s instead of 10 to 20.
      */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a Streams thread's commit waits for the brokers (the producer's {@code max.block.ms}; Kafka's: 60 s). With
+     * Kafka down longer than that, the commit of a transaction open at the outage's start timed out, Streams took its tasks
+     * for corrupted and closed them dirty, and their stores answered nothing until they were restored after the return:
+     * two minutes into an outage the profile query answered 404 for a customer it had (KafkaOutageIT with a 7-minute
+     * outage). Waiting as long as the outages the platform is built to sit out, the thread holds its tasks and stores
+     * open; the other threads (the API's among them) go on reading them. When the brokers return the coordinator has
+     * aborted the transaction (it outlived {@link #TRANSACTION_TIMEOUT}), so the thread is fenced and takes its tasks up
+     * again from the last commit: exactly once, as after any fencing.
+     */
+    static final Duration COMMIT_WAITS_FOR_THE_LOG = Duration.ofMinutes(30);
 
     private StreamsProperties() {
     }
@@ -44,6 +55,7 @@ final class StreamsProperties {
         if (!props.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)) { // a user's value for every producer is theirs here too
             props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
         }
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), (int) COMMIT_WAITS_FOR_THE_LOG.toMillis());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         StreamsApp.isolateFailures(props, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

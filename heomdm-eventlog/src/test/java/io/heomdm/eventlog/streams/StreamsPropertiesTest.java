@@ -25,6 +25,8 @@ class StreamsPropertiesTest {
         // a client setting the platform has only a default for stays the user's
         assertThat(props.get("session.timeout.ms")).isEqualTo("45000");
         assertThat(props.get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))).isEqualTo(30_000);
+        assertThat(props.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG))).as("a commit waits out a 30-minute outage")
+                .isEqualTo(1_800_000);
     }
 
     @Test
