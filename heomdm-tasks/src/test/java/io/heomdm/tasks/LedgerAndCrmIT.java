@@ -275,10 +275,7 @@ class LedgerAndCrmIT {
      */
     @Test
     void anSmtpOutageLongerThanTheRetryBudgetDeadLettersNothingAndEveryMailGoesOutOnceWhenItIsBack() throws Exception {
-        int port;
-        try (var free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePort(); // nothing listens there: the service is down
         var spec = new io.heomdm.taskqueue.QueueSpec<>("it-smtp-outage", io.heomdm.events.EventCatalog.SEND_NOTIFICATION, false,
                 Duration.ofSeconds(30), 3);
         queue.declare(spec);
@@ -321,10 +318,7 @@ class LedgerAndCrmIT {
      */
     @Test
     void aWebhookOutageLongerThanTheRetryBudgetDeadLettersNothingAndEverySmsIsPostedOnceWhenItIsBack() throws Exception {
-        int port;
-        try (var free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePort(); // nothing listens there: the service is down
         var spec = new io.heomdm.taskqueue.QueueSpec<>("it-webhook-outage", io.heomdm.events.EventCatalog.SEND_NOTIFICATION, false,
                 Duration.ofSeconds(30), 3);
         queue.declare(spec);
@@ -364,6 +358,12 @@ class LedgerAndCrmIT {
                 gateway.stop(0);
             }
             assertThat(queue.deadLetters().show(spec, 50)).isEmpty();
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (var free = new java.net.ServerSocket(0)) {
+            return free.getLocalPort();
         }
     }
 

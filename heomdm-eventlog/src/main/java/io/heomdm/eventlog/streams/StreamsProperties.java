@@ -52,10 +52,8 @@ final class StreamsProperties {
         var props = new Properties();
         props.putAll(kafka.clientProperties());
         KafkaSettings.CONSUMER_DEFAULTS.forEach(props::putIfAbsent);
-        if (!props.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)) { // a user's value for every producer is theirs here too
-            props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
-        }
-        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), (int) COMMIT_WAITS_FOR_THE_LOG.toMillis());
+        producerDefault(props, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT);
+        producerDefault(props, ProducerConfig.MAX_BLOCK_MS_CONFIG, COMMIT_WAITS_FOR_THE_LOG);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         StreamsApp.isolateFailures(props, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -72,5 +70,15 @@ final class StreamsProperties {
         props.put(StreamsConfig.topicPrefix("min.insync.replicas"), String.valueOf(kafka.minInsyncReplicas()));
         props.put(StreamsConfig.topicPrefix("segment.ms"), String.valueOf(CHANGELOG_SEGMENT.toMillis()));
         return props;
+    }
+
+    /**
+     * The platform's value for the Streams producers, unless the user set one, prefixed or for every client: a prefixed
+     * default would win over their unprefixed value inside Streams.
+     */
+    private static void producerDefault(Properties props, String key, Duration value) {
+        if (!props.containsKey(key)) {
+            props.putIfAbsent(StreamsConfig.producerPrefix(key), (int) value.toMillis());
+        }
     }
 }

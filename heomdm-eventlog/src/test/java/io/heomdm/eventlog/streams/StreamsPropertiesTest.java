@@ -38,5 +38,8 @@ class StreamsPropertiesTest {
         var forAll = new KafkaSettings("k:9092", Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "20000"), Duration.ofSeconds(10), (short) 3, 2, 1);
         var props = StreamsProperties.of("heomdm-x", forAll, Path.of("/state"), 1);
         assertThat(props).doesNotContainKey(streamsProducers).containsEntry(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "20000");
+        var waitForAll = new KafkaSettings("k:9092", Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "90000"), Duration.ofSeconds(10), (short) 3, 2, 1);
+        assertThat(StreamsProperties.of("heomdm-x", waitForAll, Path.of("/state"), 1))
+                .doesNotContainKey(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG)).containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "90000");
     }
 }
